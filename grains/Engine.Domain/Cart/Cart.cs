@@ -1,0 +1,153 @@
+using Engine.Domain.Events;
+
+namespace Engine.Domain.Cart;
+
+/// <summary>
+/// What the customer has put in the basket and not bought yet. Clicks and purchases come
+/// from different topics, so the cart decides by occurredAt: a purchase clears the lines it
+/// bought that were last changed before it, and an add that happened before the customer
+/// bought that product (but arrived late) is ignored.
+/// </summary>
+[GenerateSerializer, Alias("engine.Cart")]
+public sealed class Cart
+{
+    /// <summary>Products remembered as bought, to ignore late adds of them.</summary>
+    public const int RecentPurchaseCapacity = 64;
+
+    [Id(0)] public List<CartLine> Lines { get; set; } = [];
+    [Id(1)] public DateTimeOffset? CheckoutStartedAt { get; set; }
+    [Id(2)] public DateTimeOffset? UpdatedAt { get; set; }
+    [Id(3)] public List<SkuPurchase> RecentlyPurchased { get; set; } = [];
+
+    public bool IsEmpty => Lines.Count == 0;
+
+    public int ItemCount => Lines.Sum(l => l.Quantity);
+
+    public decimal Value => Lines.Sum(l => l.Quantity * l.UnitPrice);
+
+    public void RecordClick(ClickEvent click)
+    {
+        switch (click.Action)
+        {
+            case ClickAction.AddToCart when click.Sku is { } sku:
+                Add(sku, click.ProductName, click.Quantity ?? 1, click.UnitPrice, click.OccurredAt);
+                break;
+            case ClickAction.RemoveFromCart when click.Sku is { } sku:
+                Remove(sku, click.Quantity, click.OccurredAt);
+                break;
+            case ClickAction.CheckoutStarted when !IsEmpty:
+                CheckoutStartedAt = Latest(CheckoutStartedAt, click.OccurredAt);
+                break;
+        }
+    }
+
+    public void RecordPurchase(PurchaseEvent purchase)
+    {
+        foreach (var item in purchase.Items)
+        {
+            var index = Lines.FindIndex(l => l.Sku == item.Sku);
+            if (index >= 0 && Lines[index].LastChangedAt <= purchase.OccurredAt)
+            {
+                Lines.RemoveAt(index);
+                UpdatedAt = Latest(UpdatedAt, purchase.OccurredAt);
+            }
+
+            RememberPurchase(item.Sku, purchase.OccurredAt);
+        }
+
+        if (IsEmpty || CheckoutStartedAt <= purchase.OccurredAt)
+        {
+            CheckoutStartedAt = null;
+        }
+    }
+
+    private void Add(string sku, string? name, int quantity, decimal? unitPrice, DateTimeOffset at)
+    {
+        if (quantity <= 0 || RecentlyPurchased.Any(p => p.Sku == sku && p.At >= at))
+        {
+            return;
+        }
+
+        var index = Lines.FindIndex(l => l.Sku == sku);
+        if (index < 0)
+        {
+            Lines.Add(new CartLine(sku, name, quantity, unitPrice ?? 0m, at));
+        }
+        else
+        {
+            var line = Lines[index];
+            Lines[index] = line with
+            {
+                Name = name ?? line.Name,
+                Quantity = line.Quantity + quantity,
+                UnitPrice = unitPrice ?? line.UnitPrice,
+                LastChangedAt = Latest(line.LastChangedAt, at),
+            };
+        }
+
+        UpdatedAt = Latest(UpdatedAt, at);
+    }
+
+    private void Remove(string sku, int? quantity, DateTimeOffset at)
+    {
+        var index = Lines.FindIndex(l => l.Sku == sku);
+        if (index < 0)
+        {
+            return;
+        }
+
+        var line = Lines[index];
+        // No quantity means "remove the line"; removing more than is there empties it.
+        var remaining = quantity is { } q ? line.Quantity - q : 0;
+        if (remaining <= 0)
+        {
+            Lines.RemoveAt(index);
+        }
+        else
+        {
+            Lines[index] = line with { Quantity = remaining, LastChangedAt = Latest(line.LastChangedAt, at) };
+        }
+
+        if (IsEmpty)
+        {
+            CheckoutStartedAt = null;
+        }
+
+        UpdatedAt = Latest(UpdatedAt, at);
+    }
+
+    private void RememberPurchase(string sku, DateTimeOffset at)
+    {
+        var index = RecentlyPurchased.FindIndex(p => p.Sku == sku);
+        if (index >= 0)
+        {
+            RecentlyPurchased[index] = new SkuPurchase(sku, Latest(RecentlyPurchased[index].At, at));
+            return;
+        }
+
+        if (RecentlyPurchased.Count >= RecentPurchaseCapacity)
+        {
+            RecentlyPurchased.RemoveAt(0);
+        }
+
+        RecentlyPurchased.Add(new SkuPurchase(sku, at));
+    }
+
+    private static DateTimeOffset Latest(DateTimeOffset? current, DateTimeOffset candidate) =>
+        current is { } c && c >= candidate ? c : candidate;
+}
+
+/// <summary>One product in the cart.</summary>
+[GenerateSerializer, Immutable, Alias("engine.CartLine")]
+public sealed record CartLine(
+    [property: Id(0)] string Sku,
+    [property: Id(1)] string? Name,
+    [property: Id(2)] int Quantity,
+    [property: Id(3)] decimal UnitPrice,
+    [property: Id(4)] DateTimeOffset LastChangedAt);
+
+/// <summary>When a product was last bought.</summary>
+[GenerateSerializer, Immutable, Alias("engine.SkuPurchase")]
+public sealed record SkuPurchase(
+    [property: Id(0)] string Sku,
+    [property: Id(1)] DateTimeOffset At);

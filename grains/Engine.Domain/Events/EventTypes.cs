@@ -1,0 +1,9 @@
+namespace Engine.Domain.Events;
+
+/// <summary>The values of the contract's "type" field.</summary>
+public static class EventTypes
+{
+    public const string Purchase = "purchase";
+    public const string Click = "click";
+    public const string Customer = "customer";
+}

@@ -1,0 +1,120 @@
+using Engine.Domain.Events;
+
+namespace Engine.Domain.Value;
+
+/// <summary>
+/// What a customer is worth so far: lifetime and rolling spend, orders and purchase days.
+/// Every figure here is independent of the order in which purchases arrive, because
+/// purchases and clicks come from different topics with no order between them.
+/// </summary>
+[GenerateSerializer, Alias("engine.CustomerValue")]
+public sealed class CustomerValue
+{
+    /// <summary>How many order ids are remembered to refuse an order sent twice under new event ids.</summary>
+    public const int RecentOrderCapacity = 64;
+
+    [Id(0)] public decimal LifetimeSpend { get; set; }
+    [Id(1)] public int Orders { get; set; }
+    [Id(2)] public DateTimeOffset? FirstPurchaseAt { get; set; }
+    [Id(3)] public DateTimeOffset? LastPurchaseAt { get; set; }
+
+    /// <summary>
+    /// Spend per UTC day inside the rolling window, ascending by day: the compact form of
+    /// rolling spend (at most one entry per purchase day in the window).
+    /// </summary>
+    [Id(4)] public List<DailySpend> DailySpend { get; set; } = [];
+
+    /// <summary>Distinct UTC days with a purchase (day numbers, ascending): the basis of frequency.</summary>
+    [Id(5)] public List<int> PurchaseDays { get; set; } = [];
+
+    /// <summary>Most recent order ids, oldest first.</summary>
+    [Id(6)] public List<string> RecentOrderIds { get; set; } = [];
+
+    /// <summary>Average order value in the base currency.</summary>
+    public decimal AverageOrderValue => Orders == 0 ? 0m : decimal.Round(LifetimeSpend / Orders, 2, MidpointRounding.ToEven);
+
+    /// <summary>Repeat purchase days: distinct purchase days after the first (the RFM/BG-NBD "frequency").</summary>
+    public int Frequency => Math.Max(0, PurchaseDays.Count - 1);
+
+    public bool HasOrder(string orderId) => RecentOrderIds.Contains(orderId, StringComparer.Ordinal);
+
+    /// <summary>Records a purchase whose amount is already in the base currency.</summary>
+    public void RecordPurchase(PurchaseEvent purchase, decimal amountInBase, int rollingWindowDays)
+    {
+        LifetimeSpend += amountInBase;
+        Orders++;
+        FirstPurchaseAt = FirstPurchaseAt is { } first && first <= purchase.OccurredAt ? first : purchase.OccurredAt;
+        LastPurchaseAt = LastPurchaseAt is { } last && last >= purchase.OccurredAt ? last : purchase.OccurredAt;
+
+        var day = DayNumber(purchase.OccurredAt);
+        InsertSorted(PurchaseDays, day);
+        AddDailySpend(day, amountInBase, rollingWindowDays);
+
+        if (RecentOrderIds.Count >= RecentOrderCapacity)
+        {
+            RecentOrderIds.RemoveAt(0);
+        }
+
+        RecentOrderIds.Add(purchase.OrderId);
+    }
+
+    /// <summary>Spend in the window of <paramref name="windowDays"/> days ending on the day of <paramref name="asOf"/>.</summary>
+    public decimal RollingSpend(DateTimeOffset asOf, int windowDays)
+    {
+        var lastDay = DayNumber(asOf);
+        var firstDay = lastDay - windowDays + 1;
+        decimal total = 0;
+        foreach (var entry in DailySpend)
+        {
+            if (entry.Day >= firstDay && entry.Day <= lastDay)
+            {
+                total += entry.Amount;
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>Whole days since the last purchase, or null before the first.</summary>
+    public int? RecencyDays(DateTimeOffset asOf) =>
+        LastPurchaseAt is { } last ? Math.Max(0, DayNumber(asOf) - DayNumber(last)) : null;
+
+    public static int DayNumber(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime).DayNumber;
+
+    private void AddDailySpend(int day, decimal amount, int windowDays)
+    {
+        // The window is anchored on the newest purchase day seen, so pruning gives the same
+        // result whatever order purchases arrive in.
+        var newestDay = Math.Max(day, DailySpend.Count > 0 ? DailySpend[^1].Day : day);
+        var oldestKept = newestDay - windowDays + 1;
+        if (day >= oldestKept)
+        {
+            var index = DailySpend.FindIndex(d => d.Day >= day);
+            if (index >= 0 && DailySpend[index].Day == day)
+            {
+                DailySpend[index] = DailySpend[index] with { Amount = DailySpend[index].Amount + amount };
+            }
+            else
+            {
+                DailySpend.Insert(index < 0 ? DailySpend.Count : index, new DailySpend(day, amount));
+            }
+        }
+
+        DailySpend.RemoveAll(d => d.Day < oldestKept);
+    }
+
+    private static void InsertSorted(List<int> days, int day)
+    {
+        var index = days.BinarySearch(day);
+        if (index < 0)
+        {
+            days.Insert(~index, day);
+        }
+    }
+}
+
+/// <summary>Spend on one UTC day (a <see cref="DateOnly.DayNumber"/>).</summary>
+[GenerateSerializer, Immutable, Alias("engine.DailySpend")]
+public readonly record struct DailySpend(
+    [property: Id(0)] int Day,
+    [property: Id(1)] decimal Amount);

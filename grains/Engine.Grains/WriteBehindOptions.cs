@@ -1,0 +1,12 @@
+namespace Engine.Grains;
+
+/// <summary>
+/// When a customer grain writes its state. Writes are batched: a grain applies events in
+/// memory and writes when asked to flush (the ingestion checkpoint), when it has collected
+/// too many unsaved events, or when it is deactivated. Bound from "WriteBehind".
+/// </summary>
+public sealed class WriteBehindOptions
+{
+    /// <summary>Unsaved events after which the grain writes without waiting for a checkpoint.</summary>
+    public int MaxUnsavedEvents { get; set; } = 200;
+}

@@ -3,6 +3,7 @@ using Engine.Domain.Customers;
 using Engine.Domain.Processing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace Engine.Grains;
 

@@ -18,6 +18,8 @@ public sealed class Cart
     [Id(1)] public DateTimeOffset? CheckoutStartedAt { get; set; }
     [Id(2)] public DateTimeOffset? UpdatedAt { get; set; }
     [Id(3)] public List<SkuPurchase> RecentlyPurchased { get; set; } = [];
+    /// <summary>occurredAt of the newest purchase: a checkout started before it is over.</summary>
+    [Id(4)] public DateTimeOffset? LastPurchaseAt { get; set; }
 
     public bool IsEmpty => Lines.Count == 0;
 
@@ -35,7 +37,7 @@ public sealed class Cart
             case ClickAction.RemoveFromCart when click.Sku is { } sku:
                 Remove(sku, click.Quantity, click.OccurredAt);
                 break;
-            case ClickAction.CheckoutStarted when !IsEmpty:
+            case ClickAction.CheckoutStarted when !IsEmpty && !(LastPurchaseAt >= click.OccurredAt):
                 CheckoutStartedAt = Latest(CheckoutStartedAt, click.OccurredAt);
                 break;
         }
@@ -55,6 +57,7 @@ public sealed class Cart
             RememberPurchase(item.Sku, purchase.OccurredAt);
         }
 
+        LastPurchaseAt = Latest(LastPurchaseAt, purchase.OccurredAt);
         if (IsEmpty || CheckoutStartedAt <= purchase.OccurredAt)
         {
             CheckoutStartedAt = null;

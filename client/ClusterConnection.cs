@@ -1,0 +1,97 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
+
+namespace Engine.Client;
+
+/// <summary>
+/// A short-lived Orleans client: connects, asks one question, disconnects. Connection
+/// failures become an <see cref="EngineUnreachableException"/> with a one-line message.
+/// </summary>
+public static class ClusterConnection
+{
+    /// <summary>An admin command should fail fast, but still ride out a silo that is just starting.</summary>
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>Connects to the cluster, runs <paramref name="question"/> and disconnects.</summary>
+    /// <exception cref="EngineUnreachableException">The gateway could not be reached or stopped answering.</exception>
+    public static async Task<T> AskAsync<T>(EngineAddress address, Func<IClusterClient, Task<T>> question, CancellationToken cancellationToken)
+    {
+        Exception? lastFailure = null;
+        using var host = Build(address, failure => lastFailure = failure);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(ConnectTimeout);
+        try
+        {
+            await host.StartAsync(deadline.Token);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Unreachable(address, lastFailure ?? e);
+        }
+
+        try
+        {
+            return await question(host.Services.GetRequiredService<IClusterClient>()).WaitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is OrleansMessageRejectionException or TimeoutException or ConnectionFailedException)
+        {
+            // The gateway went away (or never answered) after the connection was made.
+            throw Unreachable(address, e);
+        }
+        finally
+        {
+            using var stop = new CancellationTokenSource(StopTimeout);
+            await host.StopAsync(stop.Token);
+        }
+    }
+
+    private static IHost Build(EngineAddress address, Action<Exception> onConnectFailure)
+    {
+        // Content root at the tool's folder so an appsettings.json in the caller's working
+        // directory cannot change the tool's behaviour.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        // Command output owns stdout; whatever the runtime has to say goes to stderr, and
+        // only when it matters.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.AddFilter((string?)null, LogLevel.Warning);
+        builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
+
+        builder.UseOrleansClient(client => client
+            .UseLocalhostClustering(address.GatewayPort, address.ServiceId, address.ClusterId)
+            .UseConnectionRetryFilter(async (failure, token) =>
+            {
+                onConnectFailure(failure);
+                await Task.Delay(RetryDelay, token);
+                return true;
+            }));
+
+        return builder.Build();
+    }
+
+    private static EngineUnreachableException Unreachable(EngineAddress address, Exception cause) =>
+        new($"cannot reach the engine at gateway port {address.GatewayPort}: {Describe(cause)}", cause);
+
+    private static string Describe(Exception cause)
+    {
+        var innermost = cause;
+        while (innermost.InnerException is { } inner)
+        {
+            innermost = inner;
+        }
+
+        // Orleans messages can span lines; the operator gets one.
+        var message = innermost.Message.ReplaceLineEndings(" ").Trim();
+        return message.Length > 0 ? message : innermost.GetType().Name;
+    }
+}

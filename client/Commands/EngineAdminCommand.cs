@@ -1,0 +1,20 @@
+using System.CommandLine;
+
+namespace Engine.Client.Commands;
+
+/// <summary>The command tree of engine-admin.</summary>
+public static class EngineAdminCommand
+{
+    public static RootCommand Create()
+    {
+        var engine = new EngineAddressOptions();
+        var root = new RootCommand("Admin tool for the engagement engine: look at customers, feed events to its Kafka topics.");
+        engine.AddTo(root);
+
+        var customer = new Command("customer", "Look at customers as the engine sees them.");
+        customer.Add(CustomerShowCommand.Create(engine));
+        root.Add(customer);
+        root.Add(ProduceCommand.Create(engine));
+        return root;
+    }
+}

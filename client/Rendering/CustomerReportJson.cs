@@ -1,0 +1,20 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Engine.Client.Rendering;
+
+/// <summary>The <c>--json</c> form of a <see cref="CustomerReport"/>, for scripts and tests.</summary>
+public static class CustomerReportJson
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        // The output goes to a terminal or a pipe, never into HTML: keep '+' and accented
+        // names readable instead of \u-escaped.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public static string Serialize(CustomerReport report) => JsonSerializer.Serialize(report, Options);
+}

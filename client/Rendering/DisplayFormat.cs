@@ -1,0 +1,25 @@
+using System.Globalization;
+
+namespace Engine.Client.Rendering;
+
+/// <summary>How values read in the tables: invariant culture, UTC times, a dash for "none".</summary>
+public static class DisplayFormat
+{
+    public const string None = "-";
+
+    public static string Text(string? value) => string.IsNullOrEmpty(value) ? None : value;
+
+    public static string Money(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
+
+    public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    public static string Score(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
+
+    public static string Moment(DateTimeOffset? at) =>
+        at is { } value ? value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : None;
+
+    public static string Date(DateOnly? date) =>
+        date is { } value ? value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : None;
+
+    public static string YesNo(bool value) => value ? "yes" : "no";
+}

@@ -1,0 +1,62 @@
+using Confluent.Kafka;
+using Engine.Domain.Events;
+using Engine.Silo.Kafka;
+using Microsoft.Extensions.Options;
+
+namespace Engine.Silo.Demo;
+
+/// <summary>
+/// With <c>--demo</c>, produces a simulated shopper stream into the engine's own topics at
+/// a steady pace, so a newcomer sees customers' state change (see the admin client).
+/// </summary>
+public sealed partial class DemoStream(KafkaEndpoint endpoint, IOptions<DemoOptions> options, TimeProvider time, ILogger<DemoStream> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var demo = options.Value;
+        if (!demo.Enabled)
+        {
+            return;
+        }
+
+        using var producer = new ProducerBuilder<string, byte[]>(endpoint.ProducerConfig()).Build();
+        var simulation = new ShopperSimulation(demo.Customers, demo.Seed, time.GetUtcNow().AddDays(-1), "demo-");
+        LogStarted(demo.Customers, demo.EventsPerSecond, simulation.CustomerIds.First());
+        var topics = endpoint.Topics;
+        var interval = TimeSpan.FromSeconds(1 / Math.Max(0.1, demo.EventsPerSecond));
+        using var timer = new PeriodicTimer(interval, time);
+        long produced = 0;
+        try
+        {
+            foreach (var simulated in simulation.Take(int.MaxValue))
+            {
+                var topic = simulated.Type switch
+                {
+                    EventTypes.Purchase => topics.Purchases,
+                    EventTypes.Click => topics.Clicks,
+                    _ => topics.Customers,
+                };
+                producer.Produce(topic, new Message<string, byte[]> { Key = simulated.CustomerId, Value = simulated.Json });
+                if (++produced % 500 == 0)
+                {
+                    LogProgress(produced);
+                }
+
+                await timer.WaitForNextTickAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            producer.Flush(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo: streaming {Customers} simulated shoppers at {Rate} events/s; try: dotnet run --project client -- customer show {Example}")]
+    private partial void LogStarted(int customers, double rate, string example);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo: {Count} events produced")]
+    private partial void LogProgress(long count);
+}

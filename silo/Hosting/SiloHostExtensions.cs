@@ -1,0 +1,76 @@
+using Engine.Contracts;
+using Engine.Domain.Customers;
+using Engine.Grains;
+using Engine.Silo.Demo;
+using Engine.Silo.Health;
+using Engine.Silo.Ingestion;
+using Engine.Silo.Kafka;
+using Engine.Silo.Metrics;
+using Prometheus;
+
+namespace Engine.Silo.Hosting;
+
+/// <summary>Wires the silo: Orleans, Kafka ingestion, metrics and health.</summary>
+public static class SiloHostExtensions
+{
+    /// <summary>Adds the engine's services and an Orleans silo configured from <c>builder.Configuration</c>.</summary>
+    public static IHostApplicationBuilder AddEngineSilo(this IHostApplicationBuilder builder)
+    {
+        builder.AddEngineServices();
+        var orleans = builder.Configuration.GetSection("Orleans").Get<OrleansOptions>() ?? new OrleansOptions();
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: orleans.ServiceId, clusterId: orleans.ClusterId);
+            silo.AddMemoryGrainStorage(StorageNames.Customers);
+            silo.UseInMemoryReminderService();
+        });
+        builder.AddEngineIngestion();
+        return builder;
+    }
+
+    /// <summary>Options, time, metrics and Kafka: everything grains and ingestion depend on.</summary>
+    public static IHostApplicationBuilder AddEngineServices(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        services.AddOptions<CustomerRules>().Bind(configuration.GetSection("Rules"));
+        services.AddOptions<WriteBehindOptions>().Bind(configuration.GetSection("WriteBehind"));
+        services.AddOptions<KafkaOptions>().Bind(configuration.GetSection("Kafka"));
+        services.AddOptions<IngestionOptions>().Bind(configuration.GetSection("Ingestion"));
+        services.AddOptions<DemoOptions>().Bind(configuration.GetSection("Demo"));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<EngineMetrics>();
+        services.AddSingleton<IngestionStatus>();
+        services.AddSingleton<KafkaEndpoint>();
+        services.AddSingleton(sp =>
+        {
+            var endpoint = sp.GetRequiredService<KafkaEndpoint>();
+            var topics = endpoint.Topics;
+            return new EngineInfo(endpoint.BootstrapServers, topics.Purchases, topics.Clicks, topics.Customers, topics.DeadLetter);
+        });
+        services.AddSingleton<DeadLetterPublisher>();
+        services.AddHealthChecks()
+            .AddCheck("live", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(), tags: ["live"])
+            .AddCheck<IngestionHealthCheck>("ingestion", tags: ["ready"]);
+        return builder;
+    }
+
+    /// <summary>The Kafka consumer and the demo stream; registered after UseOrleans so they start after the silo.</summary>
+    public static IHostApplicationBuilder AddEngineIngestion(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHostedService<KafkaIngestionService>();
+        builder.Services.AddHostedService<DemoStream>();
+        return builder;
+    }
+
+    /// <summary>/metrics, /health/live and /health/ready.</summary>
+    public static WebApplication MapEngineEndpoints(this WebApplication app)
+    {
+        var metrics = app.Services.GetRequiredService<EngineMetrics>();
+        app.MapMetrics("/metrics", metrics.Registry);
+        app.MapHealthChecks("/health/live", new() { Predicate = check => check.Tags.Contains("live") });
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapGet("/", () => Results.Text("Engagement Engine silo: /metrics, /health/live, /health/ready\n"));
+        return app;
+    }
+}

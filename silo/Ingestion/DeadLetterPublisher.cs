@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using Engine.Silo.Kafka;
+using Engine.Silo.Metrics;
+
+namespace Engine.Silo.Ingestion;
+
+/// <summary>
+/// Writes refused events to the dead-letter topic: the original key and bytes, with the
+/// reason and source position in headers, so an operator can inspect, fix and replay them.
+/// </summary>
+public sealed class DeadLetterPublisher : IDisposable
+{
+    private readonly IProducer<byte[]?, byte[]?> _producer;
+    private readonly string _topic;
+    private readonly EngineMetrics _metrics;
+    private readonly TimeProvider _time;
+
+    public DeadLetterPublisher(KafkaEndpoint endpoint, EngineMetrics metrics, TimeProvider time)
+    {
+        _producer = new ProducerBuilder<byte[]?, byte[]?>(endpoint.ProducerConfig()).Build();
+        _topic = endpoint.Topics.DeadLetter;
+        _metrics = metrics;
+        _time = time;
+    }
+
+    /// <summary>Completes when the broker has the dead letter; the source offset may then be committed.</summary>
+    public async Task PublishAsync(ConsumeResult<byte[]?, byte[]?> source, string reason, string detail)
+    {
+        _metrics.EventsRejected.WithLabels(reason).Inc();
+        var headers = new Headers
+        {
+            { "dlq-reason", Encoding.UTF8.GetBytes(reason) },
+            { "dlq-detail", Encoding.UTF8.GetBytes(detail) },
+            { "dlq-source-topic", Encoding.UTF8.GetBytes(source.Topic) },
+            { "dlq-source-partition", Encoding.UTF8.GetBytes(source.Partition.Value.ToString(CultureInfo.InvariantCulture)) },
+            { "dlq-source-offset", Encoding.UTF8.GetBytes(source.Offset.Value.ToString(CultureInfo.InvariantCulture)) },
+            { "dlq-rejected-at", Encoding.UTF8.GetBytes(_time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)) },
+        };
+        try
+        {
+            await _producer.ProduceAsync(_topic, new Message<byte[]?, byte[]?> { Key = source.Message.Key, Value = source.Message.Value, Headers = headers });
+        }
+        catch
+        {
+            _metrics.DeadLetterFailures.Inc();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        _producer.Flush(TimeSpan.FromSeconds(5));
+        _producer.Dispose();
+    }
+}

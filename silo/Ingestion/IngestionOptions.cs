@@ -1,0 +1,35 @@
+namespace Engine.Silo.Ingestion;
+
+/// <summary>How the ingestion batches, checkpoints and backs off. Bound from "Ingestion".</summary>
+public sealed class IngestionOptions
+{
+    /// <summary>Turns Kafka ingestion off (e.g. a silo that only serves admin calls).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Most events read before the batch is handed to the grains.</summary>
+    public int MaxBatchEvents { get; set; } = 4000;
+
+    /// <summary>How long to keep filling a batch once its first event arrived.</summary>
+    public TimeSpan MaxBatchWait { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Most events in one grain call; a customer with more gets several calls in order.</summary>
+    public int MaxEventsPerCall { get; set; } = 256;
+
+    /// <summary>
+    /// How often touched customers are flushed and offsets committed. Longer means fewer
+    /// state writes per event (each customer collects more events between writes) and more
+    /// re-delivered (and skipped) events after a crash.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Flush calls in flight at once during a checkpoint.</summary>
+    public int FlushConcurrency { get; set; } = 256;
+
+    /// <summary>Largest accepted message value.</summary>
+    public int MaxEventBytes { get; set; } = EventParser.DefaultMaxEventBytes;
+
+    /// <summary>First wait after a failed checkpoint; doubles (with jitter) up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan InitialRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+}

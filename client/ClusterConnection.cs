@@ -65,6 +65,11 @@ public static class ClusterConnection
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter((string?)null, LogLevel.Warning);
+        // A failed connection is reported as one line by AskAsync; these would repeat it
+        // once per attempt with a stack trace.
+        builder.Logging.AddFilter("Orleans.Runtime.Messaging", LogLevel.Critical);
+        builder.Logging.AddFilter("Orleans.Messaging", LogLevel.Critical);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
 
         builder.UseOrleansClient(client => client

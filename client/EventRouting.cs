@@ -43,7 +43,7 @@ public static class EventRouting
         }
         catch (JsonException e)
         {
-            return LineRoute.Unroutable($"not a JSON object ({e.Message})");
+            return LineRoute.Unroutable($"not valid JSON (at byte {e.BytePositionInLine + 1})");
         }
 
         EventKind? kind = type switch

@@ -42,8 +42,8 @@ public sealed class EngineAddressOptions
     {
         GatewayPort.Validators.Add(result =>
         {
-            var port = result.GetValueOrDefault<int>();
-            if (port is < 1 or > 65535)
+            // A port from the environment was checked when it was read.
+            if (!result.Implicit && result.GetValueOrDefault<int>() is var port && !IsPort(port))
             {
                 result.AddError($"--gateway-port must be between 1 and 65535, not {port}.");
             }
@@ -71,7 +71,7 @@ public sealed class EngineAddressOptions
             return 30000;
         }
 
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && IsPort(port))
         {
             return port;
         }
@@ -79,6 +79,8 @@ public sealed class EngineAddressOptions
         result.AddError($"{GatewayPortVariable} is not a port number: '{text}'.");
         return 0;
     }
+
+    private static bool IsPort(int value) => value is >= 1 and <= 65535;
 
     private static string? FromEnvironment(string variable) =>
         Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;

@@ -20,7 +20,7 @@ public sealed partial class DemoStream(KafkaEndpoint endpoint, IOptions<DemoOpti
         }
 
         using var producer = new ProducerBuilder<string, byte[]>(endpoint.ProducerConfig()).Build();
-        var simulation = new ShopperSimulation(demo.Customers, demo.Seed, time.GetUtcNow().AddDays(-1), "demo-");
+        var simulation = new ShopperSimulation(demo.Customers, demo.Seed, time.GetUtcNow(), "demo-", time.GetUtcNow);
         LogStarted(demo.Customers, demo.EventsPerSecond, simulation.CustomerIds.First());
         var topics = endpoint.Topics;
         var interval = TimeSpan.FromSeconds(1 / Math.Max(0.1, demo.EventsPerSecond));

@@ -31,8 +31,12 @@ public sealed class ShopperSimulation
     private DateTimeOffset _clock;
     private long _sequence;
 
-    public ShopperSimulation(int customers, int seed, DateTimeOffset start, string customerPrefix = "cust-")
+    private readonly Func<DateTimeOffset>? _wallClock;
+
+    /// <param name="wallClock">When given, events are stamped with it (a live demo) instead of simulated time.</param>
+    public ShopperSimulation(int customers, int seed, DateTimeOffset start, string customerPrefix = "cust-", Func<DateTimeOffset>? wallClock = null)
     {
+        _wallClock = wallClock;
         _random = new Random(seed);
         _customers = customers;
         _clock = start;
@@ -201,7 +205,8 @@ public sealed class ShopperSimulation
         return new SimulatedEvent(type, customerId, buffer.WrittenSpan.ToArray());
     }
 
-    private DateTimeOffset Tick(int minSeconds, int maxSeconds) => _clock = _clock.AddSeconds(_random.Next(minSeconds, maxSeconds) / Math.Max(1.0, _customers / 50.0));
+    private DateTimeOffset Tick(int minSeconds, int maxSeconds) =>
+        _clock = _wallClock?.Invoke() ?? _clock.AddSeconds(_random.Next(minSeconds, maxSeconds) / Math.Max(1.0, _customers / 50.0));
 
     private sealed record Catalog(string Sku, string Name, decimal Price);
 

@@ -25,6 +25,7 @@ public sealed unsafe class EmbeddedKafkaBroker : IDisposable
     private EmbeddedKafkaBroker(nint library, int brokers)
     {
         var confNew = (delegate* unmanaged<nint>)NativeLibrary.GetExport(library, "rd_kafka_conf_new");
+        var confSet = (delegate* unmanaged<nint, byte*, byte*, byte*, nuint, int>)NativeLibrary.GetExport(library, "rd_kafka_conf_set");
         var kafkaNew = (delegate* unmanaged<int, nint, byte*, nuint, nint>)NativeLibrary.GetExport(library, "rd_kafka_new");
         var clusterNew = (delegate* unmanaged<nint, int, nint>)NativeLibrary.GetExport(library, "rd_kafka_mock_cluster_new");
         var bootstraps = (delegate* unmanaged<nint, byte*>)NativeLibrary.GetExport(library, "rd_kafka_mock_cluster_bootstraps");
@@ -37,7 +38,14 @@ public sealed unsafe class EmbeddedKafkaBroker : IDisposable
 
         // The mock cluster lives as long as the client handle that created it.
         var error = stackalloc byte[512];
-        _handle = kafkaNew(ProducerType, confNew(), error, 512);
+        var conf = confNew();
+        // The handle only hosts the mock cluster; it has no brokers of its own to warn about.
+        fixed (byte* name = "log_level\0"u8, level = "3\0"u8)
+        {
+            _ = confSet(conf, name, level, error, 512);
+        }
+
+        _handle = kafkaNew(ProducerType, conf, error, 512);
         if (_handle == 0)
         {
             throw new InvalidOperationException("librdkafka could not create a client handle: " + Marshal.PtrToStringUTF8((nint)error));

@@ -3,50 +3,51 @@ using System.Runtime.InteropServices;
 namespace Engine.Silo.Kafka;
 
 /// <summary>
-/// Loads librdkafka once, before any Confluent.Kafka client. On linux-x64 the build of
-/// librdkafka.redist that does not need libsasl2 is preferred, so a fresh machine needs no
-/// extra system package; the embedded broker binds its mock-cluster functions from the same file.
+/// Points Confluent.Kafka at the librdkafka build that does not need libsasl2 (linux-x64),
+/// so a fresh machine needs no extra system package. The embedded broker binds its
+/// mock-cluster functions from the same file, so both share one librdkafka.
 /// </summary>
 public static class NativeKafka
 {
     private static readonly Lock Gate = new();
-    private static string? _loadedPath;
+    private static bool _configured;
+    private static string? _path;
 
-    /// <summary>The path librdkafka was loaded from (null when Confluent.Kafka chose it itself).</summary>
+    /// <summary>The librdkafka file in use, or null where Confluent.Kafka picks its own.</summary>
     public static string? LoadedPath
     {
         get
         {
             EnsureLoaded();
-            return _loadedPath;
+            return _path;
         }
     }
 
+    /// <summary>Call before creating any Kafka client.</summary>
     public static void EnsureLoaded()
     {
         lock (Gate)
         {
-            if (Confluent.Kafka.Library.IsLoaded)
+            if (_configured)
             {
                 return;
             }
 
-            var candidate = PreferredPath();
-            if (candidate is not null && File.Exists(candidate))
+            _configured = true;
+            var candidate = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "centos8-librdkafka.so");
+            if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64 || !File.Exists(candidate))
             {
-                Confluent.Kafka.Library.Load(candidate);
-                _loadedPath = candidate;
+                return;
             }
-        }
-    }
 
-    private static string? PreferredPath()
-    {
-        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
-        {
-            return null;
+            _path = candidate;
+            NativeLibrary.SetDllImportResolver(typeof(Confluent.Kafka.Library).Assembly, (name, _, _) => name switch
+            {
+                "librdkafka" => NativeLibrary.Load(candidate),
+                // glibc ships libdl.so.2; only development images add the libdl.so link.
+                "libdl" when NativeLibrary.TryLoad("libdl.so.2", out var handle) => handle,
+                _ => 0,
+            });
         }
-
-        return Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "centos8-librdkafka.so");
     }
 }

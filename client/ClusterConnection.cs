@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Networking.Shared;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
 
@@ -89,14 +90,20 @@ public static class ClusterConnection
 
     private static string Describe(Exception cause)
     {
-        var innermost = cause;
-        while (innermost.InnerException is { } inner)
+        // The socket error says what went wrong ("ConnectionRefused"); the wrappers around it
+        // only add retry bookkeeping.
+        var chosen = cause;
+        for (var e = cause; e is not null; e = e.InnerException)
         {
-            innermost = inner;
+            chosen = e;
+            if (e is SocketConnectionException)
+            {
+                break;
+            }
         }
 
         // Orleans messages can span lines; the operator gets one.
-        var message = innermost.Message.ReplaceLineEndings(" ").Trim();
-        return message.Length > 0 ? message : innermost.GetType().Name;
+        var message = chosen.Message.ReplaceLineEndings(" ").Trim();
+        return message.Length > 0 ? message : chosen.GetType().Name;
     }
 }

@@ -33,7 +33,7 @@ public sealed class ShopperSimulation
 
     private readonly Func<DateTimeOffset>? _wallClock;
 
-    /// <param name="wallClock">When given, events are stamped with it (a live demo) instead of simulated time.</param>
+    /// <summary>A stream of <paramref name="customers"/> shoppers; <paramref name="wallClock"/>, when given, stamps events live instead of with simulated time from <paramref name="start"/>.</summary>
     public ShopperSimulation(int customers, int seed, DateTimeOffset start, string customerPrefix = "cust-", Func<DateTimeOffset>? wallClock = null)
     {
         _wallClock = wallClock;

@@ -23,7 +23,14 @@ public static class ClusterConnection
     public static async Task<T> AskAsync<T>(EngineAddress address, Func<IClusterClient, Task<T>> question, CancellationToken cancellationToken)
     {
         Exception? lastFailure = null;
-        using var host = Build(address, failure => lastFailure = failure);
+        using var host = Build(address, failure =>
+        {
+            // Attempts made while Orleans backs off only say "will retry"; keep one with a cause.
+            if (lastFailure is null || RootOf(failure) is not ConnectionFailedException)
+            {
+                lastFailure = failure;
+            }
+        });
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(ConnectTimeout);
         try
@@ -32,7 +39,7 @@ public static class ClusterConnection
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw Unreachable(address, lastFailure ?? e);
+            throw Unreachable(address, Describe(lastFailure ?? e, connecting: true), lastFailure ?? e);
         }
 
         try
@@ -42,12 +49,24 @@ public static class ClusterConnection
         catch (Exception e) when (e is OrleansMessageRejectionException or TimeoutException or ConnectionFailedException)
         {
             // The gateway went away (or never answered) after the connection was made.
-            throw Unreachable(address, e);
+            throw Unreachable(address, Describe(e, connecting: false), e);
         }
         finally
         {
-            using var stop = new CancellationTokenSource(StopTimeout);
+            await StopQuietlyAsync(host);
+        }
+    }
+
+    private static async Task StopQuietlyAsync(IHost host)
+    {
+        using var stop = new CancellationTokenSource(StopTimeout);
+        try
+        {
             await host.StopAsync(stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // The answer (or the error) is already in hand; a slow goodbye must not replace it.
         }
     }
 
@@ -85,25 +104,34 @@ public static class ClusterConnection
         return builder.Build();
     }
 
-    private static EngineUnreachableException Unreachable(EngineAddress address, Exception cause) =>
-        new($"cannot reach the engine at gateway port {address.GatewayPort}: {Describe(cause)}", cause);
+    private static EngineUnreachableException Unreachable(EngineAddress address, string reason, Exception cause) =>
+        new($"cannot reach the engine at gateway port {address.GatewayPort}: {reason}", cause);
 
-    private static string Describe(Exception cause)
+    private static string Describe(Exception failure, bool connecting)
     {
-        // The socket error says what went wrong ("ConnectionRefused"); the wrappers around it
-        // only add retry bookkeeping.
-        var chosen = cause;
-        for (var e = cause; e is not null; e = e.InnerException)
-        {
-            chosen = e;
-            if (e is SocketConnectionException)
-            {
-                break;
-            }
-        }
+        var root = RootOf(failure);
 
         // Orleans messages can span lines; the operator gets one.
-        var message = chosen.Message.ReplaceLineEndings(" ").Trim();
-        return message.Length > 0 ? message : chosen.GetType().Name;
+        var message = (root is ConnectionFailedException ? failure : root).Message.ReplaceLineEndings(" ").Trim();
+        if (message.Length == 0)
+        {
+            message = root.GetType().Name;
+        }
+
+        // Something listens on the port but hangs up during the handshake: most often a silo
+        // of another cluster.
+        var hungUp = connecting && root is not (SocketConnectionException or ConnectionFailedException or OperationCanceledException);
+        return hungUp ? $"the gateway closed the connection ({message}); check --cluster-id and --service-id" : message;
+    }
+
+    private static Exception RootOf(Exception failure)
+    {
+        var root = failure;
+        while (root.InnerException is { } inner)
+        {
+            root = inner;
+        }
+
+        return root;
     }
 }

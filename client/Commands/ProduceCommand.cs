@@ -88,22 +88,10 @@ public static class ProduceCommand
                 return ExitCodes.EngineUnreachable;
             }
 
-            var tally = request.RawTopic is { } topic ? new ProduceTally(topic) : new ProduceTally("purchases", "clicks", "customers");
+            var tally = request.RawTopic is { } topic ? new ProduceTally(topic) : ProduceTally.ByEventKind();
             try
             {
-                using var publisher = new EventPublisher(topics.BootstrapServers, request.DeliveryTimeout, tally, Console.Error);
-                try
-                {
-                    await foreach (var line in JsonLineReader.ReadAsync(source, cancellationToken))
-                    {
-                        Send(line, request.RawTopic, topics, publisher, tally);
-                    }
-                }
-                finally
-                {
-                    // Whatever was queued before a failure or Ctrl+C still gets its chance.
-                    publisher.Complete();
-                }
+                await PublishLinesAsync(source, request, topics, tally, cancellationToken);
             }
             catch (Confluent.Kafka.KafkaException e)
             {
@@ -121,6 +109,23 @@ public static class ProduceCommand
         }
     }
 
+    private static async Task PublishLinesAsync(Stream source, ProduceRequest request, EventTopics topics, ProduceTally tally, CancellationToken cancellationToken)
+    {
+        using var publisher = new EventPublisher(topics.BootstrapServers, request.DeliveryTimeout, tally, Console.Error);
+        try
+        {
+            await foreach (var line in JsonLineReader.ReadAsync(source, cancellationToken))
+            {
+                Send(line, request.RawTopic, topics, publisher, tally);
+            }
+        }
+        finally
+        {
+            // Lines queued before a read failure still get their chance to be delivered.
+            publisher.Complete();
+        }
+    }
+
     private static void Send(JsonLine line, string? rawTopic, EventTopics topics, EventPublisher publisher, ProduceTally tally)
     {
         if (line.IsBlank)
@@ -132,11 +137,11 @@ public static class ProduceCommand
         var key = route.CustomerId is { } customerId ? Encoding.UTF8.GetBytes(customerId) : null;
         if (rawTopic is not null)
         {
-            publisher.Publish(line, rawTopic, key, 0);
+            publisher.Publish(line, rawTopic, key, destination: 0);
         }
         else if (route.Kind is { } kind)
         {
-            publisher.Publish(line, topics.TopicOf(kind), key, (int)kind);
+            publisher.Publish(line, topics.TopicOf(kind), key, ProduceTally.DestinationOf(kind));
         }
         else
         {

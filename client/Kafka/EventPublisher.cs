@@ -28,7 +28,7 @@ public sealed class EventPublisher : IDisposable
         _errors = errors;
         _deliveryTimeout = deliveryTimeout;
 
-        NativeKafka.Load();
+        Engine.Silo.Kafka.NativeKafka.EnsureLoaded();
         var config = new ProducerConfig
         {
             BootstrapServers = bootstrapServers,

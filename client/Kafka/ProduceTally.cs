@@ -12,6 +12,12 @@ public sealed class ProduceTally(params string[] destinations)
     private int _skipped;
     private int _failed;
 
+    /// <summary>A tally per event stream; see <see cref="DestinationOf"/>.</summary>
+    public static ProduceTally ByEventKind() => new("purchases", "clicks", "customers");
+
+    /// <summary>The destination of an event kind in a <see cref="ByEventKind"/> tally.</summary>
+    public static int DestinationOf(EventKind kind) => (int)kind;
+
     public int Delivered => _delivered.Sum();
     public int Skipped => Volatile.Read(ref _skipped);
     public int Failed => Volatile.Read(ref _failed);

@@ -67,7 +67,7 @@ public sealed record CustomerReport(
                 cart.Value),
             new ProcessingReport(
                 state.EventsApplied,
-                new SortedDictionary<string, long>(state.Progress.Watermarks, StringComparer.Ordinal),
+                new SortedDictionary<string, long>(state.Progress.Watermarks, StreamOrder.Instance),
                 view.HasUnsavedChanges));
     }
 }

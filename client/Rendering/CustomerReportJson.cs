@@ -13,7 +13,8 @@ public static class CustomerReportJson
         // The output goes to a terminal or a pipe, never into HTML: keep '+' and accented
         // names readable instead of \u-escaped.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new JsonStringEnumConverter() },
+        // Enum values spelled as in the event contract ("opted_in").
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
     public static string Serialize(CustomerReport report) => JsonSerializer.Serialize(report, Options);

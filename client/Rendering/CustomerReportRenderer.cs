@@ -7,6 +7,8 @@ namespace Engine.Client.Rendering;
 /// <summary>The readable form of a <see cref="CustomerReport"/>: one small table per concern.</summary>
 public static class CustomerReportRenderer
 {
+    private static readonly Style TitleStyle = new(decoration: Decoration.Bold);
+
     public static void Render(IAnsiConsole console, CustomerReport report)
     {
         console.Write(new Rule($"[bold]customer {Markup.Escape(report.CustomerId)}[/] [grey]as of {Moment(report.AsOf)}[/]").LeftJustified());
@@ -23,7 +25,7 @@ public static class CustomerReportRenderer
         ("time zone", Text(profile.TimeZone)),
         ("locale", Text(profile.Locale)),
         ("birthday", Date(profile.Birthday)),
-        ("sms consent", profile.SmsConsent.Status.ToString()),
+        ("sms consent", Name(profile.SmsConsent.Status)),
         ("consent source", Text(profile.SmsConsent.Source)),
         ("consent at", Moment(profile.SmsConsent.At)));
 
@@ -49,25 +51,32 @@ public static class CustomerReportRenderer
         ("last seen", Moment(engagement.LastSeenAt)),
         ("engagement score", Score(engagement.Score)));
 
-    private static Table Cart(CartReport cart)
+    private static IRenderable Cart(CartReport cart)
     {
-        var lines = new Table().Border(TableBorder.Simple);
-        lines.AddColumn("sku");
+        var summary = Section("cart",
+            ("checkout started", cart.CheckoutStarted ? $"yes, {Moment(cart.CheckoutStartedAt)}" : "no"),
+            ("items", Count(cart.ItemCount)),
+            ("cart value", Money(cart.Value)));
+        if (cart.Lines.Count == 0)
+        {
+            summary.AddRow(Plain("lines"), Plain("none"));
+            return summary;
+        }
+
+        var lines = new Table()
+            .Border(TableBorder.Rounded)
+            .Title("cart lines", TitleStyle);
+        lines.AddColumn(new TableColumn("sku").NoWrap());
         lines.AddColumn("name");
-        lines.AddColumn(new TableColumn("qty").RightAligned());
-        lines.AddColumn(new TableColumn("unit price").RightAligned());
-        lines.AddColumn(new TableColumn("line total").RightAligned());
+        lines.AddColumn(new TableColumn("qty").RightAligned().NoWrap());
+        lines.AddColumn(new TableColumn("unit price").RightAligned().NoWrap());
+        lines.AddColumn(new TableColumn("line total").RightAligned().NoWrap());
         foreach (var line in cart.Lines)
         {
             lines.AddRow(Plain(line.Sku), Plain(Text(line.Name)), Plain(Count(line.Quantity)), Plain(Money(line.UnitPrice)), Plain(Money(line.LineTotal)));
         }
 
-        var table = Section("cart",
-            ("checkout started", cart.CheckoutStarted ? $"yes, {Moment(cart.CheckoutStartedAt)}" : "no"),
-            ("items", Count(cart.ItemCount)),
-            ("cart value", Money(cart.Value)));
-        table.AddRow(Plain("lines"), cart.Lines.Count == 0 ? Plain("empty") : lines);
-        return table;
+        return new Rows(summary, lines);
     }
 
     private static Table Processing(ProcessingReport processing)
@@ -94,7 +103,7 @@ public static class CustomerReportRenderer
         var table = new Table()
             .Border(TableBorder.Rounded)
             .HideHeaders()
-            .Title(title, new Style(decoration: Decoration.Bold));
+            .Title(title, TitleStyle);
         table.AddColumn(new TableColumn("field").NoWrap());
         table.AddColumn("value");
         foreach (var (label, value) in rows)

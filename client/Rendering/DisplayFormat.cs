@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 
 namespace Engine.Client.Rendering;
 
@@ -22,4 +23,7 @@ public static class DisplayFormat
         date is { } value ? value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : None;
 
     public static string YesNo(bool value) => value ? "yes" : "no";
+
+    /// <summary>An enum value spelled as in the event contract ("opted_in"), as the JSON output does.</summary>
+    public static string Name<T>(T value) where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 }

@@ -61,6 +61,27 @@ public sealed class EndToEndTests
     }
 
     [Fact]
+    public async Task The_admin_client_produces_the_example_events_and_shows_the_result()
+    {
+        await using var silo = await SiloProcess.StartAsync();
+        var examples = Path.Combine(RepositoryLayout.Root, "docs", "examples", "events.jsonl");
+        var produce = await ToolRun.RunAsync("dotnet", [RepositoryLayout.ClientAssembly, "produce", examples, "--gateway-port", Port(silo)]);
+        Assert.True(produce.ExitCode == 0, $"produce failed ({produce.ExitCode}): {produce.Output}{produce.Error}");
+
+        var lines = File.ReadAllLines(examples).Where(l => l.Length > 0).ToList();
+        Assert.Contains($"produced {lines.Count} events", produce.Output);
+        var expected = CustomerOracle.Compute(lines.Select(Encoding.UTF8.GetBytes));
+        foreach (var (customerId, customer) in expected)
+        {
+            var report = await Eventually.Until(
+                () => ShowAsync(silo, customerId),
+                json => json.GetProperty("processing").GetProperty("eventsApplied").GetInt64() == customer.Events,
+                TimeSpan.FromMinutes(1), $"{customerId} to have applied {customer.Events} events");
+            Assert.Equal(customer.Orders, report.GetProperty("value").GetProperty("orders").GetInt32());
+        }
+    }
+
+    [Fact]
     public async Task The_silo_serves_metrics_that_promtool_accepts()
     {
         var promtool = ToolRun.Require("promtool", "prometheus");

@@ -13,7 +13,7 @@ namespace Engine.Silo.Ingestion;
 /// from <see cref="RejectionReasons"/> and a detail that names the field but never echoes
 /// its value, so dead letters and logs carry no personal data.
 /// </summary>
-public sealed class EventParser(int maxEventBytes = EventParser.DefaultMaxEventBytes)
+public sealed partial class EventParser(int maxEventBytes = EventParser.DefaultMaxEventBytes)
 {
     public const int DefaultMaxEventBytes = 64 * 1024;
     private const int MaxIdLength = 128;
@@ -23,6 +23,12 @@ public sealed class EventParser(int maxEventBytes = EventParser.DefaultMaxEventB
         if (value.Length > maxEventBytes)
         {
             return ParsedEvent.Invalid(RejectionReasons.OversizedPayload, $"payload of {value.Length} bytes exceeds {maxEventBytes}");
+        }
+
+        // Invalid UTF-8 inside a string only fails when the string is read: refuse it up front.
+        if (!System.Text.Unicode.Utf8.IsValid(value.Span))
+        {
+            return ParsedEvent.Invalid(RejectionReasons.InvalidJson, "payload is not valid UTF-8");
         }
 
         JsonDocument document;
@@ -50,6 +56,11 @@ public sealed class EventParser(int maxEventBytes = EventParser.DefaultMaxEventB
             catch (InvalidEventException ex)
             {
                 return ParsedEvent.Invalid(ex.Reason, ex.Message);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException)
+            {
+                // Whatever else a reader can throw on strange input must not stop the partition.
+                return ParsedEvent.Invalid(RejectionReasons.InvalidJson, "could not be read: " + ex.GetType().Name);
             }
         }
     }
@@ -219,19 +230,14 @@ public sealed class EventParser(int maxEventBytes = EventParser.DefaultMaxEventB
         };
     }
 
-    private static bool IsLocaleTag(string tag)
-    {
-        // Shape check only (language[-script][-region]...): alphanumeric subtags of 1-8.
-        foreach (var part in tag.Split('-'))
-        {
-            if (part.Length is 0 or > 8 || !part.All(char.IsAsciiLetterOrDigit))
-            {
-                return false;
-            }
-        }
+    // Shape check only: a language subtag of 2-8 letters, then alphanumeric subtags of 1-8.
+    private static bool IsLocaleTag(string tag) => LocaleTag().IsMatch(tag);
 
-        return tag.Length >= 2 && char.IsAsciiLetter(tag[0]);
-    }
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7})?([Zz]|[+-][0-9]{2}:[0-9]{2})$")]
+    private static partial System.Text.RegularExpressions.Regex Rfc3339();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")]
+    private static partial System.Text.RegularExpressions.Regex LocaleTag();
 
     private static string RequiredString(JsonElement parent, string name, int maxLength) =>
         OptionalString(parent, name, maxLength) ?? throw Missing(name);
@@ -260,10 +266,8 @@ public sealed class EventParser(int maxEventBytes = EventParser.DefaultMaxEventB
     private static DateTimeOffset RequiredTimestamp(JsonElement parent, string name)
     {
         var text = RequiredString(parent, name, 40);
-        // The offset is required: a local time without one is ambiguous across time zones.
-        var hasOffset = text.EndsWith('Z') || text.EndsWith('z')
-            || (text.Length > 6 && (text[^6] == '+' || text[^6] == '-') && text[^3] == ':');
-        if (!hasOffset || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
+        // RFC 3339 only, offset required: a local time without one is ambiguous across time zones.
+        if (!Rfc3339().IsMatch(text) || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
         {
             throw Invalid(name, "must be an ISO 8601 date-time with an offset");
         }

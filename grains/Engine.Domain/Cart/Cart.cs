@@ -5,8 +5,9 @@ namespace Engine.Domain.Cart;
 /// <summary>
 /// What the customer has put in the basket and not bought yet. Clicks and purchases come
 /// from different topics, so the cart decides by occurredAt: a purchase clears the lines it
-/// bought that were last changed before it, and an add that happened before the customer
-/// bought that product (but arrived late) is ignored.
+/// bought that were last changed before it (and only the bought units of a line changed
+/// after it), and an add that happened before the customer bought that product (but
+/// arrived late) is ignored.
 /// </summary>
 [GenerateSerializer, Alias("engine.Cart")]
 public sealed class Cart
@@ -48,9 +49,21 @@ public sealed class Cart
         foreach (var item in purchase.Items)
         {
             var index = Lines.FindIndex(l => l.Sku == item.Sku);
-            if (index >= 0 && Lines[index].LastChangedAt <= purchase.OccurredAt)
+            if (index >= 0)
             {
-                Lines.RemoveAt(index);
+                var line = Lines[index];
+                // A line changed after the purchase also holds units added later (the purchase
+                // arrived late): only the bought quantity leaves the cart.
+                var remaining = line.LastChangedAt <= purchase.OccurredAt ? 0 : line.Quantity - item.Quantity;
+                if (remaining <= 0)
+                {
+                    Lines.RemoveAt(index);
+                }
+                else
+                {
+                    Lines[index] = line with { Quantity = remaining };
+                }
+
                 UpdatedAt = Latest(UpdatedAt, purchase.OccurredAt);
             }
 

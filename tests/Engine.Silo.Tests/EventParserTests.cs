@@ -1,0 +1,488 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Engine.Domain.Events;
+using Engine.Domain.Processing;
+using Engine.Silo.Ingestion;
+
+namespace Engine.Silo.Tests;
+
+public sealed class EventParserTests
+{
+    private const string Purchase = """
+        {"type":"purchase","eventId":"evt-p1","customerId":"c-1001","occurredAt":"2026-11-23T10:26:12+01:00",
+         "orderId":"ord-558201","amount":102.40,"currency":"EUR",
+         "items":[{"sku":"SKU-RUN-42","name":"Trail running shoe","quantity":1,"unitPrice":89.90},
+                  {"sku":"SKU-SOCK-3P","quantity":2,"unitPrice":6.25}],
+         "channel":"store","store":"NYC-05","location":"New York, NY"}
+        """;
+
+    private const string AddToCart = """
+        {"type":"click","eventId":"evt-k1","customerId":"c-1001","occurredAt":"2026-11-23T10:19:10+01:00",
+         "action":"add_to_cart","sessionId":"s-7f3a","url":"https://shop.example/fr/p/SKU-CAP-01",
+         "sku":"SKU-CAP-01","quantity":2,"unitPrice":19.00,"productName":"Running cap"}
+        """;
+
+    private const string Customer = """
+        {"type":"customer","eventId":"evt-c1","customerId":"c-1001","occurredAt":"2026-11-02T09:12:00+01:00",
+         "firstName":"Camille","phone":"+14155550123","timeZone":"Europe/Paris","locale":"fr-FR","birthday":"1991-04-17",
+         "smsConsent":{"status":"opted_in","source":"web-form","at":"2026-11-02T09:12:00+01:00"}}
+        """;
+
+    private static readonly EventParser Parser = new();
+
+    private static ParsedEvent Parse(string json, string? key = null) =>
+        Parser.Parse(key is null ? default : Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(json));
+
+    /// <summary>The valid event with one field changed; a null value writes JSON null.</summary>
+    private static string With(string json, string path, JsonNode? value) => Edit(json, path, (parent, name) => parent[name] = value);
+
+    private static string Without(string json, string path) => Edit(json, path, (parent, name) => parent.Remove(name));
+
+    private static string Edit(string json, string path, Action<JsonObject, string> edit)
+    {
+        var root = JsonNode.Parse(json)!;
+        var parts = path.Split('.');
+        var parent = root;
+        foreach (var part in parts[..^1])
+        {
+            parent = int.TryParse(part, out var index) ? parent[index]! : parent[part]!;
+        }
+
+        edit(parent.AsObject(), parts[^1]);
+        return root.ToJsonString();
+    }
+
+    public static TheoryData<string, string, string> Rejections() => new()
+    {
+        // invalid-json: not parseable, or not an object
+        { "truncated object", """{"type":"click","eventId":"e-1","customerId":"c-1001",""", RejectionReasons.InvalidJson },
+        { "JSON array", """["click","e-1","c-1001","2026-11-23T10:15:00+01:00"]""", RejectionReasons.InvalidJson },
+        { "JSON string", "\"click\"", RejectionReasons.InvalidJson },
+        { "JSON number", "42", RejectionReasons.InvalidJson },
+        { "JSON null", "null", RejectionReasons.InvalidJson },
+        { "empty value", "", RejectionReasons.InvalidJson },
+        { "two objects", Customer + Customer, RejectionReasons.InvalidJson },
+        { "comment", "// hi\n" + Customer, RejectionReasons.InvalidJson },
+
+        // unknown-type
+        { "type refund", With(Purchase, "type", "refund"), RejectionReasons.UnknownType },
+        { "type in capitals", With(Purchase, "type", "Purchase"), RejectionReasons.UnknownType },
+
+        // missing-field: absent, null or empty
+        { "purchase without type", Without(Purchase, "type"), RejectionReasons.MissingField },
+        { "purchase without eventId", Without(Purchase, "eventId"), RejectionReasons.MissingField },
+        { "purchase without customerId", Without(Purchase, "customerId"), RejectionReasons.MissingField },
+        { "purchase without occurredAt", Without(Purchase, "occurredAt"), RejectionReasons.MissingField },
+        { "purchase without orderId", Without(Purchase, "orderId"), RejectionReasons.MissingField },
+        { "purchase without amount", Without(Purchase, "amount"), RejectionReasons.MissingField },
+        { "purchase without currency", Without(Purchase, "currency"), RejectionReasons.MissingField },
+        { "purchase without items", Without(Purchase, "items"), RejectionReasons.MissingField },
+        { "purchase with items null", With(Purchase, "items", null), RejectionReasons.MissingField },
+        { "item without sku", Without(Purchase, "items.0.sku"), RejectionReasons.MissingField },
+        { "item without quantity", Without(Purchase, "items.0.quantity"), RejectionReasons.MissingField },
+        { "item without unitPrice", Without(Purchase, "items.0.unitPrice"), RejectionReasons.MissingField },
+        { "click without type", Without(AddToCart, "type"), RejectionReasons.MissingField },
+        { "click without eventId", Without(AddToCart, "eventId"), RejectionReasons.MissingField },
+        { "click without customerId", Without(AddToCart, "customerId"), RejectionReasons.MissingField },
+        { "click without occurredAt", Without(AddToCart, "occurredAt"), RejectionReasons.MissingField },
+        { "click without sessionId", Without(AddToCart, "sessionId"), RejectionReasons.MissingField },
+        { "click without action", Without(AddToCart, "action"), RejectionReasons.MissingField },
+        { "add_to_cart without sku", Without(AddToCart, "sku"), RejectionReasons.MissingField },
+        { "remove_from_cart without sku", Without(With(AddToCart, "action", "remove_from_cart"), "sku"), RejectionReasons.MissingField },
+        { "customer without type", Without(Customer, "type"), RejectionReasons.MissingField },
+        { "customer without eventId", Without(Customer, "eventId"), RejectionReasons.MissingField },
+        { "customer without customerId", Without(Customer, "customerId"), RejectionReasons.MissingField },
+        { "customer without occurredAt", Without(Customer, "occurredAt"), RejectionReasons.MissingField },
+        { "consent without status", Without(Customer, "smsConsent.status"), RejectionReasons.MissingField },
+        { "consent without source", Without(Customer, "smsConsent.source"), RejectionReasons.MissingField },
+        { "consent without at", Without(Customer, "smsConsent.at"), RejectionReasons.MissingField },
+        { "eventId null", With(Purchase, "eventId", null), RejectionReasons.MissingField },
+        { "customerId empty", With(AddToCart, "customerId", ""), RejectionReasons.MissingField },
+        { "sessionId empty", With(AddToCart, "sessionId", ""), RejectionReasons.MissingField },
+
+        // invalid-field: wrong type or format
+        { "occurredAt without offset", With(AddToCart, "occurredAt", "2026-11-23T10:15:00"), RejectionReasons.InvalidField },
+        { "occurredAt not a date", With(AddToCart, "occurredAt", "yesterday+01:00"), RejectionReasons.InvalidField },
+        { "occurredAt date only", With(AddToCart, "occurredAt", "2026-11-23Z"), RejectionReasons.InvalidField },
+        { "occurredAt in US date order", With(AddToCart, "occurredAt", "11/23/2026 10:15:00 +01:00"), RejectionReasons.InvalidField },
+        { "occurredAt as a number", With(AddToCart, "occurredAt", 1795432500), RejectionReasons.InvalidField },
+        { "consent at without offset", With(Customer, "smsConsent.at", "2026-11-02T09:12:00"), RejectionReasons.InvalidField },
+        { "phone without plus", With(Customer, "phone", "3125550188"), RejectionReasons.InvalidField },
+        { "phone with 7 digits", With(Customer, "phone", "+1234567"), RejectionReasons.InvalidField },
+        { "phone with 16 digits", With(Customer, "phone", "+1234567890123456"), RejectionReasons.InvalidField },
+        { "phone with country code 0", With(Customer, "phone", "+04155550123"), RejectionReasons.InvalidField },
+        { "phone with dashes", With(Customer, "phone", "+1-415-555-0123"), RejectionReasons.InvalidField },
+        { "unknown time zone", With(Customer, "timeZone", "Europe/Atlantis"), RejectionReasons.InvalidField },
+        { "locale with underscore", With(Customer, "locale", "fr_FR"), RejectionReasons.InvalidField },
+        { "click quantity 0", With(AddToCart, "quantity", 0), RejectionReasons.InvalidField },
+        { "click quantity negative", With(AddToCart, "quantity", -1), RejectionReasons.InvalidField },
+        { "click quantity fractional", With(AddToCart, "quantity", 1.5), RejectionReasons.InvalidField },
+        { "click quantity as a string", With(AddToCart, "quantity", "2"), RejectionReasons.InvalidField },
+        { "item quantity 0", With(Purchase, "items.0.quantity", 0), RejectionReasons.InvalidField },
+        { "unknown action", With(AddToCart, "action", "wishlist_add"), RejectionReasons.InvalidField },
+        { "action in capitals", With(AddToCart, "action", "ADD_TO_CART"), RejectionReasons.InvalidField },
+        { "amount as a string", With(Purchase, "amount", "102.40"), RejectionReasons.InvalidField },
+        { "unitPrice as a string", With(Purchase, "items.0.unitPrice", "89.90"), RejectionReasons.InvalidField },
+        { "items not an array", With(Purchase, "items", "SKU-RUN-42"), RejectionReasons.InvalidField },
+        { "item not an object", With(Purchase, "items", new JsonArray("SKU-RUN-42")), RejectionReasons.InvalidField },
+        { "birthday without zero padding", With(Customer, "birthday", "1991-4-17"), RejectionReasons.InvalidField },
+        { "birthday day-first", With(Customer, "birthday", "17/04/1991"), RejectionReasons.InvalidField },
+        { "birthday not a day", With(Customer, "birthday", "1991-02-30"), RejectionReasons.InvalidField },
+        { "birthday with a time", With(Customer, "birthday", "1991-04-17T00:00:00Z"), RejectionReasons.InvalidField },
+        { "consent status unknown", With(Customer, "smsConsent.status", "maybe"), RejectionReasons.InvalidField },
+        { "consent not an object", With(Customer, "smsConsent", "opted_in"), RejectionReasons.InvalidField },
+        { "customerId as a number", With(AddToCart, "customerId", 1001), RejectionReasons.InvalidField },
+        { "eventId of 129 characters", With(AddToCart, "eventId", new string('e', 129)), RejectionReasons.InvalidField },
+        { "firstName of 101 characters", With(Customer, "firstName", new string('n', 101)), RejectionReasons.InvalidField },
+
+        // negative-amount
+        { "negative amount", With(Purchase, "amount", -45.00m), RejectionReasons.NegativeAmount },
+        { "negative item unitPrice", With(Purchase, "items.1.unitPrice", -0.01m), RejectionReasons.NegativeAmount },
+        { "negative click unitPrice", With(AddToCart, "unitPrice", -19.00m), RejectionReasons.NegativeAmount },
+
+        // unknown-currency
+        { "currency XYZ", With(Purchase, "currency", "XYZ"), RejectionReasons.UnknownCurrency },
+        { "currency in lower case", With(Purchase, "currency", "usd"), RejectionReasons.UnknownCurrency },
+        { "withdrawn currency", With(Purchase, "currency", "DEM"), RejectionReasons.UnknownCurrency },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rejections))]
+    public void RefusesWithTheContractReason(string @case, string json, string reason)
+    {
+        var parsed = Parse(json);
+
+        Assert.False(parsed.IsValid, @case);
+        Assert.Null(parsed.Event);
+        Assert.Equal(reason, parsed.Reason);
+        Assert.False(string.IsNullOrWhiteSpace(parsed.Detail));
+    }
+
+    [Theory]
+    [InlineData(Purchase)]
+    [InlineData(AddToCart)]
+    [InlineData(Customer)]
+    public void ValueLargerThanTheConfiguredMaximumIsOversized(string json)
+    {
+        var parser = new EventParser(maxEventBytes: 64);
+
+        var parsed = parser.Parse(default, Encoding.UTF8.GetBytes(json));
+
+        Assert.Equal(RejectionReasons.OversizedPayload, parsed.Reason);
+    }
+
+    [Fact]
+    public void DefaultMaximumIs64KiBInclusive()
+    {
+        var atLimit = Customer.PadRight(65_536);
+
+        Assert.True(Parser.Parse(default, Encoding.UTF8.GetBytes(atLimit)).IsValid);
+        Assert.Equal(RejectionReasons.OversizedPayload, Parser.Parse(default, Encoding.UTF8.GetBytes(atLimit + " ")).Reason);
+    }
+
+    [Fact]
+    public void OversizedIsDecidedBeforeParsing()
+    {
+        var parser = new EventParser(maxEventBytes: 8);
+
+        Assert.Equal(RejectionReasons.OversizedPayload, parser.Parse(default, Encoding.UTF8.GetBytes("{not json at all}")).Reason);
+    }
+
+    [Theory]
+    [InlineData("\"s-7f3a\"", "in a string value")]
+    [InlineData("\"Running cap\"", "in an optional string value")]
+    [InlineData("\"customerId\"", "in a property name")]
+    public void InvalidUtf8IsInvalidJsonAndNeverThrows(string token, string where)
+    {
+        // The contract's value is UTF-8 JSON; a producer bug sending Latin-1 bytes must be
+        // dead-lettered, not crash the consumer loop.
+        var text = Encoding.UTF8.GetBytes(AddToCart);
+        var at = Encoding.UTF8.GetString(text).IndexOf(token, StringComparison.Ordinal) + 2;
+        byte[] value = [.. text[..at], 0xC3, 0x28, .. text[at..]];
+
+        var exception = Record.Exception(() => Parser.Parse(default, value));
+        Assert.Null(exception);
+
+        var parsed = Parser.Parse(default, value);
+        Assert.False(parsed.IsValid, where);
+        Assert.Equal(RejectionReasons.InvalidJson, parsed.Reason);
+    }
+
+    [Theory]
+    [InlineData("c-1002")]
+    [InlineData("C-1001")]
+    [InlineData("c-1001 ")]
+    [InlineData("c-100")]
+    [InlineData("c-10011")]
+    public void KeyThatDiffersFromCustomerIdIsKeyMismatch(string key)
+    {
+        foreach (var json in new[] { Purchase, AddToCart, Customer })
+        {
+            Assert.Equal(RejectionReasons.KeyMismatch, Parse(json, key).Reason);
+        }
+    }
+
+    [Fact]
+    public void KeyEqualToCustomerIdIsAccepted()
+    {
+        foreach (var json in new[] { Purchase, AddToCart, Customer })
+        {
+            Assert.True(Parse(json, "c-1001").IsValid);
+        }
+    }
+
+    [Fact]
+    public void EmptyKeyIsAccepted()
+    {
+        Assert.True(Parser.Parse(ReadOnlySpan<byte>.Empty, Encoding.UTF8.GetBytes(Customer)).IsValid);
+    }
+
+    [Fact]
+    public void KeyIsComparedAsUtf8()
+    {
+        var json = With(AddToCart, "customerId", "c-Zoë-1001");
+
+        Assert.True(Parse(json, "c-Zoë-1001").IsValid);
+        Assert.Equal(RejectionReasons.KeyMismatch, Parser.Parse(Encoding.Latin1.GetBytes("c-Zoë-1001"), Encoding.UTF8.GetBytes(json)).Reason);
+    }
+
+    [Fact]
+    public void KeyIsNotCheckedOnAnEventRefusedForAnotherReason()
+    {
+        Assert.Equal(RejectionReasons.UnknownCurrency, Parse(With(Purchase, "currency", "XYZ"), "someone-else").Reason);
+    }
+
+    [Theory]
+    [InlineData("3125550188")]
+    [InlineData("+1234567")]
+    [InlineData("+04155550123")]
+    [InlineData("+1-312-555-0188")]
+    [InlineData("+131255501889999999")]
+    [InlineData("tel:+13125550188")]
+    public void RejectionDetailNeverContainsThePhoneNumber(string phone)
+    {
+        var parsed = Parse(With(Customer, "phone", phone));
+
+        Assert.Equal(RejectionReasons.InvalidField, parsed.Reason);
+        Assert.Contains("phone", parsed.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(phone, parsed.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("555", parsed.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RejectionDetailNeverContainsTheName()
+    {
+        var name = "Camille" + new string('x', 100);
+
+        var parsed = Parse(With(Customer, "firstName", name));
+
+        Assert.Equal(RejectionReasons.InvalidField, parsed.Reason);
+        Assert.DoesNotContain("Camille", parsed.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryExampleEventIsValid()
+    {
+        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "examples", "events.jsonl"))
+            .Where(l => !string.IsNullOrWhiteSpace(l))
+            .ToList();
+
+        Assert.NotEmpty(lines);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var customerId = JsonNode.Parse(lines[i])!["customerId"]!.GetValue<string>();
+            var parsed = Parse(lines[i], key: customerId);
+            Assert.True(parsed.IsValid, $"line {i + 1}: {parsed.Reason} ({parsed.Detail})");
+            Assert.Equal(customerId, parsed.Event!.CustomerId);
+        }
+    }
+
+    [Theory]
+    [InlineData(1, RejectionReasons.InvalidJson)]
+    [InlineData(2, RejectionReasons.InvalidJson)]
+    [InlineData(3, RejectionReasons.UnknownType)]
+    [InlineData(4, RejectionReasons.MissingField)]
+    [InlineData(5, RejectionReasons.MissingField)]
+    [InlineData(6, RejectionReasons.InvalidField)]
+    [InlineData(7, RejectionReasons.InvalidField)]
+    [InlineData(8, RejectionReasons.InvalidField)]
+    [InlineData(9, RejectionReasons.InvalidField)]
+    [InlineData(10, RejectionReasons.NegativeAmount)]
+    [InlineData(11, RejectionReasons.UnknownCurrency)]
+    [InlineData(12, null)] // currency-not-accepted: decided by the engine's configured rates, not the parser
+    [InlineData(13, null)] // duplicate-order: decided by the customer's state
+    public void EveryBadExampleIsRefusedAsDocumented(int line, string? reason)
+    {
+        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "examples", "bad-events.jsonl"));
+
+        var parsed = Parse(lines[line - 1]);
+
+        Assert.Equal(reason, parsed.Reason);
+        Assert.Equal(reason is null, parsed.IsValid);
+    }
+
+    [Fact]
+    public void PurchaseMapsEveryField()
+    {
+        var purchase = Assert.IsType<PurchaseEvent>(Parse(Purchase, "c-1001").Event);
+
+        Assert.Equal(EventTypes.Purchase, purchase.Type);
+        Assert.Equal("evt-p1", purchase.EventId);
+        Assert.Equal("c-1001", purchase.CustomerId);
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 10, 26, 12, TimeSpan.FromHours(1)), purchase.OccurredAt);
+        Assert.Equal(TimeSpan.FromHours(1), purchase.OccurredAt.Offset);
+        Assert.Equal("ord-558201", purchase.OrderId);
+        Assert.Equal(102.40m, purchase.Amount);
+        Assert.Equal("EUR", purchase.Currency);
+        Assert.Equal(
+            [new PurchaseLine("SKU-RUN-42", "Trail running shoe", 1, 89.90m), new PurchaseLine("SKU-SOCK-3P", null, 2, 6.25m)],
+            purchase.Items);
+        Assert.Equal("store", purchase.Channel);
+        Assert.Equal("NYC-05", purchase.Store);
+        Assert.Equal("New York, NY", purchase.Location);
+    }
+
+    [Fact]
+    public void PurchaseMayHaveNoItemsAndNoOptionalFields()
+    {
+        var json = Without(Without(Without(With(Purchase, "items", new JsonArray()), "channel"), "store"), "location");
+
+        var purchase = Assert.IsType<PurchaseEvent>(Parse(json).Event);
+
+        Assert.Empty(purchase.Items);
+        Assert.Null(purchase.Channel);
+        Assert.Null(purchase.Store);
+        Assert.Null(purchase.Location);
+    }
+
+    [Fact]
+    public void ZeroAmountAndZeroUnitPriceAreAccepted()
+    {
+        var json = With(With(Purchase, "amount", 0), "items.0.unitPrice", 0);
+
+        var purchase = Assert.IsType<PurchaseEvent>(Parse(json).Event);
+
+        Assert.Equal(0m, purchase.Amount);
+        Assert.Equal(0m, purchase.Items[0].UnitPrice);
+    }
+
+    [Fact]
+    public void ClickMapsEveryField()
+    {
+        var click = Assert.IsType<ClickEvent>(Parse(AddToCart, "c-1001").Event);
+
+        Assert.Equal(EventTypes.Click, click.Type);
+        Assert.Equal("evt-k1", click.EventId);
+        Assert.Equal("c-1001", click.CustomerId);
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 10, 19, 10, TimeSpan.FromHours(1)), click.OccurredAt);
+        Assert.Equal(ClickAction.AddToCart, click.Action);
+        Assert.Equal("s-7f3a", click.SessionId);
+        Assert.Equal("https://shop.example/fr/p/SKU-CAP-01", click.Url);
+        Assert.Equal("SKU-CAP-01", click.Sku);
+        Assert.Equal(2, click.Quantity);
+        Assert.Equal(19.00m, click.UnitPrice);
+        Assert.Equal("Running cap", click.ProductName);
+    }
+
+    [Fact]
+    public void ClickOptionalFieldsMayBeAbsent()
+    {
+        var json = """{"type":"click","eventId":"e-1","customerId":"c-1001","occurredAt":"2026-11-23T10:15:00Z","action":"page_view","sessionId":"s-1"}""";
+
+        var click = Assert.IsType<ClickEvent>(Parse(json).Event);
+
+        Assert.Equal(ClickAction.PageView, click.Action);
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 10, 15, 0, TimeSpan.Zero), click.OccurredAt);
+        Assert.Null(click.Url);
+        Assert.Null(click.Sku);
+        Assert.Null(click.Quantity);
+        Assert.Null(click.UnitPrice);
+        Assert.Null(click.ProductName);
+    }
+
+    [Theory]
+    [InlineData("page_view", ClickAction.PageView)]
+    [InlineData("product_view", ClickAction.ProductView)]
+    [InlineData("add_to_cart", ClickAction.AddToCart)]
+    [InlineData("remove_from_cart", ClickAction.RemoveFromCart)]
+    [InlineData("checkout_started", ClickAction.CheckoutStarted)]
+    public void EveryClickActionMaps(string action, ClickAction expected)
+    {
+        var click = Assert.IsType<ClickEvent>(Parse(With(AddToCart, "action", action)).Event);
+
+        Assert.Equal(expected, click.Action);
+    }
+
+    [Fact]
+    public void CustomerMapsEveryField()
+    {
+        var profile = Assert.IsType<CustomerProfileEvent>(Parse(Customer, "c-1001").Event);
+
+        Assert.Equal(EventTypes.Customer, profile.Type);
+        Assert.Equal("evt-c1", profile.EventId);
+        Assert.Equal("c-1001", profile.CustomerId);
+        Assert.Equal(new DateTimeOffset(2026, 11, 2, 9, 12, 0, TimeSpan.FromHours(1)), profile.OccurredAt);
+        Assert.Equal("Camille", profile.FirstName);
+        Assert.Equal("+14155550123", profile.Phone);
+        Assert.Equal("Europe/Paris", profile.TimeZone);
+        Assert.Equal("fr-FR", profile.Locale);
+        Assert.Equal(new DateOnly(1991, 4, 17), profile.Birthday);
+        Assert.Equal(new SmsConsent(ConsentStatus.OptedIn, "web-form", new DateTimeOffset(2026, 11, 2, 9, 12, 0, TimeSpan.FromHours(1))), profile.SmsConsent);
+    }
+
+    [Fact]
+    public void ConsentOptedOutMapsWithItsOwnTime()
+    {
+        var json = With(Customer, "smsConsent", new JsonObject { ["status"] = "opted_out", ["source"] = "sms-keyword", ["at"] = "2026-11-20T14:29:41Z" });
+
+        var profile = Assert.IsType<CustomerProfileEvent>(Parse(json).Event);
+
+        Assert.Equal(new SmsConsent(ConsentStatus.OptedOut, "sms-keyword", new DateTimeOffset(2026, 11, 20, 14, 29, 41, TimeSpan.Zero)), profile.SmsConsent);
+    }
+
+    [Fact]
+    public void CustomerWithOnlyCommonFieldsLeavesEverythingNull()
+    {
+        var json = """{"type":"customer","eventId":"e-1","customerId":"c-1001","occurredAt":"2026-11-02T09:12:00+01:00","firstName":null,"smsConsent":null}""";
+
+        var profile = Assert.IsType<CustomerProfileEvent>(Parse(json).Event);
+
+        Assert.Null(profile.FirstName);
+        Assert.Null(profile.Phone);
+        Assert.Null(profile.TimeZone);
+        Assert.Null(profile.Locale);
+        Assert.Null(profile.Birthday);
+        Assert.Null(profile.SmsConsent);
+    }
+
+    [Fact]
+    public void UnknownFieldsAreIgnored()
+    {
+        var json = With(With(Purchase, "couponCode", "BLACKFRIDAY"), "items.0.color", "red");
+
+        Assert.True(Parse(json).IsValid);
+    }
+
+    [Fact]
+    public void FieldsAtTheirMaximumLengthAreAccepted()
+    {
+        var json = With(With(AddToCart, "eventId", new string('e', 128)), "customerId", new string('c', 128));
+
+        var click = Assert.IsType<ClickEvent>(Parse(json, new string('c', 128)).Event);
+
+        Assert.Equal(128, click.EventId.Length);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Engine.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No Engine.sln above {AppContext.BaseDirectory}");
+    }
+}

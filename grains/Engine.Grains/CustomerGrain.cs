@@ -64,9 +64,16 @@ public sealed partial class CustomerGrain(
         var state = customer.State;
         int applied = 0, duplicates = 0;
         List<EventRejection>? rejections = null;
+        var changed = 0;
         foreach (var sequenced in batch.Events)
         {
+            var watermark = state.Progress.WatermarkOf(sequenced.Position.Stream);
             var outcome = state.Apply(sequenced, _rules);
+            if (state.Progress.WatermarkOf(sequenced.Position.Stream) != watermark)
+            {
+                changed++;
+            }
+
             switch (outcome.Status)
             {
                 case ApplyStatus.Applied:
@@ -81,7 +88,7 @@ public sealed partial class CustomerGrain(
             }
         }
 
-        _unsavedEvents += batch.Events.Count - duplicates;
+        _unsavedEvents += changed;
         if (_unsavedEvents >= _writeBehind.MaxUnsavedEvents)
         {
             await SaveAsync();

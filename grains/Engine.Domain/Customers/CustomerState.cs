@@ -28,8 +28,15 @@ public sealed class CustomerState
     /// </summary>
     public ApplyOutcome Apply(SequencedEvent sequenced, CustomerRules rules)
     {
-        if (Progress.HasSeen(sequenced))
+        if (Progress.HasApplied(sequenced.Position))
         {
+            return ApplyOutcome.Duplicate;
+        }
+
+        if (Progress.HasRecentId(sequenced.Event.EventId))
+        {
+            // The offset is new, so the watermark moves on: the stream has been handled up to here.
+            Progress.Pass(sequenced.Position);
             return ApplyOutcome.Duplicate;
         }
 

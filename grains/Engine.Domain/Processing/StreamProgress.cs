@@ -24,18 +24,30 @@ public sealed class StreamProgress
     public long WatermarkOf(string stream) => Watermarks.TryGetValue(stream, out var offset) ? offset : -1;
 
     /// <summary>True when the event was already applied (by position or by id).</summary>
-    public bool HasSeen(SequencedEvent sequenced) =>
-        sequenced.Position.Offset <= WatermarkOf(sequenced.Position.Stream)
-        || RecentEventIds.Contains(EventIdHash.Of(sequenced.Event.EventId));
+    public bool HasSeen(SequencedEvent sequenced) => HasApplied(sequenced.Position) || HasRecentId(sequenced.Event.EventId);
 
-    /// <summary>Records that the event was handled, whether applied or rejected.</summary>
-    public void Record(SequencedEvent sequenced)
+    /// <summary>True when the event's position was already applied (a replay).</summary>
+    public bool HasApplied(EventPosition position) => position.Offset <= WatermarkOf(position.Stream);
+
+    /// <summary>True when an event with this id was applied recently (a producer retry).</summary>
+    public bool HasRecentId(string eventId) => RecentEventIds.Contains(EventIdHash.Of(eventId));
+
+    /// <summary>
+    /// Moves the stream's watermark past a position without remembering an id: for a
+    /// producer retry, whose offset is new even though its event is not.
+    /// </summary>
+    public void Pass(EventPosition position)
     {
-        var position = sequenced.Position;
         if (position.Offset > WatermarkOf(position.Stream))
         {
             Watermarks[position.Stream] = position.Offset;
         }
+    }
+
+    /// <summary>Records that the event was handled, whether applied or rejected.</summary>
+    public void Record(SequencedEvent sequenced)
+    {
+        Pass(sequenced.Position);
 
         if (RecentEventIds.Count >= RecentEventIdCapacity)
         {

@@ -91,7 +91,16 @@ public sealed partial class CustomerGrain(
         _unsavedEvents += changed;
         if (_unsavedEvents >= _writeBehind.MaxUnsavedEvents)
         {
-            await SaveAsync();
+            try
+            {
+                await SaveAsync();
+            }
+            catch (Exception ex) when (ex is not InconsistentStateException)
+            {
+                // The events are applied in memory; the next checkpoint's flush retries the
+                // write and holds back the commit until it succeeds.
+                LogEarlyWriteFailed(ex.GetType().Name);
+            }
         }
 
         return new ApplyReport(applied, duplicates, rejections ?? [], []);
@@ -161,6 +170,9 @@ public sealed partial class CustomerGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Customer state write on deactivation failed ({ErrorType}); {UnsavedEvents} events will be re-delivered")]
     private partial void LogDeactivationWriteFailed(string errorType, int unsavedEvents);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Early customer state write failed ({ErrorType}); will retry at the next checkpoint")]
+    private partial void LogEarlyWriteFailed(string errorType);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Customer state was written by another activation; reloaded from storage")]
     private partial void LogConcurrentWriter();

@@ -6,6 +6,7 @@ using Engine.Silo.Health;
 using Engine.Silo.Ingestion;
 using Engine.Silo.Kafka;
 using Engine.Silo.Metrics;
+using Engine.Silo.Storage;
 using Prometheus;
 
 namespace Engine.Silo.Hosting;
@@ -20,9 +21,7 @@ public static class SiloHostExtensions
         var orleans = builder.Configuration.GetSection("Orleans").Get<OrleansOptions>() ?? new OrleansOptions();
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: orleans.ServiceId, clusterId: orleans.ClusterId);
-            silo.AddMemoryGrainStorage(StorageNames.Customers);
-            silo.UseInMemoryReminderService();
+            silo.AddEngineStorage(builder.Configuration, orleans);
         });
         builder.AddEngineIngestion();
         return builder;

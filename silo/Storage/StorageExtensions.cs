@@ -1,0 +1,96 @@
+using System.Net;
+using Engine.Contracts;
+using Engine.Silo.Hosting;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace Engine.Silo.Storage;
+
+/// <summary>Wires grain state, reminders and clustering to memory or PostgreSQL, as "Storage" says.</summary>
+public static class StorageExtensions
+{
+    /// <summary>The ADO.NET invariant Orleans maps to Npgsql's provider factory.</summary>
+    public const string NpgsqlInvariant = "Npgsql";
+
+    /// <summary>
+    /// Adds the customer grain storage, the reminder service and clustering. Defaults
+    /// (no "Storage" section) are memory storage and localhost clustering: a single-silo
+    /// development cluster that forgets everything on restart.
+    /// </summary>
+    public static ISiloBuilder AddEngineStorage(this ISiloBuilder silo, IConfiguration configuration, OrleansOptions orleans)
+    {
+        var storage = StorageOptions.From(configuration);
+        storage.Validate();
+
+        if (storage.Clustering == ClusteringProvider.Postgres)
+        {
+            UsePostgresClustering(silo, configuration, orleans, storage.ConnectionString!);
+        }
+        else
+        {
+            silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: orleans.ServiceId, clusterId: orleans.ClusterId);
+        }
+
+        if (storage.Provider == StorageProvider.Postgres)
+        {
+            UsePostgresStorage(silo, storage);
+        }
+        else
+        {
+            silo.AddMemoryGrainStorage(StorageNames.Customers);
+            silo.UseInMemoryReminderService();
+        }
+
+        return silo;
+    }
+
+    private static void UsePostgresStorage(ISiloBuilder silo, StorageOptions storage)
+    {
+        var connectionString = storage.ConnectionString!;
+        silo.Services.AddSingleton(new PostgresSchemaStartup.Settings(connectionString, storage.ApplySchema, SchemaRequirement.For(storage)));
+        silo.Services.AddHostedService<PostgresSchemaStartup>();
+
+        silo.AddAdoNetGrainStorage(StorageNames.Customers, (OptionsBuilder<AdoNetGrainStorageOptions> options) => options.Configure<Serializer>((o, serializer) =>
+        {
+            o.Invariant = NpgsqlInvariant;
+            o.ConnectionString = connectionString;
+            // Orleans' own binary format: state classes are [GenerateSerializer] with [Id]s, so
+            // fields can be added without breaking stored rows, and no CLR type name is stored
+            // for the root state (the default JSON serializer embeds them).
+            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+        }));
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = NpgsqlInvariant;
+            o.ConnectionString = connectionString;
+        });
+    }
+
+    private static void UsePostgresClustering(ISiloBuilder silo, IConfiguration configuration, OrleansOptions orleans, string connectionString)
+    {
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = orleans.ClusterId;
+            o.ServiceId = orleans.ServiceId;
+        });
+
+        // The address other silos and clients dial; it is stored in the membership table.
+        var advertised = configuration["Orleans:AdvertisedIPAddress"];
+        if (string.IsNullOrWhiteSpace(advertised))
+        {
+            silo.ConfigureEndpoints(orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: true);
+        }
+        else
+        {
+            silo.ConfigureEndpoints(IPAddress.Parse(advertised), orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: true);
+        }
+
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = NpgsqlInvariant;
+            o.ConnectionString = connectionString;
+        });
+    }
+}

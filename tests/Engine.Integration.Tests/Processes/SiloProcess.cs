@@ -82,6 +82,13 @@ public sealed partial class SiloProcess : IAsyncDisposable
     /// <summary>The embedded broker's address, as the silo printed it.</summary>
     public Task<string> BootstrapServersAsync() => _bootstrap.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
+    /// <summary>SIGKILL: no shutdown hooks, no final checkpoint, as in a power cut.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -1,9 +1,6 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
-using Confluent.Kafka;
 using Engine.Contracts;
 using Engine.Integration.Tests.Processes;
-using Engine.Silo.Demo;
 using Engine.Silo.Kafka;
 using Engine.Storage.Tests;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,106 +9,99 @@ using Microsoft.Extensions.Hosting;
 namespace Engine.Integration.Tests;
 
 /// <summary>
-/// The silo process on PostgreSQL is killed with SIGKILL at random points while it consumes a
-/// known stream; each time it is restarted. At the end every customer must equal the oracle:
-/// no event lost, none applied twice. The broker lives in the test process so it survives.
+/// Crashes and outages as an operator would see them: the silo process on PostgreSQL, a
+/// known stream in a broker that outlives it, and at the end every customer equal to the
+/// oracle: no event lost, none applied twice.
 /// </summary>
-public sealed partial class CrashRecoveryTests
+public sealed class CrashRecoveryTests
 {
-    private const int Customers = 5000;
-    private const int Events = 200_000;
-    private const int Partitions = 32;
-
     [Fact]
     public async Task Killing_the_silo_at_random_points_loses_no_event_and_applies_none_twice()
     {
-        var postgres = new PostgresServer();
-        await postgres.InitializeAsync();
-        using var broker = EmbeddedKafkaBroker.Start();
-        try
+        await using var setting = await Setting.StartAsync();
+        var stream = setting.Stream;
+        stream.Produce(customers: 5000, events: 200_000, seed: 31, prefix: "crash-");
+
+        var random = new Random(Environment.GetEnvironmentVariable("ENGINE_CRASH_SEED") is { } seed ? int.Parse(seed, CultureInfo.InvariantCulture) : 2026);
+        using var http = new HttpClient();
+        for (var crash = 1; crash <= 5; crash++)
         {
+            await using var victim = await SiloProcess.StartAsync(stream.SiloSettings);
+            var target = random.Next(3_000, 20_000);
+            await Eventually.Until(() => DurableStream.AppliedAsync(http, victim), applied => applied >= target, TimeSpan.FromMinutes(2), $"crash {crash}: {target} events applied");
+            await victim.KillAsync();
+        }
+
+        await using var survivor = await SiloProcess.StartAsync(stream.SiloSettings);
+        await stream.WaitUntilCommittedAsync(TimeSpan.FromMinutes(5));
+        await AssertMatchesOracleAsync(stream, survivor);
+    }
+
+    [Fact]
+    public async Task A_database_outage_pauses_ingestion_and_loses_nothing()
+    {
+        await using var setting = await Setting.StartAsync();
+        var stream = setting.Stream;
+        stream.Produce(customers: 1000, events: 40_000, seed: 41, prefix: "outage-");
+
+        using var http = new HttpClient();
+        await using var silo = await SiloProcess.StartAsync(stream.SiloSettings);
+        await Eventually.Until(() => DurableStream.AppliedAsync(http, silo), applied => applied >= 5_000, TimeSpan.FromMinutes(2), "5000 events applied");
+
+        await setting.Postgres.StopAsync();
+        var outageStarted = DateTime.UtcNow;
+        await Eventually.Until(() => ReadyAsync(http, silo), ready => !ready, TimeSpan.FromMinutes(1), "readiness to turn false while PostgreSQL is down");
+        await Eventually.Until(() => Task.FromResult(DateTime.UtcNow - outageStarted >= TimeSpan.FromSeconds(20)), done => done, TimeSpan.FromMinutes(1), "a 20 s outage");
+        Assert.False(await ReadyAsync(http, silo));
+        await setting.Postgres.StartAsync();
+
+        await Eventually.Until(() => ReadyAsync(http, silo), ready => ready, TimeSpan.FromMinutes(1), "readiness to turn true once PostgreSQL is back");
+        await stream.WaitUntilCommittedAsync(TimeSpan.FromMinutes(3));
+        await AssertMatchesOracleAsync(stream, silo);
+    }
+
+    private static async Task<bool> ReadyAsync(HttpClient http, SiloProcess silo) =>
+        (await http.GetAsync(silo.BaseUrl + "/health/ready")).IsSuccessStatusCode;
+
+    private static async Task AssertMatchesOracleAsync(DurableStream stream, SiloProcess silo)
+    {
+        using var client = await DurableStream.ConnectAsync(silo.GatewayPort);
+        var grains = client.Services.GetRequiredService<IClusterClient>();
+        foreach (var (customerId, customer) in CustomerOracle.Compute(stream.Events.Select(e => e.Json)))
+        {
+            StateAssertions.Matches(customerId, customer, await grains.GetGrain<ICustomerGrain>(customerId).GetViewAsync());
+        }
+
+        await client.StopAsync();
+    }
+
+    /// <summary>A throwaway PostgreSQL and a broker in the test process, so both outlive the silo.</summary>
+    private sealed class Setting : IAsyncDisposable
+    {
+        private Setting(PostgresServer postgres, EmbeddedKafkaBroker broker, DurableStream stream)
+        {
+            Postgres = postgres;
+            Broker = broker;
+            Stream = stream;
+        }
+
+        public PostgresServer Postgres { get; }
+        public EmbeddedKafkaBroker Broker { get; }
+        public DurableStream Stream { get; }
+
+        public static async Task<Setting> StartAsync()
+        {
+            var postgres = new PostgresServer();
+            await postgres.InitializeAsync();
             var database = await postgres.CreateDatabaseAsync();
-            var topics = new KafkaTopics();
-            foreach (var topic in topics.Inbound.Append(topics.DeadLetter))
-            {
-                broker.CreateTopic(topic, Partitions);
-            }
-
-            var events = new ShopperSimulation(Customers, seed: 31, DateTimeOffset.UtcNow.AddDays(-30), customerPrefix: "crash-").Take(Events).ToList();
-            using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, Acks = Acks.All, LingerMs = 5 }).Build())
-            {
-                foreach (var e in events)
-                {
-                    var topic = e.Type switch { "purchase" => topics.Purchases, "click" => topics.Clicks, _ => topics.Customers };
-                    producer.Produce(topic, new Message<string, byte[]> { Key = e.CustomerId, Value = e.Json });
-                }
-
-                producer.Flush(TimeSpan.FromMinutes(1));
-            }
-
-            var groupId = "crash-" + Guid.NewGuid().ToString("N")[..8];
-            var settings = new Dictionary<string, string>
-            {
-                ["Kafka__BootstrapServers"] = broker.BootstrapServers,
-                ["Kafka__GroupId"] = groupId,
-                // A killed member is noticed quickly, so the restarted silo gets the partitions.
-                ["Kafka__Consumer__session.timeout.ms"] = "6000",
-                ["Kafka__Consumer__heartbeat.interval.ms"] = "500",
-                ["Storage__Provider"] = "postgres",
-                ["Storage__ApplySchema"] = "true",
-                ["Storage__ConnectionString"] = database.ConnectionString,
-                ["Ingestion__CheckpointInterval"] = "00:00:02",
-            };
-
-            var random = new Random(Environment.GetEnvironmentVariable("ENGINE_CRASH_SEED") is { } seed ? int.Parse(seed, CultureInfo.InvariantCulture) : 2026);
-            using var http = new HttpClient();
-            for (var crash = 1; crash <= 5; crash++)
-            {
-                await using var victim = await SiloProcess.StartAsync(settings);
-                var before = await AppliedAsync(http, victim);
-                var target = before + random.Next(3_000, 20_000);
-                await Eventually.Until(() => AppliedAsync(http, victim), applied => applied >= target, TimeSpan.FromMinutes(2), $"crash {crash}: {target} events applied");
-                await victim.KillAsync();
-            }
-
-            await using var survivor = await SiloProcess.StartAsync(settings);
-            await Eventually.Until(
-                () => KafkaOffsets.GroupCaughtUp(broker.BootstrapServers, groupId, topics.Inbound, Partitions),
-                TimeSpan.FromMinutes(5), "the consumer group to commit every partition to its end after the crashes");
-
-            var client = await ConnectAsync(survivor.GatewayPort);
-            var expected = CustomerOracle.Compute(events.Select(e => e.Json));
-            Assert.Equal(Customers, expected.Count);
-            foreach (var (customerId, customer) in expected)
-            {
-                StateAssertions.Matches(customerId, customer, await client.Services.GetRequiredService<IClusterClient>().GetGrain<ICustomerGrain>(customerId).GetViewAsync());
-            }
-
-            await client.StopAsync();
-            client.Dispose();
+            var broker = EmbeddedKafkaBroker.Start();
+            return new Setting(postgres, broker, new DurableStream(broker, partitions: 32, database.ConnectionString));
         }
-        finally
+
+        public async ValueTask DisposeAsync()
         {
-            await postgres.DisposeAsync();
+            Broker.Dispose();
+            await Postgres.DisposeAsync();
         }
     }
-
-    private static async Task<double> AppliedAsync(HttpClient http, SiloProcess silo)
-    {
-        var text = await http.GetStringAsync(silo.BaseUrl + "/metrics");
-        var match = AppliedLine().Match(text);
-        return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-    }
-
-    private static async Task<IHost> ConnectAsync(int gatewayPort)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.UseOrleansClient(client => client.UseLocalhostClustering(gatewayPort));
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
-
-    [GeneratedRegex(@"^engine_events_applied_total (\S+)$", RegexOptions.Multiline)]
-    private static partial Regex AppliedLine();
 }

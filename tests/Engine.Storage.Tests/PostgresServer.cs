@@ -15,6 +15,7 @@ public sealed class PostgresServer : IAsyncLifetime
     private const string BinDirectoryVariable = "ENGINE_TEST_PG_BIN";
 
     private string? _directory;
+    private string? _settings;
     private string? _binDirectory;
     private bool _runAsPostgresUser;
 
@@ -45,10 +46,18 @@ public sealed class PostgresServer : IAsyncLifetime
 
         await RunServerProgramAsync("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"]);
         var port = FreePorts.Next();
-        var settings = $"-p {port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
-        await RunServerProgramAsync("pg_ctl", ["-D", data, "-l", Path.Combine(_directory, "server.log"), "-w", "-t", "60", "-o", settings, "start"]);
+        _settings = $"-p {port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
+        await StartAsync();
         AdminConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false";
     }
+
+    /// <summary>Starts the server (again), on the same port and data.</summary>
+    public Task StartAsync() =>
+        RunServerProgramAsync("pg_ctl", ["-D", Path.Combine(_directory!, "data"), "-l", Path.Combine(_directory!, "server.log"), "-w", "-t", "60", "-o", _settings!, "start"]);
+
+    /// <summary>Stops the server as an outage would: connections are cut at once.</summary>
+    public Task StopAsync() =>
+        RunServerProgramAsync("pg_ctl", ["-D", Path.Combine(_directory!, "data"), "-m", "immediate", "-w", "stop"]);
 
     /// <summary>Creates an empty database and returns a connection string for it.</summary>
     public async Task<TestDatabase> CreateDatabaseAsync()

@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Engine.Silo.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Engine.Benchmarks;
+
+/// <summary>
+/// A real engine silo in this process, built by the production wiring (<c>AddEngineSilo</c>)
+/// and pointed at the benchmark's broker with a fresh consumer group and free ports.
+/// </summary>
+internal static class BenchmarkSilo
+{
+    /// <summary>Builds (does not start) a silo host; <paramref name="ingestion"/> false leaves Kafka alone.</summary>
+    public static IHost Build(EventCorpus corpus, BenchmarkOptions options, bool ingestion)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environments.Production,
+        });
+
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Kafka:BootstrapServers"] = corpus.BootstrapServers,
+            ["Kafka:GroupId"] = "bench-engine-" + Guid.NewGuid().ToString("N"),
+            ["Orleans:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Orleans:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Orleans:ClusterId"] = "bench-" + Guid.NewGuid().ToString("N")[..8],
+            ["Ingestion:Enabled"] = ingestion ? "true" : "false",
+            ["Demo:Enabled"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Orleans"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+            // Its first check after start-up reports a bogus stall of many minutes.
+            ["Logging:LogLevel:Orleans.Runtime.Watchdog"] = "Error",
+        };
+
+        // Overrides from --set (e.g. Ingestion:MaxBatchEvents) come last and win.
+        foreach (var (key, value) in options.SiloSettings)
+        {
+            settings[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddEngineSilo();
+        return builder.Build();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

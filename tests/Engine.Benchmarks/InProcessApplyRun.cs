@@ -1,0 +1,178 @@
+using System.Text;
+using Engine.Contracts;
+using Engine.Domain.Events;
+using Engine.Silo.Ingestion;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Engine.Benchmarks;
+
+/// <summary>
+/// Row 3: the grains without Kafka. The same simulated stream (other customer ids, so no
+/// grain skips anything as a duplicate) is parsed first, then applied in batches shaped as
+/// the ingestion shapes them: up to MaxBatchEvents per batch, one call per customer per
+/// batch (split at MaxEventsPerCall), customers in parallel, batches one after another.
+/// </summary>
+internal static class InProcessApplyRun
+{
+    private const string Stream = "bench/0";
+    private const string WarmupStream = "bench/warmup";
+
+    /// <summary>
+    /// After an unmeasured warm-up on other customers: parse only, then a cold pass
+    /// (activates every customer) and a warm pass over the same customers.
+    /// </summary>
+    public static async Task<(Measurement Parse, Measurement Cold, Measurement Warm, TimeSpan Flush, int Flushed)> RunAsync(EventCorpus corpus, BenchmarkOptions options)
+    {
+        var count = corpus.Events.Count;
+        // Same seed and customers as the Kafka rows: the first half is the same events for "inproc-" customers.
+        var simulated = EventCorpus.Simulate(count * 2, options.Customers, options.Seed, "inproc-");
+        var keys = simulated.Select(e => Encoding.UTF8.GetBytes(e.CustomerId)).ToArray();
+        var warmupEvents = EventCorpus.Simulate(options.Warmup, options.Customers, options.Seed + 1, "inproc-warm-");
+
+        using var host = BenchmarkSilo.Build(corpus, options, ingestion: false);
+        var ingestion = host.Services.GetRequiredService<IOptions<IngestionOptions>>().Value;
+        var parser = new EventParser(ingestion.MaxEventBytes);
+        var warmup = new SequencedEvent[warmupEvents.Count];
+        for (var i = 0; i < warmup.Length; i++)
+        {
+            warmup[i] = Sequence(parser, Encoding.UTF8.GetBytes(warmupEvents[i].CustomerId), warmupEvents[i], WarmupStream, i);
+        }
+
+        Collect();
+        var parsed = new SequencedEvent[simulated.Count];
+        var parseStart = ProcessSnapshot.Take();
+        for (var i = 0; i < count; i++)
+        {
+            parsed[i] = Sequence(parser, keys[i], simulated[i], Stream, i);
+        }
+
+        var parse = ProcessSnapshot.Take().Since(parseStart, "   parse only (EventParser)", count, "JSON → events, one thread");
+        for (var i = count; i < simulated.Count; i++)
+        {
+            parsed[i] = Sequence(parser, keys[i], simulated[i], Stream, i);
+        }
+
+        var cold = Batches(parsed.AsSpan(0, count), ingestion.MaxBatchEvents);
+        var warm = Batches(parsed.AsSpan(count), ingestion.MaxBatchEvents);
+
+        await host.StartAsync();
+        try
+        {
+            var grains = host.Services.GetRequiredService<IGrainFactory>();
+            if (warmup.Length > 0)
+            {
+                await ApplyAsync(grains, Batches(warmup, ingestion.MaxBatchEvents), ingestion.MaxEventsPerCall, warmup.Length, "warm-up", "");
+            }
+
+            Collect();
+            var coldRun = await ApplyAsync(grains, cold, ingestion.MaxEventsPerCall, count,
+                "3  in-process → grains, cold", $"activates {options.Customers} grains; {Describe(cold)}");
+            Collect();
+            var warmRun = await ApplyAsync(grains, warm, ingestion.MaxEventsPerCall, count,
+                "3' in-process → grains, warm", $"next {count} events, grains already active; {Describe(warm)}");
+            // What the ingestion's checkpoint does; also keeps shutdown from writing to storage grains already gone.
+            var flushStart = System.Diagnostics.Stopwatch.GetTimestamp();
+            var customers = simulated.Concat(warmupEvents).Select(e => e.CustomerId).Distinct().ToList();
+            await Parallel.ForEachAsync(customers, new ParallelOptions { MaxDegreeOfParallelism = ingestion.FlushConcurrency },
+                async (customerId, _) => await grains.GetGrain<ICustomerGrain>(customerId).FlushAsync());
+            var flush = System.Diagnostics.Stopwatch.GetElapsedTime(flushStart);
+            return (parse, coldRun, warmRun, flush, customers.Count);
+        }
+        finally
+        {
+            await host.StopAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    private static SequencedEvent Sequence(EventParser parser, byte[] key, Silo.Demo.SimulatedEvent simulated, string stream, long offset)
+    {
+        var result = parser.Parse(key, simulated.Json);
+        var e = result.Event ?? throw new InvalidOperationException($"the simulation produced an event the parser refuses: {result.Reason} ({result.Detail})");
+        return new SequencedEvent(e, new EventPosition(stream, offset));
+    }
+
+    /// <summary>Consecutive events in batches of <paramref name="maxBatchEvents"/>, each grouped by customer in order.</summary>
+    private static List<List<(string CustomerId, List<SequencedEvent> Events)>> Batches(ReadOnlySpan<SequencedEvent> events, int maxBatchEvents)
+    {
+        var batches = new List<List<(string, List<SequencedEvent>)>>();
+        for (var start = 0; start < events.Length; start += maxBatchEvents)
+        {
+            var byCustomer = new Dictionary<string, List<SequencedEvent>>(StringComparer.Ordinal);
+            foreach (var e in events.Slice(start, Math.Min(maxBatchEvents, events.Length - start)))
+            {
+                if (!byCustomer.TryGetValue(e.Event.CustomerId, out var list))
+                {
+                    byCustomer[e.Event.CustomerId] = list = [];
+                }
+
+                list.Add(e);
+            }
+
+            batches.Add([.. byCustomer.Select(pair => (pair.Key, pair.Value))]);
+        }
+
+        return batches;
+    }
+
+    private static string Describe(List<List<(string CustomerId, List<SequencedEvent> Events)>> batches)
+    {
+        var calls = batches.Sum(b => b.Count);
+        var events = batches.Sum(b => b.Sum(c => c.Events.Count));
+        return $"{batches.Count} batches, {calls} calls, {(double)events / calls:F1} events/call";
+    }
+
+    private static async Task<Measurement> ApplyAsync(
+        IGrainFactory grains,
+        List<List<(string CustomerId, List<SequencedEvent> Events)>> batches,
+        int maxEventsPerCall,
+        int expected,
+        string name,
+        string note)
+    {
+        var start = ProcessSnapshot.Take();
+        long applied = 0;
+        foreach (var batch in batches)
+        {
+            var calls = new Task<int>[batch.Count];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                calls[i] = ApplyCustomerAsync(grains.GetGrain<ICustomerGrain>(batch[i].CustomerId), batch[i].Events, maxEventsPerCall);
+            }
+
+            foreach (var n in await Task.WhenAll(calls))
+            {
+                applied += n;
+            }
+        }
+
+        var end = ProcessSnapshot.Take();
+        var incomplete = applied != expected;
+        return end.Since(start, name, applied, (incomplete ? $"APPLIED {applied} of {expected}; " : "") + note) with { Incomplete = incomplete };
+    }
+
+    /// <summary>One customer's events of a batch, in calls of at most <paramref name="maxEventsPerCall"/>, in order.</summary>
+    private static async Task<int> ApplyCustomerAsync(ICustomerGrain grain, List<SequencedEvent> events, int maxEventsPerCall)
+    {
+        if (events.Count <= maxEventsPerCall)
+        {
+            return (await grain.ApplyAsync(new EventBatch(events))).Applied;
+        }
+
+        var applied = 0;
+        for (var start = 0; start < events.Count; start += maxEventsPerCall)
+        {
+            applied += (await grain.ApplyAsync(new EventBatch(events.GetRange(start, Math.Min(maxEventsPerCall, events.Count - start))))).Applied;
+        }
+
+        return applied;
+    }
+
+    private static void Collect()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+}

@@ -1,0 +1,70 @@
+using Engine.Silo.Kafka;
+
+namespace Engine.Benchmarks;
+
+/// <summary>
+/// One run, all rows on the same machine and the same events: produce once, then a bare
+/// Kafka consumer (the ceiling), the engine ingesting into grains, and the grains alone.
+/// </summary>
+internal static class ThroughputBenchmark
+{
+    public static async Task<int> RunAsync(BenchmarkOptions options)
+    {
+        NativeKafka.EnsureLoaded();
+        var machine = MachineInfo.Current();
+        OrleansRequests.Start();
+        Console.Error.WriteLine($"Producing {options.Events} events for {options.Customers} customers into an embedded broker...");
+        using var corpus = EventCorpus.Create(options);
+        Console.Error.WriteLine($"  {corpus.Produce.EventsPerSecond:N0} events/s, {corpus.Partitions} partitions per topic");
+        var rows = new List<Measurement> { corpus.Produce };
+        Measurement? bare = null, engine = null, inProcess = null;
+        string? footnote = null;
+
+        if (options.Rows.Contains(1))
+        {
+            Console.Error.WriteLine("Row 1: bare consumer...");
+            Collect();
+            var (total, steady) = BareConsumerRun.Run(corpus, "1  bare consumer, librdkafka defaults",
+                corpus.ConsumerConfig("bench-bare-" + Guid.NewGuid().ToString("N"), engineFetchSettings: false, options.ConsumerSettings), options.Timeout);
+            Collect();
+            var (_, engineSettings) = BareConsumerRun.Run(corpus, "1' bare consumer, engine's fetch settings",
+                corpus.ConsumerConfig("bench-bare-" + Guid.NewGuid().ToString("N"), engineFetchSettings: true, options.ConsumerSettings), options.Timeout);
+            rows.AddRange([total, steady, engineSettings with { Note = engineSettings.Note + "; FetchWaitMaxMs 50, QueuedMinMessages 10000 (KafkaEndpoint)" }]);
+            bare = steady;
+        }
+
+        if (options.Rows.Contains(2))
+        {
+            Console.Error.WriteLine("Row 2: engine ingestion...");
+            Collect();
+            var (total, steady) = await EngineIngestionRun.RunAsync(corpus, options);
+            rows.AddRange([total, steady]);
+            engine = steady;
+        }
+
+        if (options.Rows.Contains(3))
+        {
+            Console.Error.WriteLine("Row 3: in-process to grains...");
+            Collect();
+            var (parse, cold, warm, flush, flushed) = await InProcessApplyRun.RunAsync(corpus, options);
+            rows.AddRange([parse, cold, warm]);
+            inProcess = cold;
+            footnote = $"Flushing the {flushed} in-process customers to memory storage afterwards (what a checkpoint does) took {flush.TotalSeconds:F2} s.";
+        }
+
+        ResultsReport.Print(machine, options, corpus.Partitions, rows, bare, engine, inProcess);
+        if (footnote is not null)
+        {
+            Console.WriteLine(footnote);
+        }
+
+        return rows.Any(r => r.Incomplete) ? 1 : 0;
+    }
+
+    private static void Collect()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+}

@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Confluent.Kafka;
+using Engine.Silo.Demo;
+using Engine.Silo.Kafka;
+using Engine.Integration.Tests.Processes;
+using Microsoft.Extensions.Hosting;
+
+namespace Engine.Integration.Tests;
+
+/// <summary>
+/// A known stream in a broker that outlives the silo, and a silo process on PostgreSQL that
+/// consumes it: the setting of the crash and outage tests.
+/// </summary>
+public sealed partial class DurableStream(EmbeddedKafkaBroker broker, int partitions, string connectionString)
+{
+    public KafkaTopics Topics { get; } = new();
+
+    public string GroupId { get; } = "durable-" + Guid.NewGuid().ToString("N")[..8];
+
+    public List<SimulatedEvent> Events { get; private set; } = [];
+
+    public Dictionary<string, string> SiloSettings => new()
+    {
+        ["Kafka__BootstrapServers"] = broker.BootstrapServers,
+        ["Kafka__GroupId"] = GroupId,
+        // A killed member is noticed quickly, so a restarted silo gets the partitions.
+        ["Kafka__Consumer__session.timeout.ms"] = "6000",
+        ["Kafka__Consumer__heartbeat.interval.ms"] = "500",
+        ["Storage__Provider"] = "postgres",
+        ["Storage__ApplySchema"] = "true",
+        ["Storage__ConnectionString"] = connectionString,
+        ["Ingestion__CheckpointInterval"] = "00:00:02",
+        ["Ingestion__MaxRetryDelay"] = "00:00:03",
+    };
+
+    /// <summary>Creates the topics and produces the whole stream before any silo reads it.</summary>
+    public void Produce(int customers, int events, int seed, string prefix)
+    {
+        foreach (var topic in Topics.Inbound.Append(Topics.DeadLetter))
+        {
+            broker.CreateTopic(topic, partitions);
+        }
+
+        Events = new ShopperSimulation(customers, seed, DateTimeOffset.UtcNow.AddDays(-30), customerPrefix: prefix).Take(events).ToList();
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, Acks = Acks.All, LingerMs = 5 }).Build();
+        foreach (var e in Events)
+        {
+            var topic = e.Type switch { "purchase" => Topics.Purchases, "click" => Topics.Clicks, _ => Topics.Customers };
+            producer.Produce(topic, new Message<string, byte[]> { Key = e.CustomerId, Value = e.Json });
+        }
+
+        producer.Flush(TimeSpan.FromMinutes(1));
+    }
+
+    public Task WaitUntilCommittedAsync(TimeSpan timeout) => Eventually.Until(
+        () => KafkaOffsets.GroupCaughtUp(broker.BootstrapServers, GroupId, Topics.Inbound, partitions),
+        timeout, "the consumer group to commit every partition to its end");
+
+    /// <summary>The silo's count of applied events, read from its /metrics.</summary>
+    public static async Task<double> AppliedAsync(HttpClient http, SiloProcess silo)
+    {
+        var match = AppliedLine().Match(await http.GetStringAsync(silo.BaseUrl + "/metrics"));
+        return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+    }
+
+    /// <summary>An Orleans client connected to the silo's gateway.</summary>
+    public static async Task<IHost> ConnectAsync(int gatewayPort)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.UseOrleansClient(client => client.UseLocalhostClustering(gatewayPort));
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    [GeneratedRegex(@"^engine_events_applied_total (\S+)$", RegexOptions.Multiline)]
+    private static partial Regex AppliedLine();
+}

@@ -16,6 +16,7 @@ public sealed partial class CustomerGrain(
     IOptions<CustomerRules> rules,
     IOptions<WriteBehindOptions> writeBehind,
     TimeProvider time,
+    CustomerStateWrites writes,
     ILogger<CustomerGrain> logger) : Grain, ICustomerGrain
 {
     private readonly CustomerRules _rules = rules.Value;
@@ -151,9 +152,11 @@ public sealed partial class CustomerGrain(
         try
         {
             await customer.WriteStateAsync();
+            writes.RecordSuccess();
         }
         catch (InconsistentStateException)
         {
+            writes.RecordFailure();
             // Another activation wrote since we read (a rebalance moved this customer).
             // Our in-memory events are not durable: reload, and the next batch's expected
             // watermark (or the checkpoint) shows the gap so the ingestion re-delivers them.
@@ -161,6 +164,11 @@ public sealed partial class CustomerGrain(
             await customer.ReadStateAsync();
             _durableWatermarks = new Dictionary<string, long>(customer.State.Progress.Watermarks, StringComparer.Ordinal);
             _unsavedEvents = 0;
+            throw;
+        }
+        catch
+        {
+            writes.RecordFailure();
             throw;
         }
 

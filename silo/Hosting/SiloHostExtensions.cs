@@ -38,6 +38,7 @@ public static class SiloHostExtensions
         services.AddOptions<IngestionOptions>().Bind(configuration.GetSection("Ingestion"));
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection("Demo"));
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<CustomerStateWrites>();
         services.AddSingleton<EngineMetrics>();
         services.AddSingleton<IngestionStatus>();
         services.AddSingleton<KafkaEndpoint>();

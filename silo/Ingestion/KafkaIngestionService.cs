@@ -280,6 +280,7 @@ public sealed partial class KafkaIngestionService(
                 if (_byStream.TryGetValue(sequenced.Position.Stream, out var partition))
                 {
                     partition.LastDispatched[outcome.CustomerId] = sequenced.Position.Offset;
+                    partition.Uncommitted.Enqueue((sequenced.Position.Offset, events.KafkaTimestamps[i]));
                 }
 
                 metrics.SinceOccurredAt.Observe(Math.Max(0, (now - sequenced.Event.OccurredAt.UtcDateTime).TotalSeconds));
@@ -494,6 +495,7 @@ public sealed partial class KafkaIngestionService(
                     if (_partitions.TryGetValue(partition.Partition, out var progress))
                     {
                         progress.CommittedOffset = Math.Max(progress.CommittedOffset ?? 0, partition.CompletedOffset + 1);
+                        ObserveDurable(progress, partition.CompletedOffset);
                         foreach (var (customerId, offset) in partition.LastDispatched)
                         {
                             if (progress.LastDispatched.TryGetValue(customerId, out var current) && current == offset)
@@ -547,6 +549,17 @@ public sealed partial class KafkaIngestionService(
             consumer.Pause(consumer.Assignment);
             _paused = true;
             metrics.IngestionPaused.Set(1);
+        }
+    }
+
+    private void ObserveDurable(PartitionProgress progress, long committedThrough)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        // Batches complete in offset order, so the entries a commit covers are a prefix of the queue.
+        while (progress.Uncommitted.TryPeek(out var entry) && entry.Offset <= committedThrough)
+        {
+            progress.Uncommitted.Dequeue();
+            metrics.DurableLatency.Observe(Math.Max(0, (now - entry.KafkaTimestamp).TotalSeconds));
         }
     }
 

@@ -27,10 +27,14 @@ internal sealed class PartitionProgress(TopicPartition partition)
 
     public Dictionary<string, long> LastDispatched { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Kafka timestamps of applied events not yet committed, in offset order (for the durable-latency metric).</summary>
+    public Queue<(long Offset, DateTime KafkaTimestamp)> Uncommitted { get; } = new();
+
     /// <summary>Forgets in-memory progress after a seek back to <paramref name="offset"/>.</summary>
     public void ResetTo(long offset)
     {
         LastDispatched.Clear();
+        Uncommitted.Clear();
         CompletedOffset = offset - 1;
     }
 }

@@ -11,10 +11,16 @@ public sealed class EngineMetrics
 {
     private static readonly double[] LatencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
 
-    public EngineMetrics()
+    public EngineMetrics(Engine.Grains.CustomerStateWrites writes)
     {
         Registry = Prometheus.Metrics.NewCustomRegistry();
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+        var stateWrites = factory.CreateCounter("engine_state_writes_total", "Customer state writes to grain storage, by outcome.", "outcome");
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            stateWrites.WithLabels("succeeded").IncTo(writes.Succeeded);
+            stateWrites.WithLabels("failed").IncTo(writes.Failed);
+        });
 
         EventsConsumed = factory.CreateCounter("engine_events_consumed_total", "Valid events read from Kafka, by event type.", "type");
         EventsRejected = factory.CreateCounter("engine_events_rejected_total", "Events refused and sent to the dead-letter topic, by reason.", "reason");
@@ -30,6 +36,9 @@ public sealed class EngineMetrics
         IngestionPaused = factory.CreateGauge("engine_ingestion_paused", "1 while ingestion is paused because state cannot be stored.");
         DeadLetterFailures = factory.CreateCounter("engine_dead_letter_failures_total", "Dead letters that could not be written (the source offset is then not committed).");
 
+        DurableLatency = factory.CreateHistogram("engine_event_durable_latency_seconds", "Time from an event's Kafka timestamp until its offset is committed behind durable state.",
+            new HistogramConfiguration { Buckets = LatencyBuckets });
+
         SinceOccurredAt = ApplyLatency.WithLabels("occurred_at");
         SinceKafkaTimestamp = ApplyLatency.WithLabels("kafka_timestamp");
     }
@@ -42,6 +51,7 @@ public sealed class EngineMetrics
     public Histogram ApplyLatency { get; }
     public Histogram.Child SinceOccurredAt { get; }
     public Histogram.Child SinceKafkaTimestamp { get; }
+    public Histogram DurableLatency { get; }
     public Gauge ConsumerLag { get; }
     public Counter Checkpoints { get; }
     public Histogram CheckpointDuration { get; }

@@ -19,7 +19,7 @@ public sealed partial class KafkaEndpoint : IDisposable
         if (_options.UsesEmbeddedBroker)
         {
             _embedded = EmbeddedKafkaBroker.Start(_options.Embedded.Brokers);
-            foreach (var topic in _options.Topics.Inbound.Append(_options.Topics.DeadLetter))
+            foreach (var topic in _options.Topics.Inbound.Concat(_options.Topics.Outbound))
             {
                 _embedded.CreateTopic(topic, _options.Embedded.Partitions);
             }

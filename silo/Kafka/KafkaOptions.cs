@@ -28,9 +28,13 @@ public sealed class KafkaTopics
     public string Clicks { get; set; } = "engagement.clicks";
     public string Customers { get; set; } = "engagement.customers";
     public string DeadLetter { get; set; } = "engagement.dead-letter";
+    public string TierChanges { get; set; } = "engagement.tier-changes";
 
     /// <summary>The topics the ingestion consumes.</summary>
     public IReadOnlyList<string> Inbound => [Purchases, Clicks, Customers];
+
+    /// <summary>The topics the engine writes.</summary>
+    public IReadOnlyList<string> Outbound => [DeadLetter, TierChanges];
 }
 
 /// <summary>Shape of the embedded broker's topics.</summary>

@@ -37,7 +37,7 @@ public sealed partial class DurableStream(EmbeddedKafkaBroker broker, int partit
     /// <summary>Creates the topics and produces the whole stream before any silo reads it.</summary>
     public void Produce(int customers, int events, int seed, string prefix)
     {
-        foreach (var topic in Topics.Inbound.Append(Topics.DeadLetter))
+        foreach (var topic in Topics.Inbound.Concat(Topics.Outbound))
         {
             broker.CreateTopic(topic, partitions);
         }

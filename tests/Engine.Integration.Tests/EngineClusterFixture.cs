@@ -32,7 +32,7 @@ public sealed class EngineClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Broker = EmbeddedKafkaBroker.Start();
-        foreach (var topic in Topics.Inbound.Append(Topics.DeadLetter))
+        foreach (var topic in Topics.Inbound.Concat(Topics.Outbound))
         {
             Broker.CreateTopic(topic, Partitions);
         }

@@ -1,0 +1,70 @@
+namespace Engine.Domain.Effects;
+
+/// <summary>What an outbox message asks the engine to do outside itself.</summary>
+public enum OutboxKind
+{
+    TierChange = 0,
+    Sms = 1,
+}
+
+/// <summary>Where an outbox message is on its way out.</summary>
+public enum OutboxStatus
+{
+    /// <summary>Decided and durable; not handed to anything outside yet.</summary>
+    Pending = 0,
+    /// <summary>Recorded as being handed out; after a crash its outcome must be checked, not assumed.</summary>
+    Sending = 1,
+    /// <summary>Handed out and acknowledged.</summary>
+    Done = 2,
+    /// <summary>The outcome of a send is unknown after a crash; it is not repeated.</summary>
+    Unknown = 3,
+    Failed = 4,
+    /// <summary>Decided against by a policy (consent, caps, staleness); the reason is in <see cref="OutboxMessage.Detail"/>.</summary>
+    Suppressed = 5,
+    /// <summary>Withdrawn before it was sent (e.g. the points it reminded of were spent).</summary>
+    Cancelled = 6,
+}
+
+/// <summary>
+/// An effect decided by the rules, kept in the customer's durable state before anything
+/// leaves the engine. Its id is deterministic (customer, trigger, trigger instance), so a
+/// replay can never create a second one.
+/// </summary>
+[GenerateSerializer, Alias("engine.OutboxMessage")]
+public sealed class OutboxMessage
+{
+    [Id(0)] public string Id { get; set; } = "";
+    [Id(1)] public OutboxKind Kind { get; set; }
+    [Id(2)] public OutboxStatus Status { get; set; }
+    [Id(3)] public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>Not before this instant (e.g. deferred out of quiet hours).</summary>
+    [Id(4)] public DateTimeOffset? DueAt { get; set; }
+    /// <summary>For a tier change being published: where to look for it if the outcome is unknown.</summary>
+    [Id(5)] public long? ProbeFrom { get; set; }
+    [Id(6)] public TierChangeNotice? TierChange { get; set; }
+    [Id(7)] public SmsRequest? Sms { get; set; }
+    [Id(8)] public DateTimeOffset? CompletedAt { get; set; }
+    /// <summary>Why it was suppressed, cancelled or failed; a gateway's message id once sent.</summary>
+    [Id(9)] public string? Detail { get; set; }
+
+    public bool IsOpen => Status is OutboxStatus.Pending or OutboxStatus.Sending;
+}
+
+/// <summary>A tier change to publish.</summary>
+[GenerateSerializer, Immutable, Alias("engine.TierChangeNotice")]
+public sealed record TierChangeNotice(
+    [property: Id(0)] string From,
+    [property: Id(1)] string To,
+    [property: Id(2)] string Reason,
+    [property: Id(3)] DateTimeOffset At,
+    [property: Id(4)] bool IsUpgrade);
+
+/// <summary>
+/// An SMS the rules want sent: which trigger, and the facts its template needs. The SMS
+/// pipeline decides (consent, quiet hours, caps) and renders it.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("engine.SmsRequest")]
+public sealed record SmsRequest(
+    [property: Id(0)] string Trigger,
+    [property: Id(1)] bool IsTransactional,
+    [property: Id(2)] IReadOnlyDictionary<string, string> Data);

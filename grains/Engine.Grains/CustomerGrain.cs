@@ -111,7 +111,14 @@ public sealed partial class CustomerGrain(
     {
         if (_unsavedEvents > 0)
         {
-            await SaveAsync();
+            try
+            {
+                await SaveAsync();
+            }
+            catch (InconsistentStateException)
+            {
+                // Reloaded: the durable watermarks below tell the ingestion what to re-deliver.
+            }
         }
 
         return new FlushReport(new Dictionary<string, long>(_durableWatermarks, StringComparer.Ordinal));

@@ -17,6 +17,8 @@ public sealed partial class EventParser(int maxEventBytes = EventParser.DefaultM
 {
     public const int DefaultMaxEventBytes = 64 * 1024;
     private const int MaxIdLength = 128;
+    private const int MaxReasonLength = 256;
+    private const long MaxPoints = 1_000_000_000_000;
 
     public ParsedEvent Parse(ReadOnlySpan<byte> key, ReadOnlyMemory<byte> value)
     {
@@ -86,6 +88,9 @@ public sealed partial class EventParser(int maxEventBytes = EventParser.DefaultM
             EventTypes.Purchase => ParsePurchase(root),
             EventTypes.Click => ParseClick(root),
             EventTypes.Customer => ParseProfile(root),
+            EventTypes.Refund => ParseRefund(root),
+            EventTypes.PointsRedeemed => ParsePointsRedeemed(root),
+            EventTypes.PointsAdjusted => ParsePointsAdjusted(root),
             _ => throw new InvalidEventException(RejectionReasons.UnknownType, "unknown event type"),
         };
         return ParsedEvent.Valid(parsed);
@@ -136,6 +141,62 @@ public sealed partial class EventParser(int maxEventBytes = EventParser.DefaultM
             Channel = OptionalString(root, "channel", MaxIdLength),
             Store = OptionalString(root, "store", MaxIdLength),
             Location = OptionalString(root, "location", MaxIdLength),
+        };
+    }
+
+    private static RefundEvent ParseRefund(JsonElement root)
+    {
+        var currency = RequiredString(root, "currency", 3);
+        if (!CurrencyCodes.IsKnown(currency))
+        {
+            throw new InvalidEventException(RejectionReasons.UnknownCurrency, "currency is not an active ISO 4217 code");
+        }
+
+        return new RefundEvent
+        {
+            EventId = RequiredString(root, "eventId", MaxIdLength),
+            CustomerId = RequiredString(root, "customerId", MaxIdLength),
+            OccurredAt = RequiredTimestamp(root, "occurredAt"),
+            OrderId = RequiredString(root, "orderId", MaxIdLength),
+            Amount = RequiredAmount(root, "amount"),
+            Currency = currency,
+        };
+    }
+
+    private static PointsRedeemedEvent ParsePointsRedeemed(JsonElement root)
+    {
+        var points = RequiredPoints(root, "points");
+        if (points < 1)
+        {
+            throw Invalid("points", "must be at least 1");
+        }
+
+        return new PointsRedeemedEvent
+        {
+            EventId = RequiredString(root, "eventId", MaxIdLength),
+            CustomerId = RequiredString(root, "customerId", MaxIdLength),
+            OccurredAt = RequiredTimestamp(root, "occurredAt"),
+            Points = points,
+            Reason = OptionalString(root, "reason", MaxReasonLength),
+            RedemptionId = OptionalString(root, "redemptionId", MaxIdLength),
+        };
+    }
+
+    private static PointsAdjustedEvent ParsePointsAdjusted(JsonElement root)
+    {
+        var points = RequiredPoints(root, "points");
+        if (points == 0)
+        {
+            throw Invalid("points", "must not be 0");
+        }
+
+        return new PointsAdjustedEvent
+        {
+            EventId = RequiredString(root, "eventId", MaxIdLength),
+            CustomerId = RequiredString(root, "customerId", MaxIdLength),
+            OccurredAt = RequiredTimestamp(root, "occurredAt"),
+            Points = points,
+            Reason = RequiredString(root, "reason", MaxReasonLength),
         };
     }
 
@@ -304,6 +365,22 @@ public sealed partial class EventParser(int maxEventBytes = EventParser.DefaultM
         if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt32(out var value) || value < 1)
         {
             throw Invalid(name, "must be a whole number of at least 1");
+        }
+
+        return value;
+    }
+
+    private static long RequiredPoints(JsonElement parent, string name)
+    {
+        if (!parent.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            throw Missing(name);
+        }
+
+        // Whole points only, within ±MaxPoints: 1e3 or 10.0 are numbers but not the integers the contract asks for.
+        if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt64(out var value) || value is < -MaxPoints or > MaxPoints)
+        {
+            throw Invalid(name, $"must be a whole number between -{MaxPoints} and {MaxPoints}");
         }
 
         return value;

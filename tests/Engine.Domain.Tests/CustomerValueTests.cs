@@ -246,6 +246,37 @@ public sealed class CustomerValueTests
         Assert.Equal(ApplyStatus.Applied, feed.Apply(Make.Purchase(T0, orderId: "ord-first")).Status);
     }
 
+    [Fact]
+    public void OrderIdsFromOlderStateAreForgottenFirstAndShareTheRing()
+    {
+        // State written before refunds existed remembers orders by id only.
+        var value = new CustomerValue { RecentOrderIds = [.. Enumerable.Range(0, CustomerValue.RecentOrderCapacity).Select(i => $"old-{i}")] };
+
+        value.RecordPurchase(Make.Purchase(T0, 10m, orderId: "new-0"), 10m, 365);
+        value.RecordPurchase(Make.Purchase(T0, 10m, orderId: "new-1"), 10m, 365);
+
+        Assert.False(value.HasOrder("old-0"));
+        Assert.False(value.HasOrder("old-1"));
+        Assert.True(value.HasOrder("old-2"));
+        Assert.True(value.HasOrder("new-1"));
+        Assert.Equal(CustomerValue.RecentOrderCapacity, value.RecentOrderIds.Count + value.RecentOrders.Count);
+        Assert.Equal(new OrderRecord("new-0", 10m, "USD", 10m, T0), value.FindOrder("new-0"));
+    }
+
+    [Fact]
+    public void RollingOrdersCountsOrdersPerUtcDayInTheWindow()
+    {
+        var value = new CustomerValue();
+        foreach (var days in new[] { 0, 0, -1, -364, -365 })
+        {
+            value.RecordPurchase(Make.Purchase(T0.AddDays(days)), 10m, 400);
+        }
+
+        Assert.Equal(4, value.RollingOrders(T0, 365));
+        Assert.Equal(2, value.RollingOrders(T0, 1));
+        Assert.Equal(0, value.RollingOrders(T0.AddDays(-366), 365));
+    }
+
     [Property]
     public Property AnyArrivalOrderGivesTheSameValue() =>
         Prop.ForAll(PurchaseHistories().ToArbitrary(), history =>

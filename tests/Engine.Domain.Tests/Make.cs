@@ -68,12 +68,41 @@ internal static class Make
         OccurredAt = at,
     };
 
+    public static RefundEvent Refund(DateTimeOffset at, string orderId, decimal amount, string currency = "USD", string? eventId = null) => new()
+    {
+        EventId = eventId ?? NewId("evt"),
+        CustomerId = CustomerId,
+        OccurredAt = at,
+        OrderId = orderId,
+        Amount = amount,
+        Currency = currency,
+    };
+
+    public static PointsRedeemedEvent Redeem(DateTimeOffset at, long points, string? eventId = null) => new()
+    {
+        EventId = eventId ?? NewId("evt"),
+        CustomerId = CustomerId,
+        OccurredAt = at,
+        Points = points,
+        Reason = "voucher",
+    };
+
+    public static PointsAdjustedEvent Adjust(DateTimeOffset at, long points, string reason = "goodwill", string? eventId = null) => new()
+    {
+        EventId = eventId ?? NewId("evt"),
+        CustomerId = CustomerId,
+        OccurredAt = at,
+        Points = points,
+        Reason = reason,
+    };
+
     public static SequencedEvent At(CustomerEvent e, long offset, string? stream = null) =>
         new(e, new EventPosition(stream ?? StreamOf(e), offset));
 
     public static string StreamOf(CustomerEvent e) => e switch
     {
-        PurchaseEvent => PurchaseStream,
+        // Refunds and points events travel on the purchases topic.
+        PurchaseEvent or RefundEvent or PointsRedeemedEvent or PointsAdjustedEvent => PurchaseStream,
         ClickEvent => ClickStream,
         _ => ProfileStream,
     };

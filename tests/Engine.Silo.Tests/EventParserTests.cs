@@ -28,6 +28,23 @@ public sealed class EventParserTests
          "smsConsent":{"status":"opted_in","source":"web-form","at":"2026-11-02T09:12:00+01:00"}}
         """;
 
+    private const string Refund = """
+        {"type":"refund","eventId":"evt-r1","customerId":"c-1001","occurredAt":"2026-11-30T16:05:00+01:00",
+         "orderId":"ord-558201","amount":12.50,"currency":"EUR"}
+        """;
+
+    private const string Redeemed = """
+        {"type":"points_redeemed","eventId":"evt-pr1","customerId":"c-1001","occurredAt":"2026-12-01T09:30:00Z",
+         "points":250,"reason":"voucher","redemptionId":"vch-00917"}
+        """;
+
+    private const string Adjusted = """
+        {"type":"points_adjusted","eventId":"evt-pa1","customerId":"c-1001","occurredAt":"2026-12-02T11:00:00+01:00",
+         "points":-40,"reason":"goodwill grant reversed: duplicate ticket"}
+        """;
+
+    private static readonly string[] EveryType = [Purchase, AddToCart, Customer, Refund, Redeemed, Adjusted];
+
     private static readonly EventParser Parser = new();
 
     private static ParsedEvent Parse(string json, string? key = null) =>
@@ -65,7 +82,9 @@ public sealed class EventParserTests
         { "comment", "// hi\n" + Customer, RejectionReasons.InvalidJson },
 
         // unknown-type
-        { "type refund", With(Purchase, "type", "refund"), RejectionReasons.UnknownType },
+        { "type review", With(Purchase, "type", "review"), RejectionReasons.UnknownType },
+        { "type in snake case with capitals", With(Redeemed, "type", "Points_Redeemed"), RejectionReasons.UnknownType },
+        { "type points_expired (engine-made, not accepted)", With(Redeemed, "type", "points_expired"), RejectionReasons.UnknownType },
         { "type in capitals", With(Purchase, "type", "Purchase"), RejectionReasons.UnknownType },
 
         // missing-field: absent, null or empty
@@ -96,6 +115,17 @@ public sealed class EventParserTests
         { "consent without status", Without(Customer, "smsConsent.status"), RejectionReasons.MissingField },
         { "consent without source", Without(Customer, "smsConsent.source"), RejectionReasons.MissingField },
         { "consent without at", Without(Customer, "smsConsent.at"), RejectionReasons.MissingField },
+        { "refund without orderId", Without(Refund, "orderId"), RejectionReasons.MissingField },
+        { "refund without amount", Without(Refund, "amount"), RejectionReasons.MissingField },
+        { "refund without currency", Without(Refund, "currency"), RejectionReasons.MissingField },
+        { "refund without occurredAt", Without(Refund, "occurredAt"), RejectionReasons.MissingField },
+        { "redemption without points", Without(Redeemed, "points"), RejectionReasons.MissingField },
+        { "redemption with points null", With(Redeemed, "points", null), RejectionReasons.MissingField },
+        { "redemption without eventId", Without(Redeemed, "eventId"), RejectionReasons.MissingField },
+        { "adjustment without points", Without(Adjusted, "points"), RejectionReasons.MissingField },
+        { "adjustment without reason", Without(Adjusted, "reason"), RejectionReasons.MissingField },
+        { "adjustment with reason empty", With(Adjusted, "reason", ""), RejectionReasons.MissingField },
+        { "adjustment without customerId", Without(Adjusted, "customerId"), RejectionReasons.MissingField },
         { "eventId null", With(Purchase, "eventId", null), RejectionReasons.MissingField },
         { "customerId empty", With(AddToCart, "customerId", ""), RejectionReasons.MissingField },
         { "sessionId empty", With(AddToCart, "sessionId", ""), RejectionReasons.MissingField },
@@ -134,16 +164,37 @@ public sealed class EventParserTests
         { "customerId as a number", With(AddToCart, "customerId", 1001), RejectionReasons.InvalidField },
         { "eventId of 129 characters", With(AddToCart, "eventId", new string('e', 129)), RejectionReasons.InvalidField },
         { "firstName of 101 characters", With(Customer, "firstName", new string('n', 101)), RejectionReasons.InvalidField },
+        { "refund amount as a string", With(Refund, "amount", "12.50"), RejectionReasons.InvalidField },
+        { "refund orderId of 129 characters", With(Refund, "orderId", new string('o', 129)), RejectionReasons.InvalidField },
+        { "refund occurredAt without offset", With(Refund, "occurredAt", "2026-11-30T16:05:00"), RejectionReasons.InvalidField },
+        { "redemption points 0", With(Redeemed, "points", 0), RejectionReasons.InvalidField },
+        { "redemption points negative", With(Redeemed, "points", -250), RejectionReasons.InvalidField },
+        { "redemption points fractional", With(Redeemed, "points", 2.5), RejectionReasons.InvalidField },
+        { "redemption points with a decimal point", With(Redeemed, "points", JsonNode.Parse("250.0")), RejectionReasons.InvalidField },
+        { "redemption points in exponent form", With(Redeemed, "points", JsonNode.Parse("2.5e2")), RejectionReasons.InvalidField },
+        { "redemption points as a string", With(Redeemed, "points", "250"), RejectionReasons.InvalidField },
+        { "redemption points above the maximum", With(Redeemed, "points", 1_000_000_000_001L), RejectionReasons.InvalidField },
+        { "redemption points beyond a 64-bit integer", With(Redeemed, "points", JsonNode.Parse("9223372036854775808")), RejectionReasons.InvalidField },
+        { "redemption reason of 257 characters", With(Redeemed, "reason", new string('r', 257)), RejectionReasons.InvalidField },
+        { "redemptionId of 129 characters", With(Redeemed, "redemptionId", new string('v', 129)), RejectionReasons.InvalidField },
+        { "redemptionId as a number", With(Redeemed, "redemptionId", 917), RejectionReasons.InvalidField },
+        { "adjustment points 0", With(Adjusted, "points", 0), RejectionReasons.InvalidField },
+        { "adjustment points below the minimum", With(Adjusted, "points", -1_000_000_000_001L), RejectionReasons.InvalidField },
+        { "adjustment points beyond a 64-bit integer", With(Adjusted, "points", JsonNode.Parse("-9223372036854775809")), RejectionReasons.InvalidField },
+        { "adjustment reason as a number", With(Adjusted, "reason", 42), RejectionReasons.InvalidField },
 
         // negative-amount
         { "negative amount", With(Purchase, "amount", -45.00m), RejectionReasons.NegativeAmount },
         { "negative item unitPrice", With(Purchase, "items.1.unitPrice", -0.01m), RejectionReasons.NegativeAmount },
         { "negative click unitPrice", With(AddToCart, "unitPrice", -19.00m), RejectionReasons.NegativeAmount },
+        { "negative refund amount", With(Refund, "amount", -12.50m), RejectionReasons.NegativeAmount },
 
         // unknown-currency
         { "currency XYZ", With(Purchase, "currency", "XYZ"), RejectionReasons.UnknownCurrency },
         { "currency in lower case", With(Purchase, "currency", "usd"), RejectionReasons.UnknownCurrency },
         { "withdrawn currency", With(Purchase, "currency", "DEM"), RejectionReasons.UnknownCurrency },
+        { "refund currency XYZ", With(Refund, "currency", "XYZ"), RejectionReasons.UnknownCurrency },
+        { "refund currency in lower case", With(Refund, "currency", "eur"), RejectionReasons.UnknownCurrency },
     };
 
     [Theory]
@@ -162,6 +213,9 @@ public sealed class EventParserTests
     [InlineData(Purchase)]
     [InlineData(AddToCart)]
     [InlineData(Customer)]
+    [InlineData(Refund)]
+    [InlineData(Redeemed)]
+    [InlineData(Adjusted)]
     public void ValueLargerThanTheConfiguredMaximumIsOversized(string json)
     {
         var parser = new EventParser(maxEventBytes: 64);
@@ -216,7 +270,7 @@ public sealed class EventParserTests
     [InlineData("c-10011")]
     public void KeyThatDiffersFromCustomerIdIsKeyMismatch(string key)
     {
-        foreach (var json in new[] { Purchase, AddToCart, Customer })
+        foreach (var json in EveryType)
         {
             Assert.Equal(RejectionReasons.KeyMismatch, Parse(json, key).Reason);
         }
@@ -225,7 +279,7 @@ public sealed class EventParserTests
     [Fact]
     public void KeyEqualToCustomerIdIsAccepted()
     {
-        foreach (var json in new[] { Purchase, AddToCart, Customer })
+        foreach (var json in EveryType)
         {
             Assert.True(Parse(json, "c-1001").IsValid);
         }
@@ -311,6 +365,12 @@ public sealed class EventParserTests
     [InlineData(11, RejectionReasons.UnknownCurrency)]
     [InlineData(12, null)] // currency-not-accepted: decided by the engine's configured rates, not the parser
     [InlineData(13, null)] // duplicate-order: decided by the customer's state
+    [InlineData(14, RejectionReasons.InvalidField)]
+    [InlineData(15, RejectionReasons.MissingField)]
+    [InlineData(16, RejectionReasons.NegativeAmount)]
+    [InlineData(17, null)] // insufficient-points: decided by the customer's state
+    [InlineData(18, null)] // unknown-order: decided by the customer's state
+    [InlineData(19, null)] // refund-exceeds-order: decided by the customer's state
     public void EveryBadExampleIsRefusedAsDocumented(int line, string? reason)
     {
         var lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "examples", "bad-events.jsonl"));
@@ -319,6 +379,103 @@ public sealed class EventParserTests
 
         Assert.Equal(reason, parsed.Reason);
         Assert.Equal(reason is null, parsed.IsValid);
+    }
+
+    [Fact]
+    public void EveryBadExampleLineIsCoveredByTheTest()
+    {
+        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "examples", "bad-events.jsonl"));
+
+        Assert.Equal(19, lines.Count(l => !string.IsNullOrWhiteSpace(l)));
+    }
+
+    [Fact]
+    public void EveryLoyaltyExampleEventIsValid()
+    {
+        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "examples", "loyalty-events.jsonl"))
+            .Where(l => !string.IsNullOrWhiteSpace(l))
+            .ToList();
+
+        Assert.NotEmpty(lines);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var customerId = JsonNode.Parse(lines[i])!["customerId"]!.GetValue<string>();
+            var parsed = Parse(lines[i], key: customerId);
+            Assert.True(parsed.IsValid, $"line {i + 1}: {parsed.Reason} ({parsed.Detail})");
+        }
+
+        // The file shows every loyalty event type.
+        Assert.Equal(
+            [EventTypes.PointsAdjusted, EventTypes.PointsRedeemed, EventTypes.Purchase, EventTypes.Refund],
+            lines.Select(l => Parse(l).Event!.Type).Distinct().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void RefundMapsEveryField()
+    {
+        var refund = Assert.IsType<RefundEvent>(Parse(Refund, "c-1001").Event);
+
+        Assert.Equal(EventTypes.Refund, refund.Type);
+        Assert.Equal("evt-r1", refund.EventId);
+        Assert.Equal("c-1001", refund.CustomerId);
+        Assert.Equal(new DateTimeOffset(2026, 11, 30, 16, 5, 0, TimeSpan.FromHours(1)), refund.OccurredAt);
+        Assert.Equal("ord-558201", refund.OrderId);
+        Assert.Equal(12.50m, refund.Amount);
+        Assert.Equal("EUR", refund.Currency);
+    }
+
+    [Fact]
+    public void RefundOfZeroIsAccepted()
+    {
+        Assert.Equal(0m, Assert.IsType<RefundEvent>(Parse(With(Refund, "amount", 0)).Event).Amount);
+    }
+
+    [Fact]
+    public void RedemptionMapsEveryField()
+    {
+        var redemption = Assert.IsType<PointsRedeemedEvent>(Parse(Redeemed, "c-1001").Event);
+
+        Assert.Equal(EventTypes.PointsRedeemed, redemption.Type);
+        Assert.Equal("evt-pr1", redemption.EventId);
+        Assert.Equal("c-1001", redemption.CustomerId);
+        Assert.Equal(new DateTimeOffset(2026, 12, 1, 9, 30, 0, TimeSpan.Zero), redemption.OccurredAt);
+        Assert.Equal(250, redemption.Points);
+        Assert.Equal("voucher", redemption.Reason);
+        Assert.Equal("vch-00917", redemption.RedemptionId);
+    }
+
+    [Fact]
+    public void RedemptionReasonAndIdAreOptional()
+    {
+        var redemption = Assert.IsType<PointsRedeemedEvent>(Parse(Without(With(Redeemed, "reason", null), "redemptionId")).Event);
+
+        Assert.Null(redemption.Reason);
+        Assert.Null(redemption.RedemptionId);
+    }
+
+    [Theory]
+    [InlineData(1L)]
+    [InlineData(1_000_000_000_000L)]
+    public void RedemptionPointsAtTheirLimitsAreAccepted(long points)
+    {
+        Assert.Equal(points, Assert.IsType<PointsRedeemedEvent>(Parse(With(Redeemed, "points", points)).Event).Points);
+    }
+
+    [Theory]
+    [InlineData(-40L)]
+    [InlineData(500L)]
+    [InlineData(-1_000_000_000_000L)]
+    [InlineData(1_000_000_000_000L)]
+    public void AdjustmentMapsEveryFieldForGrantsAndRemovals(long points)
+    {
+        var adjustment = Assert.IsType<PointsAdjustedEvent>(Parse(With(Adjusted, "points", points), "c-1001").Event);
+
+        Assert.Equal(EventTypes.PointsAdjusted, adjustment.Type);
+        Assert.Equal("evt-pa1", adjustment.EventId);
+        Assert.Equal("c-1001", adjustment.CustomerId);
+        Assert.Equal(new DateTimeOffset(2026, 12, 2, 11, 0, 0, TimeSpan.FromHours(1)), adjustment.OccurredAt);
+        Assert.Equal(points, adjustment.Points);
+        Assert.Equal("goodwill grant reversed: duplicate ticket", adjustment.Reason);
     }
 
     [Fact]

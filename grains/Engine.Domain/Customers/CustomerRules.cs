@@ -1,3 +1,5 @@
+using Engine.Domain.Loyalty;
+
 namespace Engine.Domain.Customers;
 
 /// <summary>
@@ -18,6 +20,15 @@ public sealed class CustomerRules
     public int RollingWindowDays { get; set; } = 365;
 
     public EngagementPolicy Engagement { get; set; } = new();
+
+    /// <summary>Points and tiers (the host binds them from their own "Loyalty" section).</summary>
+    public LoyaltyRules Loyalty { get; set; } = new();
+
+    /// <summary>
+    /// Days of daily spend kept: the longer of the rolling window and the tier qualification
+    /// window, so neither figure is cut short by the other's pruning.
+    /// </summary>
+    public int SpendRetentionDays => Math.Max(RollingWindowDays, Loyalty.QualificationWindowDays);
 
     /// <summary>Converts an amount to the base currency, or null when no rate is known.</summary>
     public decimal? ToBaseCurrency(decimal amount, string currency)

@@ -1,5 +1,6 @@
 using Engine.Domain.Engagement;
 using Engine.Domain.Events;
+using Engine.Domain.Loyalty;
 using Engine.Domain.Processing;
 using Engine.Domain.Value;
 
@@ -20,6 +21,12 @@ public sealed class CustomerState
     [Id(5)] public StreamProgress Progress { get; set; } = new();
     /// <summary>Events applied over the customer's life (duplicates and rejections excluded).</summary>
     [Id(6)] public long EventsApplied { get; set; }
+    /// <summary>Points lots and tier.</summary>
+    [Id(7)] public LoyaltyAccount Loyalty { get; set; } = new();
+
+    // Not persisted: effects wait here only until the caller takes them after applying.
+    [NonSerialized]
+    private List<LoyaltyEffect>? _loyaltyEffects;
 
     /// <summary>
     /// Applies one event exactly once. Validation happens before any mutation, so a
@@ -45,6 +52,9 @@ public sealed class CustomerState
             PurchaseEvent purchase => ApplyPurchase(purchase, rules),
             ClickEvent click => ApplyClick(click, rules),
             CustomerProfileEvent profile => ApplyProfile(profile),
+            RefundEvent refund => ApplyRefund(refund, rules),
+            PointsRedeemedEvent redemption => ApplyRedemption(redemption, rules),
+            PointsAdjustedEvent adjustment => ApplyAdjustment(adjustment, rules),
             _ => ApplyOutcome.Reject(RejectionReasons.UnknownType),
         };
 
@@ -55,6 +65,41 @@ public sealed class CustomerState
         }
 
         return outcome;
+    }
+
+    /// <summary>
+    /// Does the time-driven loyalty work due at <paramref name="now"/> with no event needed:
+    /// expires lots, produces due expiry reminders, re-qualifies the tier and lowers it once
+    /// the grace period is over. Its effects are read with <see cref="TakeLoyaltyEffects"/>.
+    /// Running it again for the same instant changes nothing.
+    /// </summary>
+    public void AdvanceTo(DateTimeOffset now, CustomerRules rules)
+    {
+        AddEffects(Loyalty.ExpireDue(now, rules.Loyalty));
+        AddEffects(Loyalty.DueExpiryReminders(now, rules.Loyalty));
+        if (Loyalty.Tier is not null)
+        {
+            EvaluateTier(now, rules);
+        }
+    }
+
+    /// <summary>When <see cref="AdvanceTo"/> next has work to do (possibly already past), or null.</summary>
+    public DateTimeOffset? NextLoyaltyDueAt(CustomerRules rules) => Loyalty.NextDueAt(rules.Loyalty);
+
+    /// <summary>
+    /// Returns the tier changes, expiry reminders and expiries produced since the last call,
+    /// in the order they happened, and forgets them. They are not persisted: take them after
+    /// every <see cref="Apply"/> or <see cref="AdvanceTo"/>.
+    /// </summary>
+    public IReadOnlyList<LoyaltyEffect> TakeLoyaltyEffects()
+    {
+        if (_loyaltyEffects is not { Count: > 0 } effects)
+        {
+            return [];
+        }
+
+        _loyaltyEffects = null;
+        return effects;
     }
 
     private ApplyOutcome ApplyPurchase(PurchaseEvent purchase, CustomerRules rules)
@@ -69,10 +114,113 @@ public sealed class CustomerState
             return ApplyOutcome.Reject(RejectionReasons.CurrencyNotAccepted);
         }
 
-        Value.RecordPurchase(purchase, amount, rules.RollingWindowDays);
+        Value.RecordPurchase(purchase, amount, rules.SpendRetentionDays);
         Engagement.RecordPurchase(purchase, rules.Engagement);
         Cart.RecordPurchase(purchase);
+
+        // Earned at the tier held before this purchase; the upgrade it causes counts from the next one.
+        Loyalty.EarnForPurchase(purchase.OrderId, amount, purchase.OccurredAt, rules.Loyalty);
+        EvaluateTierAfter(purchase, rules);
         return ApplyOutcome.Applied;
+    }
+
+    private ApplyOutcome ApplyRefund(RefundEvent refund, CustomerRules rules)
+    {
+        if (Value.FindOrder(refund.OrderId) is not { } order)
+        {
+            return ApplyOutcome.Reject(RejectionReasons.UnknownOrder);
+        }
+
+        decimal refunded, refundedInBase;
+        if (string.Equals(refund.Currency, order.Currency, StringComparison.Ordinal))
+        {
+            // Same currency as the order: compared as paid, so a changed exchange rate cannot
+            // make a full refund look larger than the order.
+            refunded = order.Refunded + refund.Amount;
+            if (refunded > order.Amount)
+            {
+                return ApplyOutcome.Reject(RejectionReasons.RefundExceedsOrder);
+            }
+
+            refundedInBase = refunded == order.Amount
+                ? order.AmountInBase
+                : decimal.Round(order.AmountInBase * refunded / order.Amount, 2, MidpointRounding.ToEven);
+        }
+        else
+        {
+            if (rules.ToBaseCurrency(refund.Amount, refund.Currency) is not { } amountInBase)
+            {
+                return ApplyOutcome.Reject(RejectionReasons.CurrencyNotAccepted);
+            }
+
+            refundedInBase = order.RefundedInBase + amountInBase;
+            if (refundedInBase > order.AmountInBase)
+            {
+                return ApplyOutcome.Reject(RejectionReasons.RefundExceedsOrder);
+            }
+
+            refunded = refundedInBase == order.AmountInBase
+                ? order.Amount
+                : decimal.Round(order.Amount * refundedInBase / order.AmountInBase, 2, MidpointRounding.ToEven);
+        }
+
+        var newlyRefunded = Value.RecordRefund(order.OrderId, refunded, refundedInBase);
+        Loyalty.RefundOrder(order.OrderId, newlyRefunded, order.AmountInBase, refund.OccurredAt);
+        // Lower spend never lowers the tier here: downgrades only come from re-qualification.
+        EvaluateTierAfter(refund, rules);
+        return ApplyOutcome.Applied;
+    }
+
+    private ApplyOutcome ApplyRedemption(PointsRedeemedEvent redemption, CustomerRules rules)
+    {
+        if (redemption.Points < 1 || !Loyalty.Redeem(redemption.Points, redemption.OccurredAt, rules.Loyalty))
+        {
+            return ApplyOutcome.Reject(RejectionReasons.InsufficientPoints);
+        }
+
+        EvaluateTierAfter(redemption, rules);
+        return ApplyOutcome.Applied;
+    }
+
+    private ApplyOutcome ApplyAdjustment(PointsAdjustedEvent adjustment, CustomerRules rules)
+    {
+        if (adjustment.Points == 0)
+        {
+            return ApplyOutcome.Reject(RejectionReasons.InvalidField);
+        }
+
+        if (!Loyalty.Adjust(adjustment.EventId, adjustment.Points, adjustment.OccurredAt, rules.Loyalty))
+        {
+            return ApplyOutcome.Reject(RejectionReasons.InsufficientPoints);
+        }
+
+        EvaluateTierAfter(adjustment, rules);
+        return ApplyOutcome.Applied;
+    }
+
+    /// <summary>
+    /// Evaluates the ladder after an event, as of the event or the newest purchase if that is
+    /// later: a purchase that arrives late still counts towards an upgrade straight away.
+    /// </summary>
+    private void EvaluateTierAfter(CustomerEvent applied, CustomerRules rules) =>
+        EvaluateTier(Value.LastPurchaseAt is { } last && last > applied.OccurredAt ? last : applied.OccurredAt, rules);
+
+    private void EvaluateTier(DateTimeOffset now, CustomerRules rules)
+    {
+        var window = rules.Loyalty.QualificationWindowDays;
+        var change = TierLadder.Evaluate(Loyalty, Value.RollingSpend(now, window), Value.RollingOrders(now, window), now, rules.Loyalty);
+        if (change is not null)
+        {
+            AddEffects([change with { CustomerId = CustomerId.Length > 0 ? CustomerId : null }]);
+        }
+    }
+
+    private void AddEffects(IEnumerable<LoyaltyEffect> effects)
+    {
+        foreach (var effect in effects)
+        {
+            (_loyaltyEffects ??= []).Add(effect);
+        }
     }
 
     private ApplyOutcome ApplyClick(ClickEvent click, CustomerRules rules)

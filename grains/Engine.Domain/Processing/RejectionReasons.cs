@@ -16,5 +16,11 @@ public static class RejectionReasons
     public const string OversizedPayload = "oversized-payload";
     public const string KeyMismatch = "key-mismatch";
     public const string DuplicateOrder = "duplicate-order";
+    /// <summary>A redemption or a points removal larger than the points the customer holds.</summary>
+    public const string InsufficientPoints = "insufficient-points";
+    /// <summary>A refund of an order the customer does not have, or one older than the remembered orders.</summary>
+    public const string UnknownOrder = "unknown-order";
+    /// <summary>A refund that would bring the order's refunds above what was paid.</summary>
+    public const string RefundExceedsOrder = "refund-exceeds-order";
     public const string ApplyFailed = "apply-failed";
 }

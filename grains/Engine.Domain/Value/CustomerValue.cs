@@ -27,8 +27,15 @@ public sealed class CustomerValue
     /// <summary>Distinct UTC days with a purchase (day numbers, ascending): the basis of frequency.</summary>
     [Id(5)] public List<int> PurchaseDays { get; set; } = [];
 
-    /// <summary>Most recent order ids, oldest first.</summary>
+    /// <summary>
+    /// Order ids remembered before <see cref="RecentOrders"/> existed, oldest first. Only read
+    /// (and aged out as new orders arrive), so state written before refunds keeps refusing
+    /// duplicate orders.
+    /// </summary>
     [Id(6)] public List<string> RecentOrderIds { get; set; } = [];
+
+    /// <summary>Most recent orders with their amounts and what was refunded, oldest first.</summary>
+    [Id(7)] public List<OrderRecord> RecentOrders { get; set; } = [];
 
     /// <summary>Average order value in the base currency.</summary>
     public decimal AverageOrderValue => Orders == 0 ? 0m : decimal.Round(LifetimeSpend / Orders, 2, MidpointRounding.ToEven);
@@ -36,7 +43,12 @@ public sealed class CustomerValue
     /// <summary>Repeat purchase days: distinct purchase days after the first (the RFM/BG-NBD "frequency").</summary>
     public int Frequency => Math.Max(0, PurchaseDays.Count - 1);
 
-    public bool HasOrder(string orderId) => RecentOrderIds.Contains(orderId, StringComparer.Ordinal);
+    public bool HasOrder(string orderId) =>
+        FindOrder(orderId) is not null || RecentOrderIds.Contains(orderId, StringComparer.Ordinal);
+
+    /// <summary>A remembered order, or null when it is unknown or too old to be remembered.</summary>
+    public OrderRecord? FindOrder(string orderId) =>
+        RecentOrders.FindLast(o => string.Equals(o.OrderId, orderId, StringComparison.Ordinal));
 
     /// <summary>Records a purchase whose amount is already in the base currency.</summary>
     public void RecordPurchase(PurchaseEvent purchase, decimal amountInBase, int rollingWindowDays)
@@ -50,12 +62,49 @@ public sealed class CustomerValue
         InsertSorted(PurchaseDays, day);
         AddDailySpend(day, amountInBase, rollingWindowDays);
 
-        if (RecentOrderIds.Count >= RecentOrderCapacity)
+        // One ring of RecentOrderCapacity over both lists; the legacy ids are the oldest.
+        if (RecentOrderIds.Count + RecentOrders.Count >= RecentOrderCapacity)
         {
-            RecentOrderIds.RemoveAt(0);
+            if (RecentOrderIds.Count > 0)
+            {
+                RecentOrderIds.RemoveAt(0);
+            }
+            else
+            {
+                RecentOrders.RemoveAt(0);
+            }
         }
 
-        RecentOrderIds.Add(purchase.OrderId);
+        RecentOrders.Add(new OrderRecord(purchase.OrderId, purchase.Amount, purchase.Currency, amountInBase, purchase.OccurredAt));
+    }
+
+    /// <summary>
+    /// Records that an order was refunded up to the given totals (cumulative, in the order's
+    /// currency and in the base currency) and takes the newly refunded base amount off
+    /// lifetime spend and off the spend of the order's day, if that day is still in the
+    /// window. The order count stays: the order happened, and frequency and recency are about
+    /// visits, not money. Returns the newly refunded base amount.
+    /// </summary>
+    public decimal RecordRefund(string orderId, decimal refundedTotal, decimal refundedTotalInBase)
+    {
+        var index = RecentOrders.FindLastIndex(o => string.Equals(o.OrderId, orderId, StringComparison.Ordinal));
+        if (index < 0)
+        {
+            return 0m;
+        }
+
+        var order = RecentOrders[index];
+        var delta = refundedTotalInBase - order.RefundedInBase;
+        RecentOrders[index] = order with { Refunded = refundedTotal, RefundedInBase = refundedTotalInBase };
+        LifetimeSpend -= delta;
+
+        var day = DailySpend.FindIndex(d => d.Day == DayNumber(order.At));
+        if (day >= 0)
+        {
+            DailySpend[day] = DailySpend[day] with { Amount = Math.Max(0m, DailySpend[day].Amount - delta) };
+        }
+
+        return delta;
     }
 
     /// <summary>Spend in the window of <paramref name="windowDays"/> days ending on the day of <paramref name="asOf"/>.</summary>
@@ -69,6 +118,23 @@ public sealed class CustomerValue
             if (entry.Day >= firstDay && entry.Day <= lastDay)
             {
                 total += entry.Amount;
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>Orders in the window of <paramref name="windowDays"/> days ending on the day of <paramref name="asOf"/> (refunded ones included).</summary>
+    public int RollingOrders(DateTimeOffset asOf, int windowDays)
+    {
+        var lastDay = DayNumber(asOf);
+        var firstDay = lastDay - windowDays + 1;
+        var total = 0;
+        foreach (var entry in DailySpend)
+        {
+            if (entry.Day >= firstDay && entry.Day <= lastDay)
+            {
+                total += entry.Orders;
             }
         }
 
@@ -92,11 +158,11 @@ public sealed class CustomerValue
             var index = DailySpend.FindIndex(d => d.Day >= day);
             if (index >= 0 && DailySpend[index].Day == day)
             {
-                DailySpend[index] = DailySpend[index] with { Amount = DailySpend[index].Amount + amount };
+                DailySpend[index] = DailySpend[index] with { Amount = DailySpend[index].Amount + amount, Orders = DailySpend[index].Orders + 1 };
             }
             else
             {
-                DailySpend.Insert(index < 0 ? DailySpend.Count : index, new DailySpend(day, amount));
+                DailySpend.Insert(index < 0 ? DailySpend.Count : index, new DailySpend(day, amount) { Orders = 1 });
             }
         }
 
@@ -113,8 +179,26 @@ public sealed class CustomerValue
     }
 }
 
-/// <summary>Spend on one UTC day (a <see cref="DateOnly.DayNumber"/>).</summary>
+/// <summary>Spend and orders on one UTC day (a <see cref="DateOnly.DayNumber"/>).</summary>
 [GenerateSerializer, Immutable, Alias("engine.DailySpend")]
 public readonly record struct DailySpend(
     [property: Id(0)] int Day,
-    [property: Id(1)] decimal Amount);
+    [property: Id(1)] decimal Amount)
+{
+    /// <summary>Orders placed that day (0 in entries written before orders were counted per day).</summary>
+    [Id(2)] public int Orders { get; init; }
+}
+
+/// <summary>
+/// An order as remembered for duplicate detection and refunds: what was paid and what was
+/// refunded so far, both in the order's currency and in the base currency.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("engine.OrderRecord")]
+public sealed record OrderRecord(
+    [property: Id(0)] string OrderId,
+    [property: Id(1)] decimal Amount,
+    [property: Id(2)] string Currency,
+    [property: Id(3)] decimal AmountInBase,
+    [property: Id(4)] DateTimeOffset At,
+    [property: Id(5)] decimal Refunded = 0m,
+    [property: Id(6)] decimal RefundedInBase = 0m);

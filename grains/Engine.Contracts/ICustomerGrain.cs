@@ -24,6 +24,14 @@ public interface ICustomerGrain : IGrainWithStringKey
     [Alias("Flush")]
     Task<FlushReport> FlushAsync();
 
+    /// <summary>
+    /// Runs the time-driven work due now (expiring points and their reminders,
+    /// re-qualification and downgrades) and hands out what is pending. The grain's durable
+    /// reminder calls it; admin tools and tests may too.
+    /// </summary>
+    [Alias("Advance")]
+    Task AdvanceAsync();
+
     /// <summary>The customer's current state with figures derived as of now.</summary>
     [Alias("GetView"), ReadOnly]
     Task<CustomerView> GetViewAsync();

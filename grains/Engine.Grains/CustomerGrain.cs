@@ -1,6 +1,8 @@
 using Engine.Contracts;
 using Engine.Domain.Customers;
+using Engine.Domain.Effects;
 using Engine.Domain.Processing;
+using Engine.Grains.Effects;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Storage;
@@ -9,7 +11,10 @@ namespace Engine.Grains;
 
 /// <summary>
 /// A customer. Thin by design: it checks the batch continues where this activation left
-/// off, hands each event to <see cref="CustomerState.Apply"/>, and decides when to write.
+/// off, hands each event to <see cref="CustomerState.Apply"/>, records the effects the rules
+/// decided, and decides when to write. Effects leave only after the state holding them is
+/// durable; a durable reminder wakes the grain for time-driven work (expiring points,
+/// re-qualification) even when no event arrives.
 /// </summary>
 public sealed partial class CustomerGrain(
     [PersistentState("customer", StorageNames.Customers)] IPersistentState<CustomerState> customer,
@@ -17,12 +22,17 @@ public sealed partial class CustomerGrain(
     IOptions<WriteBehindOptions> writeBehind,
     TimeProvider time,
     CustomerStateWrites writes,
-    ILogger<CustomerGrain> logger) : Grain, ICustomerGrain
+    LoyaltyStatistics loyaltyStatistics,
+    TierChangePublication tierChanges,
+    ILogger<CustomerGrain> logger) : Grain, ICustomerGrain, IRemindable
 {
+    private const string WakeUpReminder = "wake-up";
+    private static readonly TimeSpan PublishRetryDelay = TimeSpan.FromMinutes(1);
+
     private readonly CustomerRules _rules = rules.Value;
     private readonly WriteBehindOptions _writeBehind = writeBehind.Value;
     private Dictionary<string, long> _durableWatermarks = new(StringComparer.Ordinal);
-    private int _unsavedEvents;
+    private int _unsavedChanges;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -32,12 +42,21 @@ public sealed partial class CustomerGrain(
         }
 
         _durableWatermarks = new Dictionary<string, long>(customer.State.Progress.Watermarks, StringComparer.Ordinal);
+        loyaltyStatistics.Enter(customer.State.Loyalty.Tier);
+        if (customer.State.Outbox.HasOpen(OutboxKind.TierChange))
+        {
+            // Left open by an earlier activation (it may have died mid-publish): settle it soon,
+            // outside activation.
+            this.RegisterGrainTimer(PublishOpenEffectsAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+        }
+
         return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_unsavedEvents == 0)
+        loyaltyStatistics.Leave(customer.State.Loyalty.Tier);
+        if (_unsavedChanges == 0)
         {
             return;
         }
@@ -50,7 +69,7 @@ public sealed partial class CustomerGrain(
         {
             // Nothing is lost: the offsets behind these events were not committed, and the
             // next activation's watermark tells the ingestion to re-deliver them.
-            LogDeactivationWriteFailed(ex.GetType().Name, _unsavedEvents);
+            LogDeactivationWriteFailed(ex.GetType().Name, _unsavedChanges);
         }
     }
 
@@ -63,9 +82,9 @@ public sealed partial class CustomerGrain(
         }
 
         var state = customer.State;
-        int applied = 0, duplicates = 0;
+        var before = LoyaltyTotals.Of(state.Loyalty);
+        int applied = 0, duplicates = 0, changed = 0;
         List<EventRejection>? rejections = null;
-        var changed = 0;
         foreach (var sequenced in batch.Events)
         {
             var watermark = state.Progress.WatermarkOf(sequenced.Position.Stream);
@@ -89,27 +108,21 @@ public sealed partial class CustomerGrain(
             }
         }
 
-        _unsavedEvents += changed;
-        if (_unsavedEvents >= _writeBehind.MaxUnsavedEvents)
+        _unsavedChanges += changed;
+        var effects = RecordEffects(before);
+        if (effects > 0 || _unsavedChanges >= _writeBehind.MaxUnsavedEvents)
         {
-            try
-            {
-                await SaveAsync();
-            }
-            catch (Exception ex) when (ex is not InconsistentStateException)
-            {
-                // The events are applied in memory; the next checkpoint's flush retries the
-                // write and holds back the commit until it succeeds.
-                LogEarlyWriteFailed(ex.GetType().Name);
-            }
+            // An effect is written at once, and leaves only once written.
+            await TrySaveAsync(rethrowConflict: true);
         }
 
+        await SettleAsync();
         return new ApplyReport(applied, duplicates, rejections ?? [], []);
     }
 
     public async Task<FlushReport> FlushAsync()
     {
-        if (_unsavedEvents > 0)
+        if (_unsavedChanges > 0)
         {
             try
             {
@@ -121,8 +134,25 @@ public sealed partial class CustomerGrain(
             }
         }
 
+        await SettleAsync();
         return new FlushReport(new Dictionary<string, long>(_durableWatermarks, StringComparer.Ordinal));
     }
+
+    public async Task AdvanceAsync()
+    {
+        var state = customer.State;
+        var before = LoyaltyTotals.Of(state.Loyalty);
+        state.AdvanceTo(time.GetUtcNow(), _rules);
+        if (RecordEffects(before) > 0 || LoyaltyTotals.Of(state.Loyalty) != before)
+        {
+            _unsavedChanges++;
+            await TrySaveAsync(rethrowConflict: false);
+        }
+
+        await SettleAsync();
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => AdvanceAsync();
 
     public Task<CustomerView> GetViewAsync()
     {
@@ -134,7 +164,96 @@ public sealed partial class CustomerGrain(
             state.Value.RollingSpend(now, _rules.RollingWindowDays),
             state.Value.RecencyDays(now),
             state.Engagement.ScoreAt(now, _rules.Engagement),
-            _unsavedEvents > 0));
+            _unsavedChanges > 0));
+    }
+
+    /// <summary>Turns the rules' effects into outbox messages; returns how many changed.</summary>
+    private int RecordEffects(LoyaltyTotals before)
+    {
+        var state = customer.State;
+        var effects = state.TakeLoyaltyEffects();
+        loyaltyStatistics.Record(before, LoyaltyTotals.Of(state.Loyalty), effects);
+        var changes = CustomerNotifications.Record(state, effects, time.GetUtcNow(), _rules.Loyalty);
+        _unsavedChanges += changes;
+        return changes;
+    }
+
+    /// <summary>Hands out what is durable and open, then sets the wake-up for what is due later.</summary>
+    private async Task SettleAsync()
+    {
+        if (_unsavedChanges == 0)
+        {
+            await PublishOpenEffectsAsync(CancellationToken.None);
+        }
+
+        await ScheduleWakeUpAsync();
+    }
+
+    private async Task PublishOpenEffectsAsync(CancellationToken cancellationToken)
+    {
+        var state = customer.State;
+        if (!state.Outbox.HasOpen(OutboxKind.TierChange))
+        {
+            return;
+        }
+
+        try
+        {
+            if (await tierChanges.PublishOpenAsync(state.CustomerId, state.Outbox, SaveAsync, cancellationToken))
+            {
+                _unsavedChanges++;
+            }
+        }
+        catch (Exception ex) when (ex is not InconsistentStateException)
+        {
+            // Stays open: retried by the wake-up reminder, and looked up before any re-publish.
+            LogPublishFailed(ex.GetType().Name);
+        }
+    }
+
+    private async Task ScheduleWakeUpAsync()
+    {
+        var state = customer.State;
+        var now = time.GetUtcNow();
+        var next = state.NextLoyaltyDueAt(_rules);
+        if (next is { } due && due <= now)
+        {
+            await AdvanceAsync();
+            return;
+        }
+
+        if (state.Outbox.HasOpen(OutboxKind.TierChange))
+        {
+            var retry = now + PublishRetryDelay;
+            next = next is { } n && n < retry ? n : retry;
+        }
+
+        if (next == state.WakeUpAt)
+        {
+            return;
+        }
+
+        try
+        {
+            if (next is { } wakeUp)
+            {
+                // Orleans reminders tick at least every minute apart; the daily period is a safety net.
+                var dueTime = wakeUp - now;
+                await this.RegisterOrUpdateReminder(WakeUpReminder, dueTime < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : dueTime, TimeSpan.FromDays(1));
+            }
+            else if (await this.GetReminder(WakeUpReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
+            state.WakeUpAt = next;
+            _unsavedChanges++;
+        }
+        catch (Exception ex) when (ex is not InconsistentStateException)
+        {
+            // Tried again after the next change; the daily period of an existing reminder still fires.
+            LogWakeUpFailed(ex.GetType().Name);
+        }
     }
 
     private List<string> FindGaps(EventBatch batch)
@@ -154,6 +273,24 @@ public sealed partial class CustomerGrain(
         return gaps;
     }
 
+    private async Task TrySaveAsync(bool rethrowConflict)
+    {
+        try
+        {
+            await SaveAsync();
+        }
+        catch (InconsistentStateException) when (rethrowConflict)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // Applied in memory; the next checkpoint's flush retries the write and holds back
+            // the commit (and any effect) until it succeeds.
+            LogEarlyWriteFailed(ex.GetType().Name);
+        }
+    }
+
     private async Task SaveAsync()
     {
         try
@@ -168,9 +305,11 @@ public sealed partial class CustomerGrain(
             // Our in-memory events are not durable: reload, and the next batch's expected
             // watermark (or the checkpoint) shows the gap so the ingestion re-delivers them.
             LogConcurrentWriter();
+            loyaltyStatistics.Leave(customer.State.Loyalty.Tier);
             await customer.ReadStateAsync();
+            loyaltyStatistics.Enter(customer.State.Loyalty.Tier);
             _durableWatermarks = new Dictionary<string, long>(customer.State.Progress.Watermarks, StringComparer.Ordinal);
-            _unsavedEvents = 0;
+            _unsavedChanges = 0;
             throw;
         }
         catch
@@ -180,15 +319,21 @@ public sealed partial class CustomerGrain(
         }
 
         _durableWatermarks = new Dictionary<string, long>(customer.State.Progress.Watermarks, StringComparer.Ordinal);
-        _unsavedEvents = 0;
+        _unsavedChanges = 0;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Customer state write on deactivation failed ({ErrorType}); {UnsavedEvents} events will be re-delivered")]
-    private partial void LogDeactivationWriteFailed(string errorType, int unsavedEvents);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Customer state write on deactivation failed ({ErrorType}); {UnsavedChanges} changes will be re-delivered")]
+    private partial void LogDeactivationWriteFailed(string errorType, int unsavedChanges);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Early customer state write failed ({ErrorType}); will retry at the next checkpoint")]
     private partial void LogEarlyWriteFailed(string errorType);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Customer state was written by another activation; reloaded from storage")]
     private partial void LogConcurrentWriter();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing a tier change failed ({ErrorType}); it stays in the outbox and is retried")]
+    private partial void LogPublishFailed(string errorType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Scheduling the customer's wake-up reminder failed ({ErrorType})")]
+    private partial void LogWakeUpFailed(string errorType);
 }

@@ -18,6 +18,8 @@ public sealed class KafkaTierChangeOutput : ITierChangeOutput, IDisposable
     private readonly KafkaEndpoint _endpoint;
     private readonly IProducer<string, byte[]> _producer;
     private readonly Lazy<int> _partitions;
+    private readonly Lazy<IConsumer<Ignore, Ignore>> _watermarks;
+    private readonly Lock _watermarksGate = new();
     private readonly string _topic;
 
     public KafkaTierChangeOutput(KafkaEndpoint endpoint)
@@ -32,13 +34,16 @@ public sealed class KafkaTierChangeOutput : ITierChangeOutput, IDisposable
             var count = metadata.Topics.Single().Partitions.Count;
             return count > 0 ? count : throw new InvalidOperationException($"topic {_topic} has no partitions");
         });
+        _watermarks = new Lazy<IConsumer<Ignore, Ignore>>(NewConsumer);
     }
 
     public Task<long> MarkAsync(string customerId, CancellationToken cancellationToken = default)
     {
-        using var consumer = NewConsumer();
-        var end = consumer.QueryWatermarkOffsets(PartitionOf(customerId), TimeSpan.FromSeconds(10)).High.Value;
-        return Task.FromResult(end);
+        var partition = PartitionOf(customerId);
+        lock (_watermarksGate)
+        {
+            return Task.FromResult(_watermarks.Value.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).High.Value);
+        }
     }
 
     public async Task PublishAsync(TierChangeRecord record, CancellationToken cancellationToken = default)
@@ -100,6 +105,11 @@ public sealed class KafkaTierChangeOutput : ITierChangeOutput, IDisposable
     {
         _producer.Flush(TimeSpan.FromSeconds(5));
         _producer.Dispose();
+        if (_watermarks.IsValueCreated)
+        {
+            _watermarks.Value.Close();
+            _watermarks.Value.Dispose();
+        }
     }
 
     private TopicPartition PartitionOf(string customerId) =>

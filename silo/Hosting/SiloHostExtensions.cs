@@ -1,6 +1,9 @@
 using Engine.Contracts;
 using Engine.Domain.Customers;
 using Engine.Grains;
+using Engine.Grains.Effects;
+using Engine.Domain.Loyalty;
+using Engine.Silo.Effects;
 using Engine.Silo.Demo;
 using Engine.Silo.Health;
 using Engine.Silo.Ingestion;
@@ -32,13 +35,21 @@ public static class SiloHostExtensions
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
-        services.AddOptions<CustomerRules>().Bind(configuration.GetSection("Rules"));
+        services.AddOptions<CustomerRules>()
+            .Bind(configuration.GetSection("Rules"))
+            .Configure(rules => LoyaltyConfiguration.Bind(configuration.GetSection(LoyaltyRules.SectionName), rules.Loyalty))
+            .Validate(rules => rules.Loyalty.Validate().Count == 0, "the Loyalty section is invalid (tier ladder or reminder days)")
+            .ValidateOnStart();
         services.AddOptions<WriteBehindOptions>().Bind(configuration.GetSection("WriteBehind"));
         services.AddOptions<KafkaOptions>().Bind(configuration.GetSection("Kafka"));
         services.AddOptions<IngestionOptions>().Bind(configuration.GetSection("Ingestion"));
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection("Demo"));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<CustomerStateWrites>();
+        services.AddSingleton<LoyaltyStatistics>();
+        services.AddSingleton<KafkaTierChangeOutput>();
+        services.AddSingleton<ITierChangeOutput>(sp => sp.GetRequiredService<KafkaTierChangeOutput>());
+        services.AddSingleton<TierChangePublication>();
         services.AddSingleton<EngineMetrics>();
         services.AddSingleton<IngestionStatus>();
         services.AddSingleton<KafkaEndpoint>();

@@ -11,7 +11,7 @@ public sealed class EngineMetrics
 {
     private static readonly double[] LatencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
 
-    public EngineMetrics(Engine.Grains.CustomerStateWrites writes)
+    public EngineMetrics(Engine.Grains.CustomerStateWrites writes, Engine.Grains.LoyaltyStatistics loyalty)
     {
         Registry = Prometheus.Metrics.NewCustomRegistry();
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
@@ -20,6 +20,25 @@ public sealed class EngineMetrics
         {
             stateWrites.WithLabels("succeeded").IncTo(writes.Succeeded);
             stateWrites.WithLabels("failed").IncTo(writes.Failed);
+        });
+
+        var points = factory.CreateCounter("engine_loyalty_points_total", "Loyalty points by movement (earned, redeemed, expired).", "movement");
+        var tierChanges = factory.CreateCounter("engine_tier_changes_total", "Tier changes by from and to tier.", "from", "to");
+        var customersPerTier = factory.CreateGauge("engine_customers_per_tier", "Customers with an active grain in this silo, by tier.", "tier");
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            points.WithLabels("earned").IncTo(loyalty.PointsEarned);
+            points.WithLabels("redeemed").IncTo(loyalty.PointsRedeemed);
+            points.WithLabels("expired").IncTo(loyalty.PointsExpired);
+            foreach (var ((from, to), count) in loyalty.TierChanges)
+            {
+                tierChanges.WithLabels(from, to).IncTo(count);
+            }
+
+            foreach (var (tier, count) in loyalty.ActiveCustomersByTier)
+            {
+                customersPerTier.WithLabels(tier).Set(count);
+            }
         });
 
         EventsConsumed = factory.CreateCounter("engine_events_consumed_total", "Valid events read from Kafka, by event type.", "type");

@@ -49,7 +49,7 @@ public sealed class EngineClusterFixture : IAsyncLifetime
             });
             host.AddEngineServices();
         });
-        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage(StorageNames.Customers));
+        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage(StorageNames.Customers).UseInMemoryReminderService());
         builder.ConfigureSiloHost((_, host) => host.AddEngineIngestion());
         Cluster = builder.Build();
         await Cluster.DeployAsync();

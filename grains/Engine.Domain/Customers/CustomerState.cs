@@ -23,6 +23,12 @@ public sealed class CustomerState
     [Id(6)] public long EventsApplied { get; set; }
     /// <summary>Points lots and tier.</summary>
     [Id(7)] public LoyaltyAccount Loyalty { get; set; } = new();
+    /// <summary>Effects decided and not yet (or recently) handed out: tier changes to publish, SMS requests.</summary>
+    [Id(8)] public Effects.Outbox Outbox { get; set; } = new();
+    /// <summary>Counts effects that need a sequence number for a deterministic id (tier changes).</summary>
+    [Id(9)] public long EffectSequence { get; set; }
+    /// <summary>When the grain's durable reminder is set to wake it (null: none registered).</summary>
+    [Id(10)] public DateTimeOffset? WakeUpAt { get; set; }
 
     // Not persisted: effects wait here only until the caller takes them after applying.
     [NonSerialized]

@@ -86,6 +86,9 @@ public sealed class LoyaltyRules
     /// <summary>How long after a failed re-qualification the customer keeps the tier.</summary>
     public TimeSpan DowngradeGrace { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>Whether a downgrade gets an SMS (its text is the tier_downgrade template); an upgrade always does.</summary>
+    public bool SendDowngradeSms { get; set; } = true;
+
     public static List<TierDefinition> DefaultTiers() =>
     [
         new() { Name = "Bronze", Multiplier = 1m },

@@ -25,6 +25,12 @@ public sealed class ExpectedCustomer
     public string? TimeZone { get; set; }
     public string? ConsentStatus { get; set; }
 
+    /// <summary>Tier after the stream under the default ladder (Bronze, Silver 500, Gold 1000, Platinum 5000), or null before any purchase.</summary>
+    public string? Tier { get; set; }
+    public int TierChanges { get; set; }
+    /// <summary>Points earned: floor(amount x multiplier of the tier held before the purchase).</summary>
+    public long PointsEarned { get; set; }
+
     /// <summary>Cart lines: what was added and not removed, minus anything bought.</summary>
     public Dictionary<string, int> Cart => CartBeforePurchases.Where(l => !Purchased.Contains(l.Key)).ToDictionary();
 }
@@ -50,7 +56,14 @@ public static class CustomerOracle
             switch (root.GetProperty("type").GetString())
             {
                 case "purchase":
-                    c.LifetimeSpend += root.GetProperty("amount").GetDecimal();
+                    var amount = root.GetProperty("amount").GetDecimal();
+                    // Purchases of a customer share one partition, so this order is the engine's order too.
+                    c.PointsEarned += (long)decimal.Floor(amount * Multipliers[TierIndex(c.LifetimeSpend)]);
+                    var tierBefore = TierIndex(c.LifetimeSpend);
+                    c.LifetimeSpend += amount;
+                    var tierAfter = TierIndex(c.LifetimeSpend);
+                    c.TierChanges += tierAfter > tierBefore ? 1 : 0;
+                    c.Tier = Tiers[tierAfter];
                     c.Orders++;
                     c.FirstPurchaseAt = c.FirstPurchaseAt is { } f && f <= at ? f : at;
                     c.LastPurchaseAt = c.LastPurchaseAt is { } l && l >= at ? l : at;
@@ -94,6 +107,12 @@ public static class CustomerOracle
 
         return customers;
     }
+
+    private static readonly string[] Tiers = ["Bronze", "Silver", "Gold", "Platinum"];
+    private static readonly decimal[] Thresholds = [0m, 500m, 1000m, 5000m];
+    private static readonly decimal[] Multipliers = [1m, 1.25m, 1.5m, 2m];
+
+    private static int TierIndex(decimal spend) => Array.FindLastIndex(Thresholds, t => spend >= t);
 
     private static DateTimeOffset Max(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x >= b ? x : b;
 }

@@ -27,6 +27,9 @@ public static class StateAssertions
         Assert.Equal(
             expected.Cart.OrderBy(l => l.Key).Select(l => $"{l.Key}x{l.Value}"),
             state.Cart.Lines.OrderBy(l => l.Sku).Select(l => $"{l.Sku}x{l.Quantity}"));
+        Assert.Equal(expected.Tier, state.Loyalty.Tier);
+        Assert.Equal(expected.PointsEarned, state.Loyalty.Earned);
+        Assert.Equal(expected.TierChanges, state.Outbox.Messages.Count(m => m.Kind == Engine.Domain.Effects.OutboxKind.TierChange));
         Assert.Equal(expected.FirstName, state.Profile.FirstName);
         Assert.Equal(expected.Phone, state.Profile.Phone);
         Assert.Equal(expected.TimeZone, state.Profile.TimeZone);

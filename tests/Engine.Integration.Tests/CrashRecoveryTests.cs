@@ -35,6 +35,13 @@ public sealed class CrashRecoveryTests
         await using var survivor = await SiloProcess.StartAsync(stream.SiloSettings);
         await stream.WaitUntilCommittedAsync(TimeSpan.FromMinutes(5));
         await AssertMatchesOracleAsync(stream, survivor);
+
+        // Every tier change decided was published once, whatever the crashes interrupted.
+        var expectedChanges = CustomerOracle.Compute(stream.Events.Select(e => e.Json)).Values.Sum(c => c.TierChanges);
+        Assert.True(expectedChanges > 100, $"the stream should upgrade many customers, not {expectedChanges}");
+        var records = TierChangeTopic.Read(setting.Broker.BootstrapServers, stream.Topics.TierChanges, r => r.CustomerId.StartsWith("crash-", StringComparison.Ordinal), expectedChanges);
+        Assert.Equal(expectedChanges, records.Count);
+        Assert.Equal(expectedChanges, records.Select(r => r.EffectId).Distinct().Count());
     }
 
     [Fact]

@@ -48,7 +48,9 @@ public static class EventRouting
 
         EventKind? kind = type switch
         {
-            EventTypes.Purchase => EventKind.Purchase,
+            // Refunds and points events go with the purchases: Kafka orders a customer's
+            // events only within one topic, and a refund must not overtake its order.
+            EventTypes.Purchase or EventTypes.Refund or EventTypes.PointsRedeemed or EventTypes.PointsAdjusted => EventKind.Purchase,
             EventTypes.Click => EventKind.Click,
             EventTypes.Customer => EventKind.Customer,
             _ => null,

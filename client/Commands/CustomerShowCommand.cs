@@ -20,7 +20,7 @@ public static class CustomerShowCommand
         });
         var json = new Option<bool>("--json") { Description = "Print JSON (phone masked) instead of tables" };
 
-        var command = new Command("show", "Show a customer's profile, value, engagement, cart and processing state.")
+        var command = new Command("show", "Show a customer's profile, value, engagement, cart, points and tier, messages and processing state.")
         {
             customerId,
             json,

@@ -1,6 +1,8 @@
 using Engine.Contracts;
 using Engine.Domain.Customers;
+using Engine.Domain.Effects;
 using Engine.Domain.Events;
+using Engine.Domain.Loyalty;
 
 namespace Engine.Client.Rendering;
 
@@ -15,8 +17,13 @@ public sealed record CustomerReport(
     ValueReport Value,
     EngagementReport Engagement,
     CartReport Cart,
+    LoyaltyReport Loyalty,
+    MessagesReport Messages,
     ProcessingReport Processing)
 {
+    /// <summary>Outbox messages shown at most; the counts still cover them all.</summary>
+    public const int MessageLimit = 20;
+
     public static CustomerReport From(string customerId, CustomerView view)
     {
         var state = view.State;
@@ -65,11 +72,98 @@ public sealed record CustomerReport(
                 cart.CheckoutStartedAt is not null,
                 cart.CheckoutStartedAt,
                 cart.Value),
+            LoyaltyOf(state.Loyalty, view.TierProgress, view.AsOf),
+            MessagesOf(state.Outbox),
             new ProcessingReport(
                 state.EventsApplied,
                 new SortedDictionary<string, long>(state.Progress.Watermarks, StreamOrder.Instance),
-                view.HasUnsavedChanges));
+                view.HasUnsavedChanges,
+                state.WakeUpAt));
     }
+
+    private static LoyaltyReport LoyaltyOf(LoyaltyAccount account, TierProgress? progress, DateTimeOffset asOf) => new(
+        account.Tier,
+        account.TierAttainedAt,
+        account.RequalifyAt,
+        account.DowngradeDueAt,
+        account.Balance,
+        account.AvailableAt(asOf),
+        new PointsTotalsReport(
+            account.Earned,
+            account.Redeemed,
+            account.Expired,
+            account.Refunded,
+            account.AdjustedIn,
+            account.AdjustedOut,
+            account.Shortfall),
+        account.LastActivityAt,
+        progress is null ? null : new TierProgressReport(
+            progress.Tier,
+            GapOf(progress.Next),
+            progress.By,
+            GapOf(progress.Keep),
+            progress.KeepAsOf,
+            progress.KeepFrom,
+            progress.RollingSpend,
+            progress.RollingOrders,
+            progress.WindowDays,
+            progress.Describe()),
+        [.. LotsOf(account, asOf)]);
+
+    private static TierGapReport? GapOf(TierGap? gap) =>
+        gap is null ? null : new TierGapReport(gap.Tier, gap.SpendNeeded, gap.OrdersNeeded, gap.NeedsBoth, gap.IsMet);
+
+    /// <summary>Live lots first, soonest expiry first; then spent and expired ones, newest first.</summary>
+    private static IEnumerable<PointsLotReport> LotsOf(LoyaltyAccount account, DateTimeOffset asOf) =>
+        account.Lots
+            .Select(lot => new PointsLotReport(
+                lot.LotId,
+                lot.Source,
+                lot.OrderId,
+                StatusOf(lot, asOf),
+                lot.Earned,
+                lot.Remaining,
+                lot.ExpiredPoints,
+                lot.Reversed,
+                lot.EarnedAt,
+                lot.ExpiresAt))
+            .OrderBy(lot => lot.Status == PointsLotStatus.Live ? 0 : 1)
+            .ThenBy(lot => lot.Status == PointsLotStatus.Live ? lot.ExpiresAt.UtcTicks : -lot.ExpiresAt.UtcTicks)
+            .ThenBy(lot => lot.LotId, StringComparer.Ordinal);
+
+    private static PointsLotStatus StatusOf(PointsLot lot, DateTimeOffset asOf) =>
+        lot.Remaining > 0 && lot.IsLiveAt(asOf) ? PointsLotStatus.Live
+        : lot.Remaining > 0 || lot.ExpiredPoints > 0 ? PointsLotStatus.Expired
+        : PointsLotStatus.Spent;
+
+    /// <summary>Open messages first, oldest first (they are what is still to happen); then finished ones, newest first.</summary>
+    private static MessagesReport MessagesOf(Outbox outbox)
+    {
+        var open = outbox.Messages.Where(m => m.IsOpen)
+            .OrderBy(m => m.DueAt ?? m.CreatedAt)
+            .ThenBy(m => m.Id, StringComparer.Ordinal);
+        var finished = outbox.Messages.Where(m => !m.IsOpen)
+            .OrderByDescending(m => m.CompletedAt ?? m.CreatedAt)
+            .ThenBy(m => m.Id, StringComparer.Ordinal);
+        return new MessagesReport(
+            outbox.Messages.Count,
+            outbox.Messages.Count(m => m.IsOpen),
+            [.. open.Concat(finished).Take(MessageLimit).Select(MessageOf)]);
+    }
+
+    // The SMS data is left out: it is template input, and the place a phone number could end up.
+    private static MessageReport MessageOf(OutboxMessage message) => new(
+        message.Id,
+        message.Kind,
+        message.Status,
+        message.Sms?.Trigger,
+        message.TierChange?.From,
+        message.TierChange?.To,
+        message.TierChange?.Reason,
+        message.CreatedAt,
+        message.DueAt,
+        message.CompletedAt,
+        message.Detail);
 }
 
 // Phone is masked: only the last two digits are shown.
@@ -109,5 +203,76 @@ public sealed record CartReport(
 
 public sealed record CartLineReport(string Sku, string? Name, int Quantity, decimal UnitPrice, decimal LineTotal);
 
+// Balance counts lots not yet expired by the grain; Available leaves out those already past their expiry at AsOf.
+public sealed record LoyaltyReport(
+    string? Tier,
+    DateTimeOffset? TierSince,
+    DateTimeOffset? RequalifyAt,
+    DateTimeOffset? DowngradeDueAt,
+    long Balance,
+    long Available,
+    PointsTotalsReport Totals,
+    DateTimeOffset? LastActivityAt,
+    TierProgressReport? Progress,
+    IReadOnlyList<PointsLotReport> Lots);
+
+public sealed record PointsTotalsReport(long Earned, long Redeemed, long Expired, long Refunded, long AdjustedIn, long AdjustedOut, long Shortfall);
+
+// Null when the silo does not report progress. By: the last UTC day the next-tier gap holds before
+// the oldest spend leaves the window. Keep: the gap to the held tier as of KeepAsOf (its
+// re-qualification or downgrade date), counting only spend that is still in the window then;
+// KeepFrom: the first day whose spend counts then, when that is still ahead.
+public sealed record TierProgressReport(
+    string Tier,
+    TierGapReport? Next,
+    DateOnly? By,
+    TierGapReport? Keep,
+    DateTimeOffset? KeepAsOf,
+    DateOnly? KeepFrom,
+    decimal RollingSpend,
+    int RollingOrders,
+    int WindowDays,
+    string Summary);
+
+// Null amounts: the tier has no such criterion. NeedsBoth: spend AND orders, otherwise either.
+public sealed record TierGapReport(string Tier, decimal? SpendNeeded, int? OrdersNeeded, bool NeedsBoth, bool Met);
+
+public enum PointsLotStatus
+{
+    Live = 0,
+    Spent = 1,
+    Expired = 2,
+}
+
+public sealed record PointsLotReport(
+    string LotId,
+    PointsLotSource Source,
+    string? OrderId,
+    PointsLotStatus Status,
+    long Earned,
+    long Remaining,
+    long ExpiredPoints,
+    long Reversed,
+    DateTimeOffset EarnedAt,
+    DateTimeOffset ExpiresAt);
+
+// Total and Open count the whole outbox; Items holds at most CustomerReport.MessageLimit of them.
+public sealed record MessagesReport(int Total, int Open, IReadOnlyList<MessageReport> Items);
+
+// An SMS carries its Trigger; a tier change its FromTier, ToTier and Reason.
+public sealed record MessageReport(
+    string Id,
+    OutboxKind Kind,
+    OutboxStatus Status,
+    string? Trigger,
+    string? FromTier,
+    string? ToTier,
+    string? Reason,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? DueAt,
+    DateTimeOffset? CompletedAt,
+    string? Detail);
+
 // Watermarks: the highest applied offset per stream ("topic/partition"), sorted by stream.
-public sealed record ProcessingReport(long EventsApplied, IReadOnlyDictionary<string, long> Watermarks, bool HasUnsavedChanges);
+// WakeUpAt: when the grain's durable reminder next wakes it for time-driven work (null: none set).
+public sealed record ProcessingReport(long EventsApplied, IReadOnlyDictionary<string, long> Watermarks, bool HasUnsavedChanges, DateTimeOffset? WakeUpAt);

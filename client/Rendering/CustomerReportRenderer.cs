@@ -16,6 +16,9 @@ public static class CustomerReportRenderer
         console.Write(Value(report.Value));
         console.Write(Engagement(report.Engagement));
         console.Write(Cart(report.Cart));
+        console.Write(Loyalty(report.Loyalty));
+        console.Write(Lots(report.Loyalty.Lots));
+        console.Write(Messages(report.CustomerId, report.Messages));
         console.Write(Processing(report.Processing));
     }
 
@@ -79,11 +82,102 @@ public static class CustomerReportRenderer
         return new Rows(summary, lines);
     }
 
+    private static Table Loyalty(LoyaltyReport loyalty) => Section("loyalty",
+        ("tier", Text(loyalty.Tier)),
+        ("since", Moment(loyalty.TierSince)),
+        ("re-qualify at", Moment(loyalty.RequalifyAt)),
+        ("downgrade due", Moment(loyalty.DowngradeDueAt)),
+        ("progress", loyalty.Progress?.Summary ?? None),
+        ("balance", Count(loyalty.Balance)),
+        ("available now", Count(loyalty.Available)),
+        ("earned", Count(loyalty.Totals.Earned)),
+        ("redeemed", Count(loyalty.Totals.Redeemed)),
+        ("expired", Count(loyalty.Totals.Expired)),
+        ("refunded", Count(loyalty.Totals.Refunded)),
+        ("adjusted in", Count(loyalty.Totals.AdjustedIn)),
+        ("adjusted out", Count(loyalty.Totals.AdjustedOut)),
+        ("shortfall", Count(loyalty.Totals.Shortfall)),
+        ("last activity", Moment(loyalty.LastActivityAt)));
+
+    private static Table Lots(IReadOnlyList<PointsLotReport> lots)
+    {
+        var table = new Table()
+            .Border(TableBorder.Rounded)
+            .Title("points lots (times UTC)", TitleStyle);
+        table.AddColumn("lot");
+        table.AddColumn("source");
+        table.AddColumn("status");
+        table.AddColumn(new TableColumn("earned").RightAligned());
+        table.AddColumn(new TableColumn("remaining").RightAligned());
+        table.AddColumn("earned at");
+        table.AddColumn("expires at");
+        if (lots.Count == 0)
+        {
+            table.AddRow(Plain("none"), Plain(None), Plain(None), Plain(None), Plain(None), Plain(None), Plain(None));
+        }
+
+        foreach (var lot in lots)
+        {
+            table.AddRow(
+                Plain(lot.LotId),
+                Plain(Name(lot.Source)),
+                Plain(Name(lot.Status)),
+                Plain(Count(lot.Earned)),
+                Plain(Count(lot.Remaining)),
+                Plain(Minute(lot.EarnedAt)),
+                Plain(Minute(lot.ExpiresAt)));
+        }
+
+        return table;
+    }
+
+    private static Table Messages(string customerId, MessagesReport messages)
+    {
+        var shown = messages.Items.Count < messages.Total ? $", {Count(messages.Items.Count)} shown" : "";
+        var table = new Table()
+            .Border(TableBorder.Rounded)
+            .Title($"messages ({Count(messages.Open)} open, {Count(messages.Total)} in all{shown}; times UTC)", TitleStyle);
+        table.AddColumn("id");
+        table.AddColumn("kind");
+        table.AddColumn("subject");
+        table.AddColumn("status");
+        table.AddColumn("created");
+        table.AddColumn("due");
+        table.AddColumn("completed");
+        table.AddColumn("detail");
+        if (messages.Items.Count == 0)
+        {
+            table.AddRow(Plain("none"), Plain(None), Plain(None), Plain(None), Plain(None), Plain(None), Plain(None), Plain(None));
+        }
+
+        // Every id starts with the customer id, which the rule above already shows.
+        var prefix = customerId + ":";
+        foreach (var message in messages.Items)
+        {
+            table.AddRow(
+                Plain(message.Id.StartsWith(prefix, StringComparison.Ordinal) ? message.Id[prefix.Length..] : message.Id),
+                Plain(Name(message.Kind)),
+                Plain(Subject(message)),
+                Plain(Name(message.Status)),
+                Plain(Minute(message.CreatedAt)),
+                Plain(Minute(message.DueAt)),
+                Plain(Minute(message.CompletedAt)),
+                Plain(Text(message.Detail)));
+        }
+
+        return table;
+    }
+
+    /// <summary>What a message is about: its SMS trigger, or the tier change "Silver -> Gold (rolling_spend)".</summary>
+    private static string Subject(MessageReport message) =>
+        message.Trigger ?? (message.ToTier is { } to ? $"{Text(message.FromTier)} -> {to}{(message.Reason is { } reason ? $" ({reason})" : "")}" : None);
+
     private static Table Processing(ProcessingReport processing)
     {
         var table = Section("processing",
             ("events applied", Count(processing.EventsApplied)),
-            ("unsaved changes", YesNo(processing.HasUnsavedChanges)));
+            ("unsaved changes", YesNo(processing.HasUnsavedChanges)),
+            ("next wake-up", Moment(processing.WakeUpAt)));
         if (processing.Watermarks.Count == 0)
         {
             table.AddRow(Plain("watermarks"), Plain(None));

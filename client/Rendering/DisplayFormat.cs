@@ -19,6 +19,10 @@ public static class DisplayFormat
     public static string Moment(DateTimeOffset? at) =>
         at is { } value ? value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : None;
 
+    /// <summary>To the minute and without the zone, for wide tables whose title says the times are UTC.</summary>
+    public static string Minute(DateTimeOffset? at) =>
+        at is { } value ? value.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : None;
+
     public static string Date(DateOnly? date) =>
         date is { } value ? value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : None;
 

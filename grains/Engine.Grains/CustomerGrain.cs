@@ -1,8 +1,10 @@
 using Engine.Contracts;
 using Engine.Domain.Customers;
 using Engine.Domain.Effects;
+using Engine.Domain.Loyalty;
 using Engine.Domain.Processing;
 using Engine.Grains.Effects;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Storage;
@@ -20,7 +22,7 @@ public sealed partial class CustomerGrain(
     [PersistentState("customer", StorageNames.Customers)] IPersistentState<CustomerState> customer,
     IOptions<CustomerRules> rules,
     IOptions<WriteBehindOptions> writeBehind,
-    TimeProvider time,
+    [FromKeyedServices(EngineTime.Key)] TimeProvider time,
     CustomerStateWrites writes,
     LoyaltyStatistics loyaltyStatistics,
     TierChangePublication tierChanges,
@@ -164,7 +166,8 @@ public sealed partial class CustomerGrain(
             state.Value.RollingSpend(now, _rules.RollingWindowDays),
             state.Value.RecencyDays(now),
             state.Engagement.ScoreAt(now, _rules.Engagement),
-            _unsavedChanges > 0));
+            _unsavedChanges > 0,
+            TierProgress.For(state, now, _rules)));
     }
 
     /// <summary>Turns the rules' effects into outbox messages; returns how many changed.</summary>

@@ -101,8 +101,17 @@ public sealed class KafkaTierChangeOutput : ITierChangeOutput, IDisposable
         throw new OperationCanceledException(cancellationToken);
     }
 
+    private bool _disposed;
+
     public void Dispose()
     {
+        // Registered under two service types, so the container disposes it twice.
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         _producer.Flush(TimeSpan.FromSeconds(5));
         _producer.Dispose();
         if (_watermarks.IsValueCreated)

@@ -10,6 +10,7 @@ using Engine.Silo.Ingestion;
 using Engine.Silo.Kafka;
 using Engine.Silo.Metrics;
 using Engine.Silo.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Prometheus;
 
 namespace Engine.Silo.Hosting;
@@ -44,7 +45,8 @@ public static class SiloHostExtensions
         services.AddOptions<KafkaOptions>().Bind(configuration.GetSection("Kafka"));
         services.AddOptions<IngestionOptions>().Bind(configuration.GetSection("Ingestion"));
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection("Demo"));
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(EngineTime.Key, TimeProvider.System);
         services.AddSingleton<CustomerStateWrites>();
         services.AddSingleton<LoyaltyStatistics>();
         services.AddSingleton<KafkaTierChangeOutput>();

@@ -8,7 +8,7 @@ namespace Engine.Grains.Effects;
 /// found Sending later (the silo died mid-publish) is looked up from that position and only
 /// published if it is not there.
 /// </summary>
-public sealed class TierChangePublication(ITierChangeOutput output, TimeProvider time)
+public sealed class TierChangePublication(ITierChangeOutput output, [Microsoft.Extensions.DependencyInjection.FromKeyedServices(EngineTime.Key)] TimeProvider time)
 {
     /// <summary>
     /// Publishes every open tier change of the outbox. <paramref name="saveAsync"/> must make

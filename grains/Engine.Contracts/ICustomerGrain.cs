@@ -32,6 +32,34 @@ public interface ICustomerGrain : IGrainWithStringKey
     [Alias("Advance")]
     Task AdvanceAsync();
 
+    /// <summary>
+    /// Called by the SMS dispatcher just before it calls a gateway: decides once more
+    /// (consent, staleness), marks the message Sending in durable state and returns it
+    /// rendered; null when it is no longer to be sent.
+    /// </summary>
+    [Alias("BeginSmsSend")]
+    Task<SmsDispatch?> BeginSmsSendAsync(string messageId);
+
+    /// <summary>Records the gateway's answer to a send.</summary>
+    [Alias("CompleteSmsSend")]
+    Task CompleteSmsSendAsync(string messageId, SmsSendOutcome outcome);
+
+    /// <summary>Records a delivery report; a report never moves a message backwards.</summary>
+    [Alias("RecordSmsDelivery")]
+    Task RecordSmsDeliveryAsync(string messageId, SmsDeliveryReport report);
+
+    /// <summary>Handles an inbound SMS from this customer (STOP, START, HELP).</summary>
+    [Alias("ReceiveSms")]
+    Task ReceiveSmsAsync(InboundSms message);
+
+    /// <summary>Sets the marketing SMS consent from an admin action; opting out cancels what is pending.</summary>
+    [Alias("SetSmsConsent")]
+    Task SetSmsConsentAsync(bool optedIn, string source);
+
+    /// <summary>Queues a test message (transactional, so it ignores quiet hours and caps, never consent); returns its id.</summary>
+    [Alias("SendTestSms")]
+    Task<string> SendTestSmsAsync(string trigger);
+
     /// <summary>The customer's current state with figures derived as of now.</summary>
     [Alias("GetView"), ReadOnly]
     Task<CustomerView> GetViewAsync();

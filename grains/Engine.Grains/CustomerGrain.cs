@@ -26,6 +26,11 @@ public sealed partial class CustomerGrain(
     CustomerStateWrites writes,
     LoyaltyStatistics loyaltyStatistics,
     TierChangePublication tierChanges,
+    ISmsOutlet smsOutlet,
+    Engine.Sms.SmsTemplates smsTemplates,
+    IOptions<Engine.Domain.Sms.SmsPolicyOptions> smsPolicy,
+    IOptions<SmsDeliveryOptions> smsDelivery,
+    SmsStatistics smsStatistics,
     ILogger<CustomerGrain> logger) : Grain, ICustomerGrain, IRemindable
 {
     private const string WakeUpReminder = "wake-up";
@@ -45,6 +50,7 @@ public sealed partial class CustomerGrain(
 
         _durableWatermarks = new Dictionary<string, long>(customer.State.Progress.Watermarks, StringComparer.Ordinal);
         loyaltyStatistics.Enter(customer.State.Loyalty.Tier);
+        MarkInterruptedSendsUnknown();
         if (customer.State.Outbox.HasOpen(OutboxKind.TierChange))
         {
             // Left open by an earlier activation (it may have died mid-publish): settle it soon,
@@ -187,8 +193,10 @@ public sealed partial class CustomerGrain(
         if (_unsavedChanges == 0)
         {
             await PublishOpenEffectsAsync(CancellationToken.None);
+            HandOutDueSms();
         }
 
+        await UpdatePhoneDirectoryAsync();
         await ScheduleWakeUpAsync();
     }
 
@@ -229,6 +237,11 @@ public sealed partial class CustomerGrain(
         {
             var retry = now + PublishRetryDelay;
             next = next is { } n && n < retry ? n : retry;
+        }
+
+        if (NextSmsCheck(now) is { } sms)
+        {
+            next = next is { } n && n < sms ? n : sms;
         }
 
         if (next == state.WakeUpAt)

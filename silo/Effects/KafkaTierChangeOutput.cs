@@ -20,6 +20,8 @@ public sealed class KafkaTierChangeOutput : ITierChangeOutput, IDisposable
     private readonly Lazy<int> _partitions;
     private readonly Lazy<IConsumer<Ignore, Ignore>> _watermarks;
     private readonly Lock _watermarksGate = new();
+    // Per partition, an offset at or below the partition's end: where our own last record went.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, long> _knownEnds = new();
     private readonly string _topic;
 
     public KafkaTierChangeOutput(KafkaEndpoint endpoint)
@@ -40,6 +42,13 @@ public sealed class KafkaTierChangeOutput : ITierChangeOutput, IDisposable
     public Task<long> MarkAsync(string customerId, CancellationToken cancellationToken = default)
     {
         var partition = PartitionOf(customerId);
+        // Any lower bound of the end will do (a later lookup just reads a little more), so the
+        // broker is asked only until this silo has published to the partition itself.
+        if (_knownEnds.TryGetValue(partition.Partition.Value, out var known))
+        {
+            return Task.FromResult(known);
+        }
+
         lock (_watermarksGate)
         {
             return Task.FromResult(_watermarks.Value.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).High.Value);
@@ -64,7 +73,8 @@ public sealed class KafkaTierChangeOutput : ITierChangeOutput, IDisposable
             Value = value,
             Headers = [new Header(EffectIdHeader, Encoding.UTF8.GetBytes(record.EffectId))],
         };
-        await _producer.ProduceAsync(PartitionOf(record.CustomerId), message, cancellationToken);
+        var delivered = await _producer.ProduceAsync(PartitionOf(record.CustomerId), message, cancellationToken);
+        _knownEnds.AddOrUpdate(delivered.Partition.Value, delivered.Offset.Value, (_, known) => Math.Max(known, delivered.Offset.Value));
     }
 
     public Task<bool> ContainsAsync(string customerId, string effectId, long fromPosition, CancellationToken cancellationToken = default)

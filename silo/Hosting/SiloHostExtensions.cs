@@ -9,6 +9,7 @@ using Engine.Silo.Health;
 using Engine.Silo.Ingestion;
 using Engine.Silo.Kafka;
 using Engine.Silo.Metrics;
+using Engine.Silo.Sms;
 using Engine.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Prometheus;
@@ -52,6 +53,7 @@ public static class SiloHostExtensions
         services.AddSingleton<KafkaTierChangeOutput>();
         services.AddSingleton<ITierChangeOutput>(sp => sp.GetRequiredService<KafkaTierChangeOutput>());
         services.AddSingleton<TierChangePublication>();
+        services.AddSmsPipeline(configuration);
         services.AddSingleton<EngineMetrics>();
         services.AddSingleton<IngestionStatus>();
         services.AddSingleton<KafkaEndpoint>();
@@ -83,6 +85,7 @@ public static class SiloHostExtensions
         app.MapMetrics("/metrics", metrics.Registry);
         app.MapHealthChecks("/health/live", new() { Predicate = check => check.Tags.Contains("live") });
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapSmsCallbacks();
         app.MapGet("/", () => Results.Text("Engagement Engine silo: /metrics, /health/live, /health/ready\n"));
         return app;
     }

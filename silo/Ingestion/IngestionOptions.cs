@@ -7,7 +7,7 @@ public sealed class IngestionOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>Most events read before the batch is handed to the grains.</summary>
-    public int MaxBatchEvents { get; set; } = 4000;
+    public int MaxBatchEvents { get; set; } = 1000;
 
     /// <summary>How long to keep filling a batch once its first event arrived.</summary>
     public TimeSpan MaxBatchWait { get; set; } = TimeSpan.FromMilliseconds(10);

@@ -55,6 +55,9 @@ public sealed partial class KafkaEndpoint : IDisposable
             EnablePartitionEof = false,
             FetchWaitMaxMs = 50,
             QueuedMinMessages = 10000,
+            // With the local queue full librdkafka pauses fetching for this long (default 1 s):
+            // far too long for a consumer that drains it in milliseconds.
+            FetchQueueBackoffMs = 10,
         };
         foreach (var (key, value) in _options.Consumer)
         {

@@ -11,7 +11,7 @@ public sealed class EngineMetrics
 {
     private static readonly double[] LatencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
 
-    public EngineMetrics(Engine.Grains.CustomerStateWrites writes, Engine.Grains.LoyaltyStatistics loyalty)
+    public EngineMetrics(Engine.Grains.CustomerStateWrites writes, Engine.Grains.LoyaltyStatistics loyalty, Engine.Grains.SmsStatistics sms)
     {
         Registry = Prometheus.Metrics.NewCustomRegistry();
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
@@ -38,6 +38,26 @@ public sealed class EngineMetrics
             foreach (var (tier, count) in loyalty.ActiveCustomersByTier)
             {
                 customersPerTier.WithLabels(tier).Set(count);
+            }
+        });
+
+        var smsMessages = factory.CreateCounter("engine_sms_total", "SMS by trigger and outcome (sent, delivered, failed, retried, unknown, suppressed:<reason>, deferred:quiet-hours).", "trigger", "outcome");
+        var smsSegments = factory.CreateCounter("engine_sms_segments_total", "Message parts handed to the gateway.");
+        var smsLong = factory.CreateCounter("engine_sms_long_messages_total", "Messages that took more than 2 parts (check the template).");
+        var smsLatency = factory.CreateHistogram("engine_sms_send_latency_seconds", "Time from the decision to send an SMS to its hand-off to the gateway.",
+            new HistogramConfiguration { Buckets = LatencyBuckets });
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            foreach (var ((trigger, outcome), count) in sms.Outcomes)
+            {
+                smsMessages.WithLabels(trigger, outcome).IncTo(count);
+            }
+
+            smsSegments.IncTo(sms.Segments);
+            smsLong.IncTo(sms.LongMessages);
+            while (sms.SendLatencies.TryDequeue(out var seconds))
+            {
+                smsLatency.Observe(seconds);
             }
         });
 

@@ -39,12 +39,20 @@ public static class StorageExtensions
         }
         else
         {
-            silo.AddMemoryGrainStorage(StorageNames.Customers);
+            silo.AddEngineMemoryStorage();
             silo.UseInMemoryReminderService();
         }
 
         return silo;
     }
+
+    /// <summary>
+    /// In-memory grain storage with Orleans' binary serializer: the default JSON one costs tens
+    /// of microseconds per write, which a write-behind checkpoint pays for every customer.
+    /// </summary>
+    public static ISiloBuilder AddEngineMemoryStorage(this ISiloBuilder silo) =>
+        silo.AddMemoryGrainStorage(StorageNames.Customers, (OptionsBuilder<MemoryGrainStorageOptions> options) =>
+            options.Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
 
     private static void UsePostgresStorage(ISiloBuilder silo, StorageOptions storage)
     {

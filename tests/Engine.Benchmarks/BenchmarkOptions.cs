@@ -16,7 +16,7 @@ internal sealed record BenchmarkOptions(
     IReadOnlySet<int> Rows)
 {
     public const string Usage =
-        "dotnet run -c Release --project tests/Engine.Benchmarks -- [--events N=200000] [--customers C=5000] [--warmup W=50000 (0 for none)] " +
+        "dotnet run -c Release --project tests/Engine.Benchmarks -- [--events N=200000] [--customers C=5000] [--warmup W=300000 (0 for none)] " +
         "[--partitions P (default: enough for the mock broker's 5 MB per partition, at least 32)] [--seed S=11] " +
         "[--timeout SECONDS=300] [--rows 1,2,3] [--set Section:Key=Value ...  (silo configuration, e.g. --set Ingestion:MaxBatchEvents=8000)] " +
         "[--consumer librdkafka.key=value ...  (rows 1 and 2 alike)] [--producer librdkafka.key=value ...  (pre-produce)]";
@@ -25,7 +25,7 @@ internal sealed record BenchmarkOptions(
     {
         var events = 200_000;
         var customers = 5_000;
-        var warmup = 50_000;
+        var warmup = 300_000;
         int? partitions = null;
         var seed = 11;
         var timeout = TimeSpan.FromSeconds(300);

@@ -52,6 +52,29 @@ internal static class BenchmarkSilo
         return builder.Build();
     }
 
+    /// <summary>
+    /// Stops and disposes a silo host. A failure while disposing is reported, not thrown: it
+    /// happens after the measurement and must not cost the run its results.
+    /// </summary>
+    public static async Task StopAsync(IHost host)
+    {
+        try
+        {
+            await host.StopAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            try
+            {
+                host.Dispose();
+            }
+            catch (ObjectDisposedException ex)
+            {
+                Console.Error.WriteLine($"warning: disposing the silo host failed ({ex.GetType().Name}: {ex.Message}); a silo service is disposed twice");
+            }
+        }
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

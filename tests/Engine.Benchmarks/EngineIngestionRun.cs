@@ -23,37 +23,50 @@ internal static class EngineIngestionRun
     {
         var expected = corpus.Total;
         var warmup = corpus.Warmup.Count;
-        using var host = BenchmarkSilo.Build(corpus, options, ingestion: true);
+        var host = BenchmarkSilo.Build(corpus, options, ingestion: true);
         var metrics = host.Services.GetRequiredService<EngineMetrics>();
+        var writes = host.Services.GetService<Engine.Grains.CustomerStateWrites>();
+        long writesAtFirst = 0, writesAtEnd = 0;
 
-        var start = ProcessSnapshot.Take();
-        await host.StartAsync();
-        var siloStart = Stopwatch.GetElapsedTime(start.Timestamp);
-
+        ProcessSnapshot start, end;
         ProcessSnapshot? first = null;
-        long firstApplied = 0, applied = 0;
-        var deadline = Stopwatch.GetTimestamp() + (long)(options.Timeout.TotalSeconds * Stopwatch.Frequency);
-        while (Stopwatch.GetTimestamp() < deadline)
+        TimeSpan siloStart;
+        long firstApplied = 0, applied = 0, duplicates;
+        double rewinds;
+        try
         {
-            applied = (long)metrics.EventsApplied.Value;
-            if (applied > warmup && first is null)
+            start = ProcessSnapshot.Take();
+            await host.StartAsync();
+            siloStart = Stopwatch.GetElapsedTime(start.Timestamp);
+
+            var deadline = Stopwatch.GetTimestamp() + (long)(options.Timeout.TotalSeconds * Stopwatch.Frequency);
+            while (Stopwatch.GetTimestamp() < deadline)
             {
-                first = ProcessSnapshot.Take();
-                firstApplied = applied;
+                applied = (long)metrics.EventsApplied.Value;
+                if (applied > warmup && first is null)
+                {
+                    first = ProcessSnapshot.Take();
+                    firstApplied = applied;
+                    writesAtFirst = writes?.Succeeded ?? 0;
+                }
+
+                if (applied >= expected)
+                {
+                    break;
+                }
+
+                await Task.Delay(PollInterval);
             }
 
-            if (applied >= expected)
-            {
-                break;
-            }
-
-            await Task.Delay(PollInterval);
+            end = ProcessSnapshot.Take();
+            writesAtEnd = writes?.Succeeded ?? 0;
+            duplicates = (long)metrics.EventsDuplicate.Value;
+            rewinds = metrics.Rewinds.GetAllLabelValues().Sum(labels => metrics.Rewinds.WithLabels(labels).Value);
         }
-
-        var end = ProcessSnapshot.Take();
-        var duplicates = (long)metrics.EventsDuplicate.Value;
-        var rewinds = metrics.Rewinds.GetAllLabelValues().Sum(labels => metrics.Rewinds.WithLabels(labels).Value);
-        await host.StopAsync(TimeSpan.FromSeconds(30));
+        finally
+        {
+            await BenchmarkSilo.StopAsync(host);
+        }
 
         var incomplete = applied < expected;
         var problems = (incomplete ? $"TIMED OUT at {applied} of {expected}; " : "")
@@ -63,7 +76,7 @@ internal static class EngineIngestionRun
             $"{problems}includes silo start-up ({siloStart.TotalSeconds:F2} s) and group join") with { Incomplete = incomplete };
         var steady = first is { } f
             ? end.Since(f, "2  engine: Kafka → grains, steady", applied - firstApplied,
-                $"{problems}from {firstApplied} applied ({(warmup > 0 ? $"{warmup} warm-up events" : "first batch")}), {Stopwatch.GetElapsedTime(start.Timestamp, f.Timestamp).TotalSeconds:F2} s after host start") with { Incomplete = incomplete }
+                $"{problems}from {firstApplied} applied ({(warmup > 0 ? $"{warmup} warm-up events" : "first batch")}), {Stopwatch.GetElapsedTime(start.Timestamp, f.Timestamp).TotalSeconds:F2} s after host start; {writesAtEnd - writesAtFirst} state writes") with { Incomplete = incomplete }
             : total;
         return (total, steady);
     }

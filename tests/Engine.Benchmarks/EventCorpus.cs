@@ -73,7 +73,7 @@ internal sealed class EventCorpus : IDisposable
         var broker = EmbeddedKafkaBroker.Start();
         try
         {
-            foreach (var topic in topics.Inbound.Append(topics.DeadLetter))
+            foreach (var topic in topics.Inbound.Concat(topics.Outbound))
             {
                 broker.CreateTopic(topic, partitions);
             }

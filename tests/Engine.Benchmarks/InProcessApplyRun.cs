@@ -31,7 +31,7 @@ internal static class InProcessApplyRun
         var keys = simulated.Select(e => Encoding.UTF8.GetBytes(e.CustomerId)).ToArray();
         var warmupEvents = EventCorpus.Simulate(options.Warmup, options.Customers, options.Seed + 1, "inproc-warm-");
 
-        using var host = BenchmarkSilo.Build(corpus, options, ingestion: false);
+        var host = BenchmarkSilo.Build(corpus, options, ingestion: false);
         var ingestion = host.Services.GetRequiredService<IOptions<IngestionOptions>>().Value;
         var parser = new EventParser(ingestion.MaxEventBytes);
         var warmup = new SequencedEvent[warmupEvents.Count];
@@ -40,7 +40,7 @@ internal static class InProcessApplyRun
             warmup[i] = Sequence(parser, Encoding.UTF8.GetBytes(warmupEvents[i].CustomerId), warmupEvents[i], WarmupStream, i);
         }
 
-        Collect();
+        GarbageCollection.Settle();
         var parsed = new SequencedEvent[simulated.Count];
         var parseStart = ProcessSnapshot.Take();
         for (var i = 0; i < count; i++)
@@ -61,17 +61,23 @@ internal static class InProcessApplyRun
         try
         {
             var grains = host.Services.GetRequiredService<IGrainFactory>();
+            var writes = host.Services.GetService<Engine.Grains.CustomerStateWrites>();
             if (warmup.Length > 0)
             {
                 await ApplyAsync(grains, Batches(warmup, ingestion.MaxBatchEvents), ingestion.MaxEventsPerCall, warmup.Length, "warm-up", "");
             }
 
-            Collect();
+            GarbageCollection.Settle();
+            var writesBefore = writes?.Succeeded ?? 0;
             var coldRun = await ApplyAsync(grains, cold, ingestion.MaxEventsPerCall, count,
                 "3  in-process → grains, cold", $"activates {options.Customers} grains; {Describe(cold)}");
-            Collect();
+            var writesCold = (writes?.Succeeded ?? 0) - writesBefore;
+            GarbageCollection.Settle();
             var warmRun = await ApplyAsync(grains, warm, ingestion.MaxEventsPerCall, count,
                 "3' in-process → grains, warm", $"next {count} events, grains already active; {Describe(warm)}");
+            var writesWarm = (writes?.Succeeded ?? 0) - writesBefore - writesCold;
+            coldRun = coldRun with { Note = coldRun.Note + $"; {writesCold} state writes" };
+            warmRun = warmRun with { Note = warmRun.Note + $"; {writesWarm} state writes" };
             // What the ingestion's checkpoint does; also keeps shutdown from writing to storage grains already gone.
             var flushStart = System.Diagnostics.Stopwatch.GetTimestamp();
             var customers = simulated.Concat(warmupEvents).Select(e => e.CustomerId).Distinct().ToList();
@@ -82,7 +88,7 @@ internal static class InProcessApplyRun
         }
         finally
         {
-            await host.StopAsync(TimeSpan.FromSeconds(30));
+            await BenchmarkSilo.StopAsync(host);
         }
     }
 
@@ -167,12 +173,5 @@ internal static class InProcessApplyRun
         }
 
         return applied;
-    }
-
-    private static void Collect()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
     }
 }

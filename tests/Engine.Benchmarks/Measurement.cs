@@ -15,7 +15,7 @@ internal readonly record struct ProcessSnapshot(long Timestamp, TimeSpan Cpu, lo
         return new ProcessSnapshot(
             Stopwatch.GetTimestamp(),
             process.TotalProcessorTime,
-            GC.GetTotalAllocatedBytes(precise: false),
+            GC.GetTotalAllocatedBytes(precise: true),
             GC.CollectionCount(0),
             GC.CollectionCount(1),
             GC.CollectionCount(2),
@@ -90,5 +90,16 @@ internal static class MachineCpu
         {
             return TimeSpan.Zero;
         }
+    }
+}
+
+/// <summary>Starts a row on a clean heap, so it does not pay for the previous row's garbage.</summary>
+internal static class GarbageCollection
+{
+    public static void Settle()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
     }
 }

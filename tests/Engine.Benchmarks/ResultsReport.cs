@@ -50,7 +50,8 @@ internal static class ResultsReport
                 row.Elapsed.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture),
                 (row.Incomplete ? "[red]" : "") + row.EventsPerSecond.ToString("N0", CultureInfo.InvariantCulture) + (row.Incomplete ? "[/]" : ""),
                 row.CpuMicrosecondsPerEvent.ToString("F2", CultureInfo.InvariantCulture),
-                row.AllocatedBytesPerEvent.ToString("N0", CultureInfo.InvariantCulture),
+                // Server GC's dynamic heap count can make the process-wide counter step back.
+                row.Allocated < 0 ? "n/a" : row.AllocatedBytesPerEvent.ToString("N0", CultureInfo.InvariantCulture),
                 $"{row.Gen0}/{row.Gen1}/{row.Gen2}",
                 row.OrleansRequests == 0 ? "" : row.OrleansRequests.ToString("N0", CultureInfo.InvariantCulture),
                 (row.OtherProcessesCores >= 0.2 ? "[yellow]" : "") + row.OtherProcessesCores.ToString("F2", CultureInfo.InvariantCulture) + (row.OtherProcessesCores >= 0.2 ? "[/]" : ""),

@@ -13,7 +13,7 @@ internal static class ThroughputBenchmark
         NativeKafka.EnsureLoaded();
         var machine = MachineInfo.Current();
         OrleansRequests.Start();
-        Console.Error.WriteLine($"Producing {options.Events} events for {options.Customers} customers into an embedded broker...");
+        Console.Error.WriteLine($"Producing {options.Warmup} warm-up and {options.Events} measured events ({options.Customers} customers each) into an embedded broker...");
         using var corpus = EventCorpus.Create(options);
         Console.Error.WriteLine($"  {corpus.Produce.EventsPerSecond:N0} events/s, {corpus.Partitions} partitions per topic");
         var rows = new List<Measurement> { corpus.Produce };
@@ -23,10 +23,10 @@ internal static class ThroughputBenchmark
         if (options.Rows.Contains(1))
         {
             Console.Error.WriteLine("Row 1: bare consumer...");
-            Collect();
+            GarbageCollection.Settle();
             var (total, steady) = BareConsumerRun.Run(corpus, "1  bare consumer, librdkafka defaults",
                 corpus.ConsumerConfig("bench-bare-" + Guid.NewGuid().ToString("N"), engineFetchSettings: false, options.ConsumerSettings), options.Timeout);
-            Collect();
+            GarbageCollection.Settle();
             var (_, engineSettings) = BareConsumerRun.Run(corpus, "1' bare consumer, engine's fetch settings",
                 corpus.ConsumerConfig("bench-bare-" + Guid.NewGuid().ToString("N"), engineFetchSettings: true, options.ConsumerSettings), options.Timeout);
             rows.AddRange([total, steady, engineSettings with { Note = engineSettings.Note + "; FetchWaitMaxMs 50, QueuedMinMessages 10000 (KafkaEndpoint)" }]);
@@ -36,7 +36,7 @@ internal static class ThroughputBenchmark
         if (options.Rows.Contains(2))
         {
             Console.Error.WriteLine("Row 2: engine ingestion...");
-            Collect();
+            GarbageCollection.Settle();
             var (total, steady) = await EngineIngestionRun.RunAsync(corpus, options);
             rows.AddRange([total, steady]);
             engine = steady;
@@ -45,7 +45,7 @@ internal static class ThroughputBenchmark
         if (options.Rows.Contains(3))
         {
             Console.Error.WriteLine("Row 3: in-process to grains...");
-            Collect();
+            GarbageCollection.Settle();
             var (parse, cold, warm, flush, flushed) = await InProcessApplyRun.RunAsync(corpus, options);
             rows.AddRange([parse, cold, warm]);
             inProcess = cold;
@@ -59,12 +59,5 @@ internal static class ThroughputBenchmark
         }
 
         return rows.Any(r => r.Incomplete) ? 1 : 0;
-    }
-
-    private static void Collect()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
     }
 }

@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Engine.Contracts;
 using Engine.Silo.Hosting;
+using Engine.Silo.Storage;
 using Engine.Silo.Kafka;
 using Engine.Silo.Metrics;
 using Microsoft.Extensions.Configuration;
@@ -49,7 +50,7 @@ public sealed class EngineClusterFixture : IAsyncLifetime
             });
             host.AddEngineServices();
         });
-        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage(StorageNames.Customers).UseInMemoryReminderService());
+        builder.ConfigureSilo((_, silo) => silo.AddEngineMemoryStorage().UseInMemoryReminderService());
         builder.ConfigureSiloHost((_, host) => host.AddEngineIngestion());
         Cluster = builder.Build();
         await Cluster.DeployAsync();

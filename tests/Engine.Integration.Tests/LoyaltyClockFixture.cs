@@ -1,5 +1,6 @@
 using Engine.Contracts;
 using Engine.Silo.Hosting;
+using Engine.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
@@ -27,7 +28,7 @@ public sealed class LoyaltyClockFixture : IAsyncLifetime
             host.Services.AddKeyedSingleton<TimeProvider>(Engine.Grains.EngineTime.Key, Clock);
             host.AddEngineServices();
         });
-        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage(StorageNames.Customers).UseInMemoryReminderService());
+        builder.ConfigureSilo((_, silo) => silo.AddEngineMemoryStorage().UseInMemoryReminderService());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

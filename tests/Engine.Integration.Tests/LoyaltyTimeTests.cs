@@ -44,9 +44,17 @@ public sealed class LoyaltyTimeTests(LoyaltyClockFixture fixture)
         var customer = NewCustomer();
         var earnedAt = fixture.Clock.GetUtcNow();
         var id = customer.GetPrimaryKeyString();
+        // Opted in, but it is 02:00 at home when the reminder falls due: the SMS waits for the morning.
+        await ApplyAsync(customer, new CustomerProfileEvent
+        {
+            EventId = Guid.NewGuid().ToString(), CustomerId = id, OccurredAt = earnedAt, Phone = "+15555550142", TimeZone = "Pacific/Kiritimati",
+            SmsConsent = new SmsConsent(ConsentStatus.OptedIn, "checkout", earnedAt),
+        });
         await ApplyAsync(customer, Purchase(id, "o-1", 80m, earnedAt));
         await AdvanceToAsync(customer, earnedAt.AddMonths(12).AddDays(-14));
-        Assert.Equal(OutboxStatus.Pending, Assert.Single(Reminders(await StateAsync(customer))).Status);
+        var pending = Assert.Single(Reminders(await StateAsync(customer)));
+        Assert.Equal(OutboxStatus.Pending, pending.Status);
+        Assert.True(pending.DueAt > fixture.Clock.GetUtcNow(), "deferred out of quiet hours");
 
         await ApplyAsync(customer, new PointsRedeemedEvent
         {

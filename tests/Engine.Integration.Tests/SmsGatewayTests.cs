@@ -1,3 +1,4 @@
+using Engine.Contracts;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;

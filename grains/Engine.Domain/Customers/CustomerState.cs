@@ -29,6 +29,10 @@ public sealed class CustomerState
     [Id(9)] public long EffectSequence { get; set; }
     /// <summary>When the grain's durable reminder is set to wake it (null: none registered).</summary>
     [Id(10)] public DateTimeOffset? WakeUpAt { get; set; }
+    /// <summary>The phone number this customer holds in the phone directory (for inbound SMS).</summary>
+    [Id(11)] public string? DirectoryPhone { get; set; }
+    /// <summary>Gateway ids of the latest inbound SMS, to handle a retried callback once.</summary>
+    [Id(12)] public List<string> RecentInboundSms { get; set; } = [];
 
     // Not persisted: effects wait here only until the caller takes them after applying.
     [NonSerialized]

@@ -46,6 +46,15 @@ public sealed class OutboxMessage
     [Id(8)] public DateTimeOffset? CompletedAt { get; set; }
     /// <summary>Why it was suppressed, cancelled or failed; a gateway's message id once sent.</summary>
     [Id(9)] public string? Detail { get; set; }
+    /// <summary>Gateway attempts that failed transiently (the message went back to Pending).</summary>
+    [Id(10)] public int Attempts { get; set; }
+    /// <summary>The latest delivery state a gateway reported (queued, sent, delivered, failed).</summary>
+    [Id(11)] public string? Delivery { get; set; }
+    [Id(12)] public DateTimeOffset? DeliveryAt { get; set; }
+    /// <summary>When the message was handed to a gateway.</summary>
+    [Id(13)] public DateTimeOffset? SentAt { get; set; }
+    /// <summary>Parts the rendered text took.</summary>
+    [Id(14)] public int Segments { get; set; }
 
     public bool IsOpen => Status is OutboxStatus.Pending or OutboxStatus.Sending;
 }

@@ -1,3 +1,4 @@
+using Engine.Contracts;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Engine.Grains.Effects;

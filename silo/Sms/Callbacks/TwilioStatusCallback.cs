@@ -1,3 +1,4 @@
+using Engine.Contracts;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 using Engine.Grains.Effects;

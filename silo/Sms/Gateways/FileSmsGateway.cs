@@ -1,3 +1,4 @@
+using Engine.Contracts;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;

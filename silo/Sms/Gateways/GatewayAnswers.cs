@@ -1,3 +1,4 @@
+using Engine.Contracts;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;

@@ -1,3 +1,4 @@
+using Engine.Contracts;
 using System.Globalization;
 using System.Net;
 using System.Text;

@@ -1,0 +1,156 @@
+using Engine.Domain.Customers;
+using Engine.Domain.Events;
+using Engine.Domain.Sms;
+
+namespace Engine.Domain.Effects;
+
+/// <summary>
+/// Applies the SMS policy to the customer's outbox: which pending messages go now, which
+/// wait (quiet hours, backoff) and which are suppressed, and what an inbound keyword or a
+/// consent change does to them. Pure: the grain calls it and hands out the result.
+/// </summary>
+public static class SmsPlanning
+{
+    /// <summary>Trigger key of an admin test message; its template is named in the request's data.</summary>
+    public const string TestTrigger = "test";
+
+    /// <summary>Decides every pending SMS that is due; returns the ids to hand to a gateway now.</summary>
+    public static IReadOnlyList<string> DecideDue(CustomerState state, DateTimeOffset now, SmsPolicyOptions options, Action<OutboxMessage, SmsDecision>? observe = null)
+    {
+        var send = new List<string>();
+        foreach (var message in state.Outbox.Open(OutboxKind.Sms).Where(m => m.Status == OutboxStatus.Pending && DueAt(m) <= now).ToList())
+        {
+            var decision = Decide(state, message, now, options);
+            switch (decision.Outcome)
+            {
+                case SmsOutcome.Send:
+                    send.Add(message.Id);
+                    break;
+                case SmsOutcome.Defer:
+                    message.DueAt = decision.At;
+                    break;
+                case SmsOutcome.Suppress:
+                    state.Outbox.Complete(message, OutboxStatus.Suppressed, now, decision.Reason);
+                    break;
+            }
+
+            observe?.Invoke(message, decision);
+        }
+
+        return send;
+    }
+
+    /// <summary>The policy's verdict on one message, as of now.</summary>
+    public static SmsDecision Decide(CustomerState state, OutboxMessage message, DateTimeOffset now, SmsPolicyOptions options)
+    {
+        var trigger = TriggerOf(message);
+        var candidate = new SmsCandidate(message.Id, trigger, message.CreatedAt, DueAt(message), IsStale(state, message, now));
+        var sent = state.Outbox.Messages
+            .Where(m => m.Kind == OutboxKind.Sms && m.SentAt is not null && m.Id != message.Id)
+            .Select(m => new SentSms(m.Id, TriggerOf(m), m.SentAt!.Value))
+            .ToList();
+        var pending = state.Outbox.Open(OutboxKind.Sms)
+            .Where(m => m.Status == OutboxStatus.Pending && m.Id != message.Id)
+            .Select(m => new SmsCandidate(m.Id, TriggerOf(m), m.CreatedAt, DueAt(m), IsStale(state, m, now)))
+            .ToList();
+        return SmsPolicy.Decide(candidate, CustomerContact.From(state.Profile), new SmsHistory(sent, pending), now, options);
+    }
+
+    /// <summary>
+    /// Handles an inbound message once per gateway id: consent changes, pending messages are
+    /// cancelled on STOP, and the reply (if any) is queued. Returns false for a repeat.
+    /// </summary>
+    public static bool Receive(CustomerState state, string gatewayMessageId, string text, DateTimeOffset receivedAt)
+    {
+        if (state.RecentInboundSms.Contains(gatewayMessageId))
+        {
+            return false;
+        }
+
+        if (state.RecentInboundSms.Count >= 16)
+        {
+            state.RecentInboundSms.RemoveAt(0);
+        }
+
+        state.RecentInboundSms.Add(gatewayMessageId);
+        var pending = state.Outbox.Open(OutboxKind.Sms)
+            .Where(m => m.Status == OutboxStatus.Pending && SmsTriggers.KindOf(TriggerOf(m)) == SmsKind.Marketing)
+            .Select(m => new SmsCandidate(m.Id, TriggerOf(m), m.CreatedAt, DueAt(m)));
+        var outcome = SmsInbound.Handle(text, state.Profile.SmsConsent?.Status ?? ConsentStatus.Unknown, pending, receivedAt);
+        if (outcome.NewConsent is { } consent)
+        {
+            state.Profile.SmsConsent = consent;
+        }
+
+        foreach (var id in outcome.CancelPending)
+        {
+            if (state.Outbox.Find(id) is { IsOpen: true } message)
+            {
+                state.Outbox.Complete(message, OutboxStatus.Cancelled, receivedAt, SmsSuppressionReasons.OptedOut);
+            }
+        }
+
+        if (outcome.Reply is { } reply)
+        {
+            Queue(state, $"{state.CustomerId}:{SmsTriggers.Key(reply)}:{gatewayMessageId}", SmsTriggers.Key(reply), receivedAt, transactional: true);
+        }
+
+        return true;
+    }
+
+    /// <summary>Records a consent decision (admin or API); opting out cancels pending marketing.</summary>
+    public static void SetConsent(CustomerState state, bool optedIn, string source, DateTimeOffset at)
+    {
+        state.Profile.SmsConsent = new SmsConsent(optedIn ? ConsentStatus.OptedIn : ConsentStatus.OptedOut, source, at);
+        if (optedIn)
+        {
+            return;
+        }
+
+        foreach (var message in state.Outbox.Open(OutboxKind.Sms).Where(m => m.Status == OutboxStatus.Pending && SmsTriggers.KindOf(TriggerOf(m)) == SmsKind.Marketing).ToList())
+        {
+            state.Outbox.Complete(message, OutboxStatus.Cancelled, at, SmsSuppressionReasons.OptedOut);
+        }
+    }
+
+    /// <summary>Adds an SMS request to the outbox (idempotent by id).</summary>
+    public static bool Queue(CustomerState state, string id, string trigger, DateTimeOffset at, bool transactional, IReadOnlyDictionary<string, string>? data = null) =>
+        state.Outbox.Add(new OutboxMessage
+        {
+            Id = id,
+            Kind = OutboxKind.Sms,
+            CreatedAt = at,
+            DueAt = at,
+            Sms = new SmsRequest(trigger, transactional, data ?? new Dictionary<string, string>()),
+        });
+
+    /// <summary>
+    /// Sends back a message whose send failed transiently, to try again after an exponential,
+    /// jittered delay; gives up after <paramref name="maxAttempts"/>.
+    /// </summary>
+    public static void RetryLater(CustomerState state, OutboxMessage message, DateTimeOffset now, int maxAttempts, TimeSpan firstDelay, TimeSpan maxDelay, double jitter, string? detail)
+    {
+        message.Attempts++;
+        message.SentAt = null;
+        if (message.Attempts >= maxAttempts)
+        {
+            state.Outbox.Complete(message, OutboxStatus.Failed, now, detail ?? "gave up after transient failures");
+            return;
+        }
+
+        var delay = Math.Min(maxDelay.TotalMilliseconds, firstDelay.TotalMilliseconds * Math.Pow(2, message.Attempts - 1));
+        message.Status = OutboxStatus.Pending;
+        message.Detail = detail;
+        message.DueAt = now.AddMilliseconds(delay * (0.5 + 0.5 * Math.Clamp(jitter, 0, 1)));
+    }
+
+    /// <summary>The trigger of an SMS message; a test message counts as <see cref="SmsTrigger.Test"/>.</summary>
+    public static SmsTrigger TriggerOf(OutboxMessage message) =>
+        SmsTriggers.TryParseKey(message.Sms?.Trigger, out var trigger) ? trigger : SmsTrigger.Test;
+
+    /// <summary>Whether the message speaks of something that is no longer true (points spent).</summary>
+    public static bool IsStale(CustomerState state, OutboxMessage message, DateTimeOffset now) =>
+        TriggerOf(message) == SmsTrigger.PointsExpiring && !CustomerNotifications.IsStillOwed(state.Loyalty, message.Sms!, now);
+
+    public static DateTimeOffset DueAt(OutboxMessage message) => message.DueAt ?? message.CreatedAt;
+}

@@ -1,0 +1,68 @@
+using Engine.Contracts;
+using Engine.Silo.Sms.Callbacks;
+using Microsoft.Extensions.Options;
+
+namespace Engine.Silo.Sms;
+
+/// <summary>
+/// Gateway callbacks: delivery reports and inbound messages (STOP, START, HELP). Kannel sends
+/// any response body back to the handset, so its endpoints answer with an empty body; a 503
+/// asks it to retry (only when the engine could not take the callback).
+/// </summary>
+public static partial class SmsEndpoints
+{
+    public static WebApplication MapSmsCallbacks(this WebApplication app)
+    {
+        app.MapGet("/sms/kannel/dlr", async (HttpRequest request, IGrainFactory grains) =>
+        {
+            if (!KannelDeliveryReport.TryParse(request.Query, out var report))
+            {
+                return Results.Text("", statusCode: StatusCodes.Status200OK);
+            }
+
+            await grains.GetGrain<ICustomerGrain>(report.CustomerId).RecordSmsDeliveryAsync(report.MessageId, new SmsDeliveryReport(report.State, report.At));
+            return Results.Text("");
+        });
+
+        app.MapGet("/sms/kannel/inbound", async (HttpRequest request, IGrainFactory grains, ILoggerFactory loggers) =>
+        {
+            if (!KannelInboundMessage.TryParse(request.Query, out var message))
+            {
+                return Results.Text("");
+            }
+
+            if (await grains.GetGrain<IPhoneDirectoryGrain>(message.From).GetCustomerAsync() is not { } customerId)
+            {
+                LogUnknownSender(loggers.CreateLogger("Engine.Silo.Sms"), Domain.Customers.ContactRules.Mask(message.From));
+                return Results.Text("");
+            }
+
+            await grains.GetGrain<ICustomerGrain>(customerId).ReceiveSmsAsync(new InboundSms(message.From, message.Text, message.GatewayMessageId, message.ReceivedAt));
+            return Results.Text("");
+        });
+
+        app.MapPost("/sms/twilio/status", async (HttpRequest request, IGrainFactory grains, IOptions<SmsGatewayOptions> options, TimeProvider time) =>
+        {
+            var form = await request.ReadFormAsync();
+            var twilio = options.Value.Twilio;
+            var url = new Uri(twilio.StatusCallbackUrl).GetLeftPart(UriPartial.Path) + request.QueryString.Value;
+            if (!TwilioRequestSignature.IsValid(url, form, request.Headers[TwilioRequestSignature.HeaderName], twilio.AuthToken))
+            {
+                return Results.StatusCode(StatusCodes.Status403Forbidden);
+            }
+
+            if (!TwilioStatusCallback.TryParse(form, request.Query, time.GetUtcNow(), out var callback))
+            {
+                return Results.Ok();
+            }
+
+            await grains.GetGrain<ICustomerGrain>(callback.CustomerId).RecordSmsDeliveryAsync(callback.MessageId, new SmsDeliveryReport(callback.State, callback.At));
+            return Results.Ok();
+        });
+
+        return app;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Inbound SMS from an unknown number {Phone}; ignored")]
+    private static partial void LogUnknownSender(ILogger logger, string phone);
+}

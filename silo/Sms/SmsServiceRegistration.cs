@@ -1,0 +1,48 @@
+using Engine.Domain.Sms;
+using Engine.Grains;
+using Engine.Grains.Effects;
+using Engine.Silo.Sms.Gateways;
+using Engine.Sms;
+
+namespace Engine.Silo.Sms;
+
+/// <summary>Wires the SMS pipeline: policy, templates (validated at start-up), gateway and dispatcher.</summary>
+public static class SmsServiceRegistration
+{
+    public static IServiceCollection AddSmsPipeline(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SmsPolicyOptions>()
+            .Bind(configuration.GetSection(SmsPolicyOptions.SectionName))
+            .Validate(options => options.Validate().Count == 0, "the Sms:Policy section is invalid")
+            .ValidateOnStart();
+        services.AddOptions<SmsDeliveryOptions>().Bind(configuration.GetSection("Sms"));
+        services.AddOptions<SmsDispatchOptions>().Bind(configuration.GetSection("Sms:Dispatch"));
+        services.AddSingleton(_ =>
+        {
+            var configured = configuration.GetSection(SmsTemplates.SectionName).GetChildren()
+                .Where(c => c.Value is not null)
+                .ToDictionary(c => c.Key, c => c.Value!, StringComparer.OrdinalIgnoreCase);
+            var templates = new SmsTemplates(configured);
+            // A broken template fails the start, naming it.
+            templates.Validate();
+            return templates;
+        });
+        services.AddHostedService<SmsTemplateCheck>();
+        services.AddSingleton<SmsStatistics>();
+        services.AddSmsGateway(configuration);
+        services.AddSingleton<SmsDispatcher>();
+        services.AddSingleton<ISmsOutlet>(sp => sp.GetRequiredService<SmsDispatcher>());
+        services.AddHostedService(sp => sp.GetRequiredService<SmsDispatcher>());
+        return services;
+    }
+
+    /// <summary>Builds the templates during start-up, so a broken one stops the silo before it takes traffic.</summary>
+    private sealed class SmsTemplateCheck(SmsTemplates templates) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public override string ToString() => $"{templates.Names.Count} SMS templates";
+    }
+}

@@ -8,12 +8,15 @@ public static class EngineAdminCommand
     public static RootCommand Create()
     {
         var engine = new EngineAddressOptions();
-        var root = new RootCommand("Admin tool for the engagement engine: look at customers, feed events to its Kafka topics.");
+        var root = new RootCommand("Admin tool for the engagement engine: look at customers and their SMS, record SMS consent, feed events to its Kafka topics.");
         engine.AddTo(root);
 
         var customer = new Command("customer", "Look at customers as the engine sees them.");
         customer.Add(CustomerShowCommand.Create(engine));
         root.Add(customer);
+        root.Add(SmsCommand.Create(engine));
+        root.Add(SmsConsentCommand.OptOut(engine));
+        root.Add(SmsConsentCommand.OptIn(engine));
         root.Add(ProduceCommand.Create(engine));
         return root;
     }

@@ -23,6 +23,10 @@ public static class DisplayFormat
     public static string Minute(DateTimeOffset? at) =>
         at is { } value ? value.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : None;
 
+    /// <summary>To the second and without the zone, for tables of retries and deliveries a few seconds apart.</summary>
+    public static string Second(DateTimeOffset? at) =>
+        at is { } value ? value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : None;
+
     public static string Date(DateOnly? date) =>
         date is { } value ? value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : None;
 

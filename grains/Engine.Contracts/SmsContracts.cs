@@ -14,10 +14,19 @@ public sealed record SmsDispatch(
 /// <summary>How a gateway answered a send.</summary>
 public enum SmsSendStatus
 {
+    /// <summary>Taken for delivery.</summary>
     Accepted = 0,
+    /// <summary>Taken, queued by the gateway for later delivery.</summary>
     Queued = 1,
+    /// <summary>Refused for good (bad number, configuration): not retried.</summary>
     Rejected = 2,
+    /// <summary>Certainly not taken (refused connection, 503, 429): retried with backoff.</summary>
     TransientFailure = 3,
+    /// <summary>
+    /// The request may have reached the gateway but no answer came (timeout, connection cut
+    /// mid-request): not retried, because a retry could send the message twice.
+    /// </summary>
+    OutcomeUnknown = 4,
 }
 
 /// <summary>A gateway's answer, reported back to the customer grain.</summary>

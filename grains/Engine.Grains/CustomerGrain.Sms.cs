@@ -87,7 +87,7 @@ public sealed partial class CustomerGrain
         switch (outcome.Status)
         {
             case SmsSendStatus.Accepted or SmsSendStatus.Queued:
-                state.Outbox.Complete(message, OutboxStatus.Done, now, outcome.GatewayMessageId);
+                state.Outbox.Complete(message, OutboxStatus.Done, now, outcome.GatewayMessageId ?? $"accepted by {outcome.Gateway}");
                 message.Delivery ??= outcome.Status == SmsSendStatus.Queued ? "queued" : "sent";
                 smsStatistics.Count(trigger, "sent");
                 smsStatistics.RecordSent(message.Segments, (now - message.CreatedAt).TotalSeconds);
@@ -95,6 +95,10 @@ public sealed partial class CustomerGrain
             case SmsSendStatus.Rejected:
                 state.Outbox.Complete(message, OutboxStatus.Failed, now, outcome.Detail);
                 smsStatistics.Count(trigger, "failed");
+                break;
+            case SmsSendStatus.OutcomeUnknown:
+                state.Outbox.Complete(message, OutboxStatus.Unknown, now, outcome.Detail);
+                smsStatistics.Count(trigger, "unknown");
                 break;
             default:
                 var options = smsDelivery.Value;
@@ -174,7 +178,7 @@ public sealed partial class CustomerGrain
         }
 
         var now = time.GetUtcNow();
-        var id = $"{state.CustomerId}:{SmsPlanning.TestTrigger}:{now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}";
+        var id = $"{state.CustomerId}:{SmsPlanning.TestTrigger}:{now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}-{Guid.NewGuid():N}";
         SmsPlanning.Queue(state, id, SmsPlanning.TestTrigger, now, transactional: true, new Dictionary<string, string> { ["template"] = trigger });
         _unsavedChanges++;
         await TrySaveAsync(rethrowConflict: false);

@@ -154,6 +154,13 @@ public sealed partial class CustomerGrain(
         if (RecordEffects(before) > 0 || LoyaltyTotals.Of(state.Loyalty) != before)
         {
             _unsavedChanges++;
+        }
+
+        // Settling hands out only from durable state, and a wake-up always finds something
+        // unsaved (at least the WakeUpAt set after the last write): without this write, an SMS
+        // waiting for a retry or for quiet hours to end stayed pending until the next event.
+        if (_unsavedChanges > 0)
+        {
             await TrySaveAsync(rethrowConflict: false);
         }
 

@@ -106,7 +106,9 @@ public static class CustomerNotifications
         var lotId = reminder.Data.GetValueOrDefault("lot_id");
         if (lotId == LoyaltyAccount.RollingLotId)
         {
-            return account.AvailableAt(now) > 0;
+            // Activity moves rolling expiry on: a reminder of an expiry date no live lot has any more is untrue.
+            return DateTimeOffset.TryParse(reminder.Data.GetValueOrDefault("expires_at"), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var expiresAt)
+                && account.Lots.Any(l => l.Remaining > 0 && l.IsLiveAt(now) && l.ExpiresAt == expiresAt);
         }
 
         var lot = account.Lots.Find(l => l.LotId == lotId);

@@ -73,8 +73,10 @@ public static class SmsPlanning
         }
 
         state.RecentInboundSms.Add(gatewayMessageId);
+        // STOP cancels marketing and any earlier keyword reply still waiting, so its confirmation is the last word.
         var pending = state.Outbox.Open(OutboxKind.Sms)
-            .Where(m => m.Status == OutboxStatus.Pending && SmsTriggers.KindOf(TriggerOf(m)) == SmsKind.Marketing)
+            .Where(m => m.Status == OutboxStatus.Pending
+                && (SmsTriggers.KindOf(TriggerOf(m)) == SmsKind.Marketing || SmsTriggers.IsKeywordReply(TriggerOf(m))))
             .Select(m => new SmsCandidate(m.Id, TriggerOf(m), m.CreatedAt, DueAt(m)));
         var outcome = SmsInbound.Handle(text, state.Profile.SmsConsent?.Status ?? ConsentStatus.Unknown, pending, receivedAt);
         if (outcome.NewConsent is { } consent)

@@ -15,16 +15,23 @@ internal static partial class GatewayAnswers
     public static bool IsTransient(HttpStatusCode status) =>
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
 
-    /// <summary>A failure to get any answer (refused, reset, DNS, TLS): the message may be retried.</summary>
+    /// <summary>
+    /// A failure to get an answer. Only a failure before the request could reach the gateway
+    /// (no connection, DNS, TLS) may be retried; after that the outcome is unknown, and a retry
+    /// could send the message twice.
+    /// </summary>
     public static SmsSendResult FromException(Exception exception) => exception switch
     {
-        HttpRequestException http => new(SmsSendStatus.TransientFailure, Detail: $"no answer ({http.HttpRequestError}): {http.Message}"),
-        IOException or SocketException => new(SmsSendStatus.TransientFailure, Detail: $"no answer: {exception.Message}"),
-        _ => new(SmsSendStatus.TransientFailure, Detail: $"unexpected {exception.GetType().Name}: {exception.Message}"),
+        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError } http
+            => new(SmsSendStatus.TransientFailure, Detail: $"not reached ({http.HttpRequestError})"),
+        SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable } socket
+            => new(SmsSendStatus.TransientFailure, Detail: $"not reached ({socket.SocketErrorCode})"),
+        HttpRequestException http => new(SmsSendStatus.OutcomeUnknown, Detail: $"no answer ({http.HttpRequestError})"),
+        _ => new(SmsSendStatus.OutcomeUnknown, Detail: $"no answer ({exception.GetType().Name})"),
     };
 
     public static SmsSendResult TimedOut(TimeSpan timeout) =>
-        new(SmsSendStatus.TransientFailure, Detail: $"no answer within {timeout.TotalSeconds:0.###}s");
+        new(SmsSendStatus.OutcomeUnknown, Detail: $"no answer within {timeout.TotalSeconds:0.###}s");
 
     /// <summary>A gateway's reply made safe for logs and state: one line, short, without the recipient's number.</summary>
     public static string Redact(string reply, string to)

@@ -14,9 +14,9 @@ public sealed partial class SiloProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _output = new();
     private readonly TaskCompletionSource<string> _bootstrap = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private SiloProcess(IReadOnlyDictionary<string, string> settings)
+    private SiloProcess(IReadOnlyDictionary<string, string> settings, int? httpPort)
     {
-        HttpPort = FreePorts.Next();
+        HttpPort = httpPort ?? FreePorts.Next();
         GatewayPort = FreePorts.Next();
         var start = new ProcessStartInfo("dotnet")
         {
@@ -51,10 +51,14 @@ public sealed partial class SiloProcess : IAsyncDisposable
 
     public string Output => string.Join(Environment.NewLine, _output);
 
-    /// <summary>Starts the silo and waits until /health/ready answers 200.</summary>
-    public static async Task<SiloProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>
+    /// Starts the silo and waits until /health/ready answers 200. Give <paramref name="httpPort"/>
+    /// when something outside must know the silo's URL before it starts (a gateway's callback
+    /// URL), or to restart it where callbacks already point.
+    /// </summary>
+    public static async Task<SiloProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null, int? httpPort = null)
     {
-        var silo = new SiloProcess(settings ?? new Dictionary<string, string>());
+        var silo = new SiloProcess(settings ?? new Dictionary<string, string>(), httpPort);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         await Eventually.Until(async () =>
         {

@@ -4,8 +4,8 @@ using System.Text.Json.Serialization;
 
 namespace Engine.Client.Rendering;
 
-/// <summary>The <c>--json</c> form of a <see cref="CustomerReport"/>, for scripts and tests.</summary>
-public static class CustomerReportJson
+/// <summary>The <c>--json</c> form of the reports (<see cref="CustomerReport"/>, <see cref="SmsLogReport"/>), for scripts and tests.</summary>
+public static class ReportJson
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
@@ -17,5 +17,5 @@ public static class CustomerReportJson
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    public static string Serialize(CustomerReport report) => JsonSerializer.Serialize(report, Options);
+    public static string Serialize<T>(T report) => JsonSerializer.Serialize(report, Options);
 }

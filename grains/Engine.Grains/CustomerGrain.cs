@@ -260,9 +260,12 @@ public sealed partial class CustomerGrain(
         {
             if (next is { } wakeUp)
             {
-                // Orleans reminders tick at least every minute apart; the daily period is a safety net.
+                // The period is the safety net: a tick missed while the cluster was down is
+                // skipped, so open work (an SMS or a tier change to hand out) is looked at every
+                // minute, and otherwise daily.
                 var dueTime = wakeUp - now;
-                await this.RegisterOrUpdateReminder(WakeUpReminder, dueTime < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : dueTime, TimeSpan.FromDays(1));
+                var period = state.Outbox.Messages.Any(m => m.IsOpen) ? TimeSpan.FromMinutes(1) : TimeSpan.FromDays(1);
+                await this.RegisterOrUpdateReminder(WakeUpReminder, dueTime < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : dueTime, period);
             }
             else if (await this.GetReminder(WakeUpReminder) is { } reminder)
             {

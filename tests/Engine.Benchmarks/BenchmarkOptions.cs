@@ -13,13 +13,18 @@ internal sealed record BenchmarkOptions(
     IReadOnlyDictionary<string, string> SiloSettings,
     IReadOnlyDictionary<string, string> ConsumerSettings,
     IReadOnlyDictionary<string, string> ProducerSettings,
-    IReadOnlySet<int> Rows)
+    IReadOnlySet<int> Rows,
+    DurableOptions Durable)
 {
     public const string Usage =
         "dotnet run -c Release --project tests/Engine.Benchmarks -- [--events N=200000] [--customers C=5000] [--warmup W=300000 (0 for none)] " +
         "[--partitions P (default: enough for the mock broker's 5 MB per partition, at least 32)] [--seed S=11] " +
         "[--timeout SECONDS=300] [--rows 1,2,3] [--set Section:Key=Value ...  (silo configuration, e.g. --set Ingestion:MaxBatchEvents=8000)] " +
-        "[--consumer librdkafka.key=value ...  (rows 1 and 2 alike)] [--producer librdkafka.key=value ...  (pre-produce)]";
+        "[--consumer librdkafka.key=value ...  (rows 1 and 2 alike)] [--producer librdkafka.key=value ...  (pre-produce)]\n" +
+        "Row 4, durable ingest on PostgreSQL (not in the default rows: --rows 4, or --postgres to add it): [--postgres] " +
+        "[--durable-customers C=100000] [--durable-warmup W=150000] [--max-ahead N=100000] [--saturated-checkpoints K=2] " +
+        "[--checkpoint SECONDS=40 (Ingestion:CheckpointInterval)] [--rate EVENTS_PER_S (live phase; default min(30000, 0.4 x the saturated rate))] " +
+        "[--live-checkpoints K=2] [--pg-fsync on|off (on)] [--pg-options \"Npgsql Key=Value;...\" (appended to the connection string)] [--pg-statements (diagnostic: pg_stat_statements)]";
 
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -33,6 +38,8 @@ internal sealed record BenchmarkOptions(
         var consumer = new Dictionary<string, string>(StringComparer.Ordinal);
         var producer = new Dictionary<string, string>(StringComparer.Ordinal);
         var rows = new HashSet<int> { 1, 2, 3 };
+        var postgres = false;
+        var durable = new DurableOptions();
         for (var i = 0; i < args.Length; i++)
         {
             var name = args[i];
@@ -70,6 +77,47 @@ internal sealed record BenchmarkOptions(
                 case "--rows":
                     rows = [.. Value().Split(',').Select(r => Positive(name, r.Trim()))];
                     break;
+                case "--postgres":
+                    postgres = true;
+                    break;
+                case "--durable-customers":
+                    durable = durable with { Customers = Positive(name, Value()) };
+                    break;
+                case "--max-ahead":
+                    durable = durable with { MaxAhead = Positive(name, Value()) };
+                    break;
+                case "--saturated-checkpoints":
+                    durable = durable with { SaturatedCheckpoints = Positive(name, Value()) };
+                    break;
+                case "--durable-warmup":
+                    durable = durable with { Warmup = Positive(name, Value()) };
+                    break;
+                case "--checkpoint":
+                    durable = durable with { CheckpointInterval = TimeSpan.FromSeconds(Positive(name, Value())) };
+                    break;
+                case "--rate":
+                    durable = durable with { Rate = Positive(name, Value()) };
+                    break;
+                case "--live-checkpoints":
+                    durable = durable with { LiveCheckpoints = Positive(name, Value()) };
+                    break;
+                case "--pg-statements":
+                    durable = durable with { Statements = true };
+                    break;
+                case "--pg-options":
+                    durable = durable with { ConnectionOptions = Value() };
+                    break;
+                case "--pg-fsync":
+                    durable = durable with
+                    {
+                        Fsync = Value() switch
+                        {
+                            "on" => true,
+                            "off" => false,
+                            var other => throw new ArgumentException($"--pg-fsync expects on or off, got '{other}'"),
+                        },
+                    };
+                    break;
                 case "-h" or "--help":
                     throw new ArgumentException(Usage);
                 default:
@@ -83,7 +131,12 @@ internal sealed record BenchmarkOptions(
             settings.TryAdd("Kafka:Consumer:" + key, value);
         }
 
-        return new BenchmarkOptions(events, warmup, customers, partitions, seed, timeout, settings, consumer, producer, rows);
+        if (postgres)
+        {
+            rows.Add(4);
+        }
+
+        return new BenchmarkOptions(events, warmup, customers, partitions, seed, timeout, settings, consumer, producer, rows, durable);
     }
 
     private static void Add(Dictionary<string, string> target, string option, string pair)
@@ -101,4 +154,38 @@ internal sealed record BenchmarkOptions(
         int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0
             ? value
             : throw new ArgumentException($"{name} must be a positive whole number, got '{text}'");
+}
+
+/// <summary>Row 4: durable ingest on PostgreSQL.</summary>
+internal sealed record DurableOptions
+{
+    /// <summary>Customers in the simulation (all of them active during the measurement).</summary>
+    public int Customers { get; init; } = 100_000;
+
+    /// <summary>Events applied before the saturated window may start (at the next checkpoint).</summary>
+    public int Warmup { get; init; } = 150_000;
+
+    /// <summary>Saturated phase: the producer stays at most this many events ahead of the engine.</summary>
+    public int MaxAhead { get; init; } = 100_000;
+
+    /// <summary>Checkpoints the saturated phase measures.</summary>
+    public int SaturatedCheckpoints { get; init; } = 2;
+
+    /// <summary>The silo's Ingestion:CheckpointInterval in this row.</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(40);
+
+    /// <summary>Events/s of the live phase; null: min(30,000, 0.8 × the backlog rate).</summary>
+    public int? Rate { get; init; }
+
+    /// <summary>Checkpoints the live phase measures, after the one that settles the backlog.</summary>
+    public int LiveCheckpoints { get; init; } = 2;
+
+    /// <summary>PostgreSQL with fsync and synchronous commit on (production) or off.</summary>
+    public bool Fsync { get; init; } = true;
+
+    /// <summary>Load pg_stat_statements (planning tracked) and print the costliest statements of the saturated window.</summary>
+    public bool Statements { get; init; }
+
+    /// <summary>Npgsql settings appended to the connection string, e.g. "No Reset On Close=true".</summary>
+    public string? ConnectionOptions { get; init; }
 }

@@ -14,8 +14,12 @@ namespace Engine.Benchmarks;
 /// </summary>
 internal static class BenchmarkSilo
 {
-    /// <summary>Builds (does not start) a silo host; <paramref name="ingestion"/> false leaves Kafka alone.</summary>
-    public static IHost Build(EventCorpus corpus, BenchmarkOptions options, bool ingestion)
+    /// <summary>
+    /// Builds (does not start) a silo host; <paramref name="ingestion"/> false leaves Kafka
+    /// alone. <paramref name="rowSettings"/> are the row's own configuration (row 4: PostgreSQL);
+    /// --set overrides still come last and win.
+    /// </summary>
+    public static IHost Build(string bootstrapServers, BenchmarkOptions options, bool ingestion, IReadOnlyDictionary<string, string>? rowSettings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -26,7 +30,7 @@ internal static class BenchmarkSilo
 
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
-            ["Kafka:BootstrapServers"] = corpus.BootstrapServers,
+            ["Kafka:BootstrapServers"] = bootstrapServers,
             ["Kafka:GroupId"] = "bench-engine-" + Guid.NewGuid().ToString("N"),
             ["Orleans:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
             ["Orleans:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
@@ -39,6 +43,11 @@ internal static class BenchmarkSilo
             // Its first check after start-up reports a bogus stall of many minutes.
             ["Logging:LogLevel:Orleans.Runtime.Watchdog"] = "Error",
         };
+
+        foreach (var (key, value) in rowSettings ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
 
         // Overrides from --set (e.g. Ingestion:MaxBatchEvents) come last and win.
         foreach (var (key, value) in options.SiloSettings)

@@ -23,7 +23,7 @@ internal static class EngineIngestionRun
     {
         var expected = corpus.Total;
         var warmup = corpus.Warmup.Count;
-        var host = BenchmarkSilo.Build(corpus, options, ingestion: true);
+        var host = BenchmarkSilo.Build(corpus.BootstrapServers, options, ingestion: true);
         var metrics = host.Services.GetRequiredService<EngineMetrics>();
         var writes = host.Services.GetService<Engine.Grains.CustomerStateWrites>();
         long writesAtFirst = 0, writesAtEnd = 0;

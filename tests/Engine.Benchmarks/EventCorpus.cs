@@ -125,13 +125,14 @@ internal sealed class EventCorpus : IDisposable
 
     public void Dispose() => Broker.Dispose();
 
-    private static int PartitionsFor(IReadOnlyList<SimulatedEvent> events, KafkaTopics topics)
+    /// <summary>Partitions per topic so that the largest topic holds about <paramref name="targetBytes"/> per partition.</summary>
+    internal static int PartitionsFor(IReadOnlyList<SimulatedEvent> events, KafkaTopics topics, long targetBytes = TargetBytesPerPartition)
     {
         var largestTopic = events.GroupBy(e => TopicOf(topics, e.Type)).Max(g => g.Sum(e => (long)e.Json.Length + e.CustomerId.Length + 64));
-        return (int)Math.Max(MinPartitions, (largestTopic + TargetBytesPerPartition - 1) / TargetBytesPerPartition);
+        return (int)Math.Max(MinPartitions, (largestTopic + targetBytes - 1) / targetBytes);
     }
 
-    private static void ProduceAll(string bootstrapServers, KafkaTopics topics, IReadOnlyList<SimulatedEvent> events, IReadOnlyDictionary<string, string> settings)
+    internal static void ProduceAll(string bootstrapServers, KafkaTopics topics, IReadOnlyList<SimulatedEvent> events, IReadOnlyDictionary<string, string> settings)
     {
         var config = new ProducerConfig
         {
@@ -185,7 +186,7 @@ internal sealed class EventCorpus : IDisposable
     }
 
     /// <summary>Fails when the mock broker's retention already dropped events: every row must read all of them.</summary>
-    private static void VerifyNothingDeleted(string bootstrapServers, KafkaTopics topics, int partitions, int expected)
+    internal static void VerifyNothingDeleted(string bootstrapServers, KafkaTopics topics, int partitions, long expected)
     {
         using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = "bench-watermarks" }).Build();
         long total = 0;

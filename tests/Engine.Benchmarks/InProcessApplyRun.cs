@@ -31,7 +31,7 @@ internal static class InProcessApplyRun
         var keys = simulated.Select(e => Encoding.UTF8.GetBytes(e.CustomerId)).ToArray();
         var warmupEvents = EventCorpus.Simulate(options.Warmup, options.Customers, options.Seed + 1, "inproc-warm-");
 
-        var host = BenchmarkSilo.Build(corpus, options, ingestion: false);
+        var host = BenchmarkSilo.Build(corpus.BootstrapServers, options, ingestion: false);
         var ingestion = host.Services.GetRequiredService<IOptions<IngestionOptions>>().Value;
         var parser = new EventParser(ingestion.MaxEventBytes);
         var warmup = new SequencedEvent[warmupEvents.Count];

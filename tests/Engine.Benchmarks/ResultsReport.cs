@@ -8,8 +8,10 @@ internal static class ResultsReport
 {
     public const double RatioTarget = 0.8;
     public const double InProcessTarget = 250_000;
+    public const double DurableRateTarget = 30_000;
+    public const double DurableWritesTarget = 0.1;
 
-    public static void Print(MachineInfo machine, BenchmarkOptions options, int partitions, IReadOnlyList<Measurement> rows, Measurement? bare, Measurement? engine, Measurement? inProcess)
+    public static void Print(MachineInfo machine, BenchmarkOptions options, int? partitions, IReadOnlyList<Measurement> rows, Measurement? bare, Measurement? engine, Measurement? inProcess, DurableResult? durable)
     {
         if (Console.IsOutputRedirected)
         {
@@ -26,7 +28,20 @@ internal static class ResultsReport
         header.AddRow(".NET", Markup.Escape(machine.Runtime));
         header.AddRow("GC", machine.Gc);
         header.AddRow("Load average", $"{machine.LoadAverage} at start, {MachineInfo.ReadLoadAverage()} at end (1/5/15 min)");
-        header.AddRow("Workload", Markup.Escape($"{options.Events} measured events after {options.Warmup} warm-up events (other customers), {options.Customers} customers each, seed {options.Seed}, {partitions} partitions per topic"));
+        if (partitions is not null)
+        {
+            header.AddRow("Workload (rows 1-3)", Markup.Escape($"{options.Events} measured events after {options.Warmup} warm-up events (other customers), {options.Customers} customers each, seed {options.Seed}, {partitions} partitions per topic"));
+        }
+
+        if (durable is not null)
+        {
+            var d = options.Durable;
+            header.AddRow("Workload (row 4)", Markup.Escape($"{d.Customers} customers, seed {options.Seed}, all active; saturated: produced at most {d.MaxAhead} events ahead of the engine, after {d.Warmup} warm-up events; live: a fixed rate; {durable.Partitions} partitions per topic; "
+                + $"Ingestion:CheckpointInterval {d.CheckpointInterval.TotalSeconds:F0} s, WriteBehind:MaxUnsavedEvents 1000000"));
+            header.AddRow("PostgreSQL (row 4)", Markup.Escape($"{durable.PostgresVersion}, throwaway server on this machine's disk: {durable.PostgresSettings}"
+                + (string.IsNullOrWhiteSpace(d.ConnectionOptions) ? "; Npgsql defaults" : "; Npgsql " + d.ConnectionOptions)));
+        }
+
         header.AddRow("Silo settings", Markup.Escape(Describe(options.SiloSettings)));
         header.AddRow("Producer settings", Markup.Escape("Acks.All, LingerMs 5" + (options.ProducerSettings.Count == 0 ? "" : ", " + Describe(options.ProducerSettings))));
         AnsiConsole.Write(new Panel(header).Header("Engagement Engine throughput"));
@@ -59,6 +74,10 @@ internal static class ResultsReport
         }
 
         AnsiConsole.Write(table);
+        if (durable is not null)
+        {
+            PrintDurable(durable);
+        }
 
         var targets = new Table().Border(TableBorder.Rounded)
             .AddColumn("Target")
@@ -84,11 +103,90 @@ internal static class ResultsReport
                 Verdict(inProcess.EventsPerSecond >= InProcessTarget && !inProcess.Incomplete));
         }
 
+        if (durable is not null)
+        {
+            if (durable.Saturated is { } saturated)
+            {
+                targets.AddRow(
+                    "durable ingest on PostgreSQL (row 4, saturated)",
+                    "≥ " + DurableRateTarget.ToString("N0", CultureInfo.InvariantCulture) + " events/s",
+                    saturated.Measurement.EventsPerSecond.ToString("N0", CultureInfo.InvariantCulture) + " events/s",
+                    Verdict(saturated.Measurement.EventsPerSecond >= DurableRateTarget && !durable.Incomplete));
+            }
+
+            foreach (var window in new[] { durable.Saturated, durable.Live }.OfType<DurableWindow>())
+            {
+                targets.AddRow(
+                    Markup.Escape($"database writes per event ({window.Measurement.Name[3..]})"),
+                    "≤ " + DurableWritesTarget.ToString("F2", CultureInfo.InvariantCulture),
+                    window.PerEvent(window.DatabaseWrites).ToString("F3", CultureInfo.InvariantCulture),
+                    Verdict(window.PerEvent(window.DatabaseWrites) <= DurableWritesTarget && !durable.Incomplete));
+            }
+        }
+
         AnsiConsole.Write(targets);
         AnsiConsole.MarkupLine("Grain calls: Orleans application requests completed in the row (orleans-app-requests-latency samples), storage-grain calls included.");
         AnsiConsole.MarkupLine("Other load: average cores other processes on the machine kept busy during the row (/proc/stat minus this process); above ~0.2 the row was disturbed.");
         AnsiConsole.MarkupLine("CPU µs/event is process CPU time (all threads, librdkafka's included) per event; on this machine at most "
             + machine.ProcessorCount.ToString(CultureInfo.InvariantCulture) + " CPU-seconds pass per second.");
+    }
+
+    private static void PrintDurable(DurableResult durable)
+    {
+        static string F(double value, string format) => double.IsNaN(value) ? "" : value.ToString(format, CultureInfo.InvariantCulture);
+        var windows = new[] { durable.Saturated, durable.Live }.OfType<DurableWindow>().ToList();
+        var table = new Table().Border(TableBorder.Rounded).Title("Row 4: durable ingest on PostgreSQL").AddColumn("");
+        foreach (var window in windows)
+        {
+            table.AddColumn(new TableColumn(Markup.Escape(window.Measurement.Name[3..])).RightAligned());
+        }
+
+        void Row(string name, Func<DurableWindow, string> value) => table.AddRow([Markup.Escape(name), .. windows.Select(w => Markup.Escape(value(w)))]);
+        Row("events / seconds", w => $"{w.Events:N0} / {w.Measurement.Elapsed.TotalSeconds:F1}");
+        Row("events/s", w => F(w.Measurement.EventsPerSecond, "N0") + (w.OfferedRate is { } r ? $" (offered {r:N0})" : ""));
+        Row("checkpoints in window (flush + commit, s)", w => $"{w.Checkpoints}: " + string.Join(", ", w.CheckpointSeconds.Select(c => F(c, "F1"))));
+        Row("events/s during checkpoint flushes / between", w => $"{F(w.RateDuringCheckpoints, "N0")} / {F(w.RateBetweenCheckpoints, "N0")}");
+        Row("customer state writes (engine counter) / event", w => $"{w.StateWrites:N0} / {F(w.PerEvent(w.StateWrites), "F3")}");
+        Row("  of which at checkpoints (estimate)", w => $"{w.StateWritesFromCheckpoints:N0} / {F(w.PerEvent(w.StateWritesFromCheckpoints), "F3")}");
+        Row("  of which effects, SMS, wake-ups (estimate)", w => $"{w.StateWrites - w.StateWritesFromCheckpoints:N0} / {F(w.PerEvent(w.StateWrites - w.StateWritesFromCheckpoints), "F3")}");
+        Row("database rows written / event", w => $"{w.DatabaseWrites:N0} / {F(w.PerEvent(w.DatabaseWrites), "F3")}");
+        Row("  customer state (orleansstorage)", w => $"{w.CustomerRowWrites:N0}");
+        Row("  other grain state (phone directory)", w => $"{w.OtherGrainRowWrites:N0}");
+        Row("  reminders (orleansremindertable)", w => $"{w.ReminderRowWrites:N0}");
+        Row("WAL bytes / event", w => F(w.PerEvent(w.WalBytes), "N0"));
+        Row("PostgreSQL CPU µs / event (cores)", w => $"{F(w.PerEvent(w.PostgresCpu.TotalMicroseconds), "F1")} ({F(w.PostgresCpu.TotalSeconds / w.Measurement.Elapsed.TotalSeconds, "F2")})");
+        Row("engine process CPU µs / event (cores)", w => $"{F(w.Measurement.CpuMicrosecondsPerEvent, "F1")} ({F(w.Measurement.Cpu.TotalSeconds / w.Measurement.Elapsed.TotalSeconds, "F2")})");
+        Row("tier changes / SMS sent", w => $"{w.TierChanges:N0} / {w.SmsSent:N0}");
+        Row("Kafka ts → durable, exact: p50 / p99 / max (s)", w => w.Latencies.Length == 0 ? "n/a (includes waiting in the backlog)" : $"{F(w.Latency(0.5), "F1")} / {F(w.Latency(0.99), "F1")} / {F(w.Latency(1), "F1")} ({w.Latencies.Length:N0} events)");
+        Row("  mean: exact / engine histogram (s)", w => w.Latencies.Length == 0 ? "" : $"{F(w.Latencies.Average(), "F1")} / {F(w.Histogram.Mean, "F1")}");
+        Row("  engine histogram: p50 / p99 (s), buckets", w => w.Latencies.Length == 0 ? "" : $"{F(w.Histogram.Quantile(0.5), "F1")} / {F(w.Histogram.Quantile(0.99), "F1")}, in {w.Histogram.BucketOf(0.5)} and {w.Histogram.BucketOf(0.99)}");
+        Row("events produced but not yet applied at the end", w => $"{w.BehindAtEnd:N0}");
+        AnsiConsole.Write(table);
+        if (durable.Statements.Count > 0)
+        {
+            var statements = new Table().Border(TableBorder.Rounded).Title("Row 4: costliest statements in the saturated window (pg_stat_statements)")
+                .AddColumn("Statement").AddColumn(new TableColumn("Calls").RightAligned()).AddColumn(new TableColumn("Exec ms").RightAligned())
+                .AddColumn(new TableColumn("Plan ms").RightAligned()).AddColumn(new TableColumn("µs/call exec + plan").RightAligned()).AddColumn(new TableColumn("WAL B/call").RightAligned());
+            foreach (var s in durable.Statements)
+            {
+                statements.AddRow(
+                    Markup.Escape(s.Query),
+                    s.Calls.ToString("N0", CultureInfo.InvariantCulture),
+                    s.ExecMilliseconds.ToString("N0", CultureInfo.InvariantCulture),
+                    s.PlanMilliseconds.ToString("N0", CultureInfo.InvariantCulture),
+                    s.Calls == 0 ? "" : $"{s.ExecMilliseconds * 1000 / s.Calls:F0} + {s.PlanMilliseconds * 1000 / s.Calls:F0}",
+                    s.Calls == 0 ? "" : (s.WalBytes / s.Calls).ToString("N0", CultureInfo.InvariantCulture));
+            }
+
+            AnsiConsole.Write(statements);
+        }
+
+        AnsiConsole.MarkupLine(Markup.Escape($"Row 4 stored state at the end: {durable.StoredState}."));
+        AnsiConsole.MarkupLine(Markup.Escape(
+            $"Row 4: rewinds {durable.Rewinds}, duplicates {durable.Duplicates}, failed checkpoints {durable.FailedCheckpoints}, live producer failures {durable.ProducerFailed}, "
+            + $"most behind schedule {durable.ProducerMostBehind} events, failed offset polls {durable.ProbeFailedPolls}, SMS waiting for the dispatcher at the end {durable.SmsBacklogAtEnd}. "
+            + $"Tier changes in the whole run: {durable.TierChangesByKind}. "
+            + "Exact latency: committed offsets polled every 100 ms. Other load excludes PostgreSQL (counted apart); process CPU includes the embedded broker and, live, the producer."));
     }
 
     private static string Verdict(bool pass) => pass ? "[green]PASS[/]" : "[red]MISS[/]";

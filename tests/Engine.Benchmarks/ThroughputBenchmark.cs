@@ -5,6 +5,7 @@ namespace Engine.Benchmarks;
 /// <summary>
 /// One run, all rows on the same machine and the same events: produce once, then a bare
 /// Kafka consumer (the ceiling), the engine ingesting into grains, and the grains alone.
+/// Row 4 (durable ingest on PostgreSQL) has its own customers, broker and database.
 /// </summary>
 internal static class ThroughputBenchmark
 {
@@ -13,14 +14,32 @@ internal static class ThroughputBenchmark
         NativeKafka.EnsureLoaded();
         var machine = MachineInfo.Current();
         OrleansRequests.Start();
-        Console.Error.WriteLine($"Producing {options.Warmup} warm-up and {options.Events} measured events ({options.Customers} customers each) into an embedded broker...");
-        using var corpus = EventCorpus.Create(options);
-        Console.Error.WriteLine($"  {corpus.Produce.EventsPerSecond:N0} events/s, {corpus.Partitions} partitions per topic");
-        var rows = new List<Measurement> { corpus.Produce };
+        var rows = new List<Measurement>();
+        EventCorpus? corpus = null;
+        if (options.Rows.Overlaps([1, 2, 3]))
+        {
+            Console.Error.WriteLine($"Producing {options.Warmup} warm-up and {options.Events} measured events ({options.Customers} customers each) into an embedded broker...");
+            corpus = EventCorpus.Create(options);
+            Console.Error.WriteLine($"  {corpus.Produce.EventsPerSecond:N0} events/s, {corpus.Partitions} partitions per topic");
+            rows.Add(corpus.Produce);
+        }
+
+        try
+        {
+            return await RunRowsAsync(options, machine, corpus, rows);
+        }
+        finally
+        {
+            corpus?.Dispose();
+        }
+    }
+
+    private static async Task<int> RunRowsAsync(BenchmarkOptions options, MachineInfo machine, EventCorpus? corpus, List<Measurement> rows)
+    {
         Measurement? bare = null, engine = null, inProcess = null;
         string? footnote = null;
 
-        if (options.Rows.Contains(1))
+        if (options.Rows.Contains(1) && corpus is not null)
         {
             Console.Error.WriteLine("Row 1: bare consumer...");
             GarbageCollection.Settle();
@@ -33,7 +52,7 @@ internal static class ThroughputBenchmark
             bare = steady;
         }
 
-        if (options.Rows.Contains(2))
+        if (options.Rows.Contains(2) && corpus is not null)
         {
             Console.Error.WriteLine("Row 2: engine ingestion...");
             GarbageCollection.Settle();
@@ -42,7 +61,7 @@ internal static class ThroughputBenchmark
             engine = steady;
         }
 
-        if (options.Rows.Contains(3))
+        if (options.Rows.Contains(3) && corpus is not null)
         {
             Console.Error.WriteLine("Row 3: in-process to grains...");
             GarbageCollection.Settle();
@@ -52,12 +71,21 @@ internal static class ThroughputBenchmark
             footnote = $"Flushing the {flushed} in-process customers to memory storage afterwards (what a checkpoint does) took {flush.TotalSeconds:F2} s.";
         }
 
-        ResultsReport.Print(machine, options, corpus.Partitions, rows, bare, engine, inProcess);
+        DurableResult? durable = null;
+        if (options.Rows.Contains(4))
+        {
+            Console.Error.WriteLine("Row 4: durable ingest on PostgreSQL...");
+            GarbageCollection.Settle();
+            durable = await DurableIngestionRun.RunAsync(options);
+            rows.AddRange(new[] { durable.Total, durable.Saturated, durable.Live }.OfType<DurableWindow>().Select(w => w.Measurement));
+        }
+
+        ResultsReport.Print(machine, options, corpus?.Partitions, rows, bare, engine, inProcess, durable);
         if (footnote is not null)
         {
             Console.WriteLine(footnote);
         }
 
-        return rows.Any(r => r.Incomplete) ? 1 : 0;
+        return rows.Any(r => r.Incomplete) || durable is { Incomplete: true } ? 1 : 0;
     }
 }

@@ -47,5 +47,12 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1
 fi
 
+# Name the failures last, where a truncated CI log still shows them (details are above).
+if [ "$failed" -gt 0 ]; then
+  echo "Failed tests:"
+  cat "$results"/*.trx | grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' \
+    | sed 's/.* testName="\([^"]*\)".*/  \1/' || true
+fi
+
 echo "Tests: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -38,6 +38,7 @@ public sealed partial class CustomerGrain(
 
     private readonly CustomerRules _rules = rules.Value;
     private readonly WriteBehindOptions _writeBehind = writeBehind.Value;
+    private readonly HashSet<string> _unattemptedPublications = new(StringComparer.Ordinal);
     private Dictionary<string, long> _durableWatermarks = new(StringComparer.Ordinal);
     private int _unsavedChanges;
 
@@ -118,9 +119,9 @@ public sealed partial class CustomerGrain(
 
         _unsavedChanges += changed;
         var effects = RecordEffects(before);
-        if (effects > 0 || _unsavedChanges >= _writeBehind.MaxUnsavedEvents)
+        if ((effects > 0 && _writeBehind.WriteEffectsAtOnce) || _unsavedChanges >= _writeBehind.MaxUnsavedEvents)
         {
-            // An effect is written at once, and leaves only once written.
+            // Otherwise effects wait for the next checkpoint's write: they leave only once written.
             await TrySaveAsync(rethrowConflict: true);
         }
 
@@ -156,9 +157,8 @@ public sealed partial class CustomerGrain(
             _unsavedChanges++;
         }
 
-        // Settling hands out only from durable state, and a wake-up always finds something
-        // unsaved (at least the WakeUpAt set after the last write): without this write, an SMS
-        // waiting for a retry or for quiet hours to end stayed pending until the next event.
+        // Settling hands out only from durable state: without this write, an effect the clock
+        // decided would wait for the next event.
         if (_unsavedChanges > 0)
         {
             await TrySaveAsync(rethrowConflict: false);
@@ -194,15 +194,20 @@ public sealed partial class CustomerGrain(
         return changes;
     }
 
-    /// <summary>Hands out what is durable and open, then sets the wake-up for what is due later.</summary>
+    /// <summary>
+    /// Once the state is durable: hands out what is open, then sets the wake-up for what is
+    /// due later. Before that there is nothing to do: the write that makes it durable (a
+    /// checkpoint's flush) settles again.
+    /// </summary>
     private async Task SettleAsync()
     {
-        if (_unsavedChanges == 0)
+        if (_unsavedChanges > 0)
         {
-            await PublishOpenEffectsAsync(CancellationToken.None);
-            HandOutDueSms();
+            return;
         }
 
+        await PublishOpenEffectsAsync(CancellationToken.None);
+        HandOutDueSms();
         await UpdatePhoneDirectoryAsync();
         await ScheduleWakeUpAsync();
     }
@@ -217,7 +222,13 @@ public sealed partial class CustomerGrain(
 
         try
         {
-            if (await tierChanges.PublishOpenAsync(state.CustomerId, state.Outbox, SaveAsync, cancellationToken))
+            if (state.Outbox.Open(OutboxKind.TierChange).Any(m => m.Status == OutboxStatus.Pending))
+            {
+                // Not prepared by the last write (the output was unreachable): this write prepares them.
+                await SaveAsync();
+            }
+
+            if (await tierChanges.PublishOpenAsync(state.CustomerId, state.Outbox, _unattemptedPublications, cancellationToken))
             {
                 _unsavedChanges++;
             }
@@ -242,6 +253,7 @@ public sealed partial class CustomerGrain(
 
         if (state.Outbox.HasOpen(OutboxKind.TierChange))
         {
+            // Still open after settling: the publish failed.
             var retry = now + PublishRetryDelay;
             next = next is { } n && n < retry ? n : retry;
         }
@@ -251,33 +263,31 @@ public sealed partial class CustomerGrain(
             next = next is { } n && n < sms ? n : sms;
         }
 
-        if (next == state.WakeUpAt)
+        var change = WakeUpSchedule.Decide(state.WakeUpAt, next, state.Outbox.Messages.Any(m => m.IsOpen), now);
+        if (change.Action == WakeUpAction.Keep)
         {
             return;
         }
 
         try
         {
-            if (next is { } wakeUp)
+            if (change.Action == WakeUpAction.Register)
             {
-                // The period is the safety net: a tick missed while the cluster was down is
-                // skipped, so open work (an SMS or a tier change to hand out) is looked at every
-                // minute, and otherwise daily.
-                var dueTime = wakeUp - now;
-                var period = state.Outbox.Messages.Any(m => m.IsOpen) ? TimeSpan.FromMinutes(1) : TimeSpan.FromDays(1);
-                await this.RegisterOrUpdateReminder(WakeUpReminder, dueTime < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : dueTime, period);
+                await this.RegisterOrUpdateReminder(WakeUpReminder, change.At!.Value - now, change.Period);
             }
             else if (await this.GetReminder(WakeUpReminder) is { } reminder)
             {
                 await this.UnregisterReminder(reminder);
             }
 
-            state.WakeUpAt = next;
-            _unsavedChanges++;
+            // Not a change that needs a write of its own: registrations only move earlier (or
+            // replace one that has fired), so a WakeUpAt lost in a crash is never later than
+            // the reminder that is really registered.
+            state.WakeUpAt = change.At;
         }
         catch (Exception ex) when (ex is not InconsistentStateException)
         {
-            // Tried again after the next change; the daily period of an existing reminder still fires.
+            // Tried again after the next change; the period of an existing reminder still fires.
             LogWakeUpFailed(ex.GetType().Name);
         }
     }
@@ -319,6 +329,7 @@ public sealed partial class CustomerGrain(
 
     private async Task SaveAsync()
     {
+        await PrepareTierChangesAsync();
         try
         {
             await customer.WriteStateAsync();
@@ -333,6 +344,7 @@ public sealed partial class CustomerGrain(
             LogConcurrentWriter();
             loyaltyStatistics.Leave(customer.State.Loyalty.Tier);
             await customer.ReadStateAsync();
+            _unattemptedPublications.Clear();
             loyaltyStatistics.Enter(customer.State.Loyalty.Tier);
             _durableWatermarks = new Dictionary<string, long>(customer.State.Progress.Watermarks, StringComparer.Ordinal);
             _unsavedChanges = 0;
@@ -346,6 +358,21 @@ public sealed partial class CustomerGrain(
 
         _durableWatermarks = new Dictionary<string, long>(customer.State.Progress.Watermarks, StringComparer.Ordinal);
         _unsavedChanges = 0;
+    }
+
+    /// <summary>Marks new tier changes for publication, so the write about to happen records the mark.</summary>
+    private async Task PrepareTierChangesAsync()
+    {
+        try
+        {
+            await tierChanges.PrepareAsync(customer.State.CustomerId, customer.State.Outbox, _unattemptedPublications);
+        }
+        catch (Exception ex)
+        {
+            // The state is written all the same; the tier change stays pending and the next
+            // settle writes again to prepare it.
+            LogPublishFailed(ex.GetType().Name);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Customer state write on deactivation failed ({ErrorType}); {UnsavedChanges} changes will be re-delivered")]

@@ -9,4 +9,11 @@ public sealed class WriteBehindOptions
 {
     /// <summary>Unsaved events after which the grain writes without waiting for a checkpoint.</summary>
     public int MaxUnsavedEvents { get; set; } = 200;
+
+    /// <summary>
+    /// Write as soon as an event decides an effect (a tier change, an SMS), so it leaves within
+    /// milliseconds, at the cost of one more write per effect. Off: effects wait for the next
+    /// checkpoint's write (at most Ingestion:CheckpointInterval) and cost no write of their own.
+    /// </summary>
+    public bool WriteEffectsAtOnce { get; set; }
 }

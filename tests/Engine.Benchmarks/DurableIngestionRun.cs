@@ -25,6 +25,7 @@ internal static class DurableIngestionRun
 {
     private const string CustomerPrefix = "dur-";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan ProbeLag = TimeSpan.FromMilliseconds(400);
 
     public static async Task<DurableResult> RunAsync(BenchmarkOptions options)
     {
@@ -212,6 +213,8 @@ internal static class DurableIngestionRun
                 });
                 liveEnd = ok ? marks[^1] : null;
                 failure = ok ? "" : "live phase TIMED OUT; ";
+                // Lets the probe see the last commit (it polls every 100 ms).
+                await Task.Delay(ProbeLag + ProbeLag);
                 live.Stop();
             }
 
@@ -291,7 +294,10 @@ internal static class DurableIngestionRun
         var effectRate = (stateWrites - duringCheckpoints) / outsideSeconds;
         var fromCheckpoints = Math.Max(0, duringCheckpoints - effectRate * checkpointSeconds);
 
-        var latencies = probe?.Between(start.At, end.At) ?? [];
+        // The probe sees a commit up to a poll later than the mark taken right after it: shift
+        // the window so it holds exactly the commits of the checkpoints after start up to end.
+        var lag = (long)(ProbeLag.TotalSeconds * Stopwatch.Frequency);
+        var latencies = probe?.Between(start.At + lag, end.At + lag) ?? [];
         Array.Sort(latencies);
         return new DurableWindow(
             measurement,

@@ -105,6 +105,8 @@ public sealed class LoyaltyTimeTests(LoyaltyClockFixture fixture)
     {
         var report = await customer.ApplyAsync(new EventBatch([new SequencedEvent(e, new EventPosition("test/0", _offset++))]));
         Assert.Equal(1, report.Applied);
+        // As the ingestion's checkpoint does: effects leave, and wake-ups are set, once durable.
+        await customer.FlushAsync();
     }
 
     private static async Task<Engine.Domain.Customers.CustomerState> StateAsync(ICustomerGrain customer) => (await customer.GetViewAsync()).State;

@@ -108,7 +108,13 @@ public sealed partial class CustomerGrain
         }
 
         _unsavedChanges++;
-        await TrySaveAsync(rethrowConflict: false);
+        if (message.Status != OutboxStatus.Done)
+        {
+            // A retry must survive a crash (or the message would be lost as unknown); an
+            // accepted send rides the next write: lost in a crash, it reads unknown, never twice.
+            await TrySaveAsync(rethrowConflict: false);
+        }
+
         await ScheduleWakeUpAsync();
     }
 

@@ -42,6 +42,9 @@ public sealed partial class CustomerGrain(
     private Dictionary<string, long> _durableWatermarks = new(StringComparer.Ordinal);
     private int _unsavedChanges;
 
+    // Events applied since the last write: the ingestion's next checkpoint flushes this customer.
+    private int _unsavedEvents;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (customer.State.CustomerId.Length == 0)
@@ -118,6 +121,7 @@ public sealed partial class CustomerGrain(
         }
 
         _unsavedChanges += changed;
+        _unsavedEvents += changed;
         var effects = RecordEffects(before);
         if ((effects > 0 && _writeBehind.WriteEffectsAtOnce) || _unsavedChanges >= _writeBehind.MaxUnsavedEvents)
         {
@@ -152,14 +156,17 @@ public sealed partial class CustomerGrain(
         var state = customer.State;
         var before = LoyaltyTotals.Of(state.Loyalty);
         state.AdvanceTo(time.GetUtcNow(), _rules);
-        if (RecordEffects(before) > 0 || LoyaltyTotals.Of(state.Loyalty) != before)
+        var decided = RecordEffects(before) > 0;
+        if (decided || LoyaltyTotals.Of(state.Loyalty) != before)
         {
             _unsavedChanges++;
         }
 
-        // Settling hands out only from durable state: without this write, an effect the clock
-        // decided would wait for the next event.
-        if (_unsavedChanges > 0)
+        // Settling hands out only from durable state: without a write, what the clock decided
+        // (or an SMS outcome riding the next write) would wait for the next event. When a
+        // checkpoint's flush is coming anyway it rides that one, as the effects of events do.
+        var flushComing = _unsavedEvents > 0;
+        if (_unsavedChanges > 0 && (!flushComing || (decided && _writeBehind.WriteEffectsAtOnce)))
         {
             await TrySaveAsync(rethrowConflict: false);
         }
@@ -348,6 +355,7 @@ public sealed partial class CustomerGrain(
             loyaltyStatistics.Enter(customer.State.Loyalty.Tier);
             _durableWatermarks = new Dictionary<string, long>(customer.State.Progress.Watermarks, StringComparer.Ordinal);
             _unsavedChanges = 0;
+            _unsavedEvents = 0;
             throw;
         }
         catch
@@ -358,6 +366,7 @@ public sealed partial class CustomerGrain(
 
         _durableWatermarks = new Dictionary<string, long>(customer.State.Progress.Watermarks, StringComparer.Ordinal);
         _unsavedChanges = 0;
+        _unsavedEvents = 0;
     }
 
     /// <summary>Marks new tier changes for publication, so the write about to happen records the mark.</summary>

@@ -56,7 +56,7 @@ public static class StorageExtensions
 
     private static void UsePostgresStorage(ISiloBuilder silo, StorageOptions storage)
     {
-        var connectionString = storage.ConnectionString!;
+        var connectionString = PostgresConnectionTuning.Apply(storage.ConnectionString!);
         silo.Services.AddSingleton(new PostgresSchemaStartup.Settings(connectionString, storage.ApplySchema, SchemaRequirement.For(storage)));
         silo.Services.AddHostedService<PostgresSchemaStartup>();
 

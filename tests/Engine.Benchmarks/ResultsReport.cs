@@ -39,7 +39,7 @@ internal static class ResultsReport
             header.AddRow("Workload (row 4)", Markup.Escape($"{d.Customers} customers, seed {options.Seed}, all active; saturated: produced at most {d.MaxAhead} events ahead of the engine, after {d.Warmup} warm-up events; live: a fixed rate; {durable.Partitions} partitions per topic; "
                 + $"Ingestion:CheckpointInterval {d.CheckpointInterval.TotalSeconds:F0} s, WriteBehind:MaxUnsavedEvents 1000000"));
             header.AddRow("PostgreSQL (row 4)", Markup.Escape($"{durable.PostgresVersion}, throwaway server on this machine's disk: {durable.PostgresSettings}"
-                + (string.IsNullOrWhiteSpace(d.ConnectionOptions) ? "; Npgsql defaults" : "; Npgsql " + d.ConnectionOptions)));
+                + "; Npgsql as the silo tunes it (PostgresConnectionTuning)" + (string.IsNullOrWhiteSpace(d.ConnectionOptions) ? "" : ", plus " + d.ConnectionOptions)));
         }
 
         header.AddRow("Silo settings", Markup.Escape(Describe(options.SiloSettings)));

@@ -32,7 +32,11 @@ public sealed record EventRejection(
     [property: Id(1)] string EventId,
     [property: Id(2)] string Reason);
 
-/// <summary>Per stream, the highest offset whose effect is in durable storage.</summary>
+/// <summary>
+/// Per stream, the highest offset whose effect is in durable storage, and the highest applied
+/// in memory (lower than what the ingestion handed out: the activation lost events).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("engine.FlushReport")]
 public sealed record FlushReport(
-    [property: Id(0)] IReadOnlyDictionary<string, long> DurableWatermarks);
+    [property: Id(0)] IReadOnlyDictionary<string, long> DurableWatermarks,
+    [property: Id(1)] IReadOnlyDictionary<string, long> AppliedWatermarks);

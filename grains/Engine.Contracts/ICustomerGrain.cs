@@ -25,6 +25,14 @@ public interface ICustomerGrain : IGrainWithStringKey
     Task<FlushReport> FlushAsync();
 
     /// <summary>
+    /// The ingestion's periodic checkpoint: writes the state only if it holds effects or
+    /// changes not from events, or events older than <c>WriteBehind:MaxUnsavedAge</c>, and
+    /// returns the watermarks. Offsets are committed behind the durable ones.
+    /// </summary>
+    [Alias("Checkpoint")]
+    Task<FlushReport> CheckpointAsync();
+
+    /// <summary>
     /// Runs the time-driven work due now (expiring points and their reminders,
     /// re-qualification and downgrades) and hands out what is pending. The grain's durable
     /// reminder calls it; admin tools and tests may too.

@@ -107,14 +107,10 @@ public sealed partial class CustomerGrain
                 break;
         }
 
+        // Written at once: a retry must survive a crash, and an outcome lost in one would leave
+        // a message that went out reading unknown. Sends are few (caps), so this costs little.
         _unsavedChanges++;
-        if (message.Status != OutboxStatus.Done)
-        {
-            // A retry must survive a crash (or the message would be lost as unknown); an
-            // accepted send rides the next write: lost in a crash, it reads unknown, never twice.
-            await TrySaveAsync(rethrowConflict: false);
-        }
-
+        await TrySaveAsync(rethrowConflict: false);
         await ScheduleWakeUpAsync();
     }
 

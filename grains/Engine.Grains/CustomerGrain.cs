@@ -42,8 +42,9 @@ public sealed partial class CustomerGrain(
     private Dictionary<string, long> _durableWatermarks = new(StringComparer.Ordinal);
     private int _unsavedChanges;
 
-    // Events applied since the last write: the ingestion's next checkpoint flushes this customer.
+    // Events applied since the last write (the ingestion's checkpoints come back for them), and when the first came.
     private int _unsavedEvents;
+    private DateTimeOffset _unsavedEventsSince;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -120,6 +121,11 @@ public sealed partial class CustomerGrain(
             }
         }
 
+        if (_unsavedEvents == 0 && changed > 0)
+        {
+            _unsavedEventsSince = time.GetUtcNow();
+        }
+
         _unsavedChanges += changed;
         _unsavedEvents += changed;
         var effects = RecordEffects(before);
@@ -148,8 +154,25 @@ public sealed partial class CustomerGrain(
         }
 
         await SettleAsync();
-        return new FlushReport(new Dictionary<string, long>(_durableWatermarks, StringComparer.Ordinal));
+        return Report();
     }
+
+    public async Task<FlushReport> CheckpointAsync()
+    {
+        // Changes other than events (effects, SMS outcomes) go now: they wait for a write to leave.
+        var otherChanges = _unsavedChanges > _unsavedEvents;
+        var old = _unsavedEvents > 0 && time.GetUtcNow() - _unsavedEventsSince >= _writeBehind.MaxUnsavedAge;
+        if (otherChanges || old)
+        {
+            return await FlushAsync();
+        }
+
+        return Report();
+    }
+
+    private FlushReport Report() => new(
+        new Dictionary<string, long>(_durableWatermarks, StringComparer.Ordinal),
+        new Dictionary<string, long>(customer.State.Progress.Watermarks, StringComparer.Ordinal));
 
     public async Task AdvanceAsync()
     {

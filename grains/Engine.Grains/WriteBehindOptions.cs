@@ -11,6 +11,15 @@ public sealed class WriteBehindOptions
     public int MaxUnsavedEvents { get; set; } = 200;
 
     /// <summary>
+    /// How long applied events may stay unsaved before a checkpoint writes them. Between
+    /// writes a customer collects every event it gets, so database writes per event fall as
+    /// this grows; the price is a later offset commit (Kafka-to-durable latency) and more
+    /// events re-delivered (and skipped) after a crash. Zero: every checkpoint writes every
+    /// customer it touched.
+    /// </summary>
+    public TimeSpan MaxUnsavedAge { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// Write as soon as an event decides an effect (a tier change, an SMS), so it leaves within
     /// milliseconds, at the cost of one more write per effect. Off: effects wait for the next
     /// checkpoint's write (at most Ingestion:CheckpointInterval) and cost no write of their own.

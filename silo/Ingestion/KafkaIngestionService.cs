@@ -280,6 +280,7 @@ public sealed partial class KafkaIngestionService(
                 if (_byStream.TryGetValue(sequenced.Position.Stream, out var partition))
                 {
                     partition.LastDispatched[outcome.CustomerId] = sequenced.Position.Offset;
+                    partition.PendingFrom.TryAdd(outcome.CustomerId, sequenced.Position.Offset);
                     partition.Uncommitted.Enqueue((sequenced.Position.Offset, events.KafkaTimestamps[i]));
                 }
 
@@ -374,6 +375,7 @@ public sealed partial class KafkaIngestionService(
         else
         {
             partition.LastDispatched.Clear();
+            partition.PendingFrom.Clear();
         }
     }
 
@@ -390,7 +392,7 @@ public sealed partial class KafkaIngestionService(
         if (_checkpoint is null && IsCheckpointDue())
         {
             var snapshot = Snapshot(_partitions.Values);
-            _checkpoint = snapshot.Count == 0 ? null : RunCheckpointAsync(snapshot);
+            _checkpoint = snapshot.Count == 0 ? null : RunCheckpointAsync(snapshot, force: false);
             _nextCheckpointAt = time.GetTimestamp() + ToTicks(_options.CheckpointInterval);
         }
     }
@@ -410,16 +412,25 @@ public sealed partial class KafkaIngestionService(
         var snapshot = Snapshot(partitions);
         if (snapshot.Count > 0)
         {
-            Settle(RunCheckpointAsync(snapshot).GetAwaiter().GetResult());
+            Settle(RunCheckpointAsync(snapshot, force: true).GetAwaiter().GetResult());
         }
     }
 
     private static List<PartitionSnapshot> Snapshot(IEnumerable<PartitionProgress> partitions) =>
         [.. partitions
             .Where(p => p.CompletedOffset >= 0 && (p.CommittedOffset is null || p.CompletedOffset + 1 > p.CommittedOffset))
-            .Select(p => new PartitionSnapshot(p.Partition, p.Stream, p.CompletedOffset, new Dictionary<string, long>(p.LastDispatched, StringComparer.Ordinal)))];
+            .Select(p => new PartitionSnapshot(
+                p.Partition,
+                p.Stream,
+                p.CompletedOffset,
+                new Dictionary<string, long>(p.LastDispatched, StringComparer.Ordinal),
+                new Dictionary<string, long>(p.PendingFrom, StringComparer.Ordinal)))];
 
-    private async Task<CheckpointResult> RunCheckpointAsync(List<PartitionSnapshot> snapshot)
+    /// <summary>
+    /// Asks every customer holding uncommitted events for its watermarks (<paramref name="force"/>:
+    /// write everything first, as when partitions leave this silo) and works out what to commit.
+    /// </summary>
+    private async Task<CheckpointResult> RunCheckpointAsync(List<PartitionSnapshot> snapshot, bool force)
     {
         var started = Stopwatch.GetTimestamp();
         var customers = snapshot.SelectMany(s => s.LastDispatched.Keys).ToHashSet(StringComparer.Ordinal);
@@ -430,7 +441,8 @@ public sealed partial class KafkaIngestionService(
         {
             try
             {
-                reports[customerId] = await grains.GetGrain<ICustomerGrain>(customerId).FlushAsync();
+                var customer = grains.GetGrain<ICustomerGrain>(customerId);
+                reports[customerId] = force ? await customer.FlushAsync() : await customer.CheckpointAsync();
             }
             catch (Exception ex)
             {
@@ -439,70 +451,38 @@ public sealed partial class KafkaIngestionService(
             }
         });
 
-        var commit = new List<PartitionSnapshot>();
-        var lost = new List<PartitionSnapshot>();
-        foreach (var partition in snapshot)
-        {
-            var complete = true;
-            var isLost = false;
-            foreach (var (customerId, offset) in partition.LastDispatched)
-            {
-                if (!reports.TryGetValue(customerId, out var report))
-                {
-                    complete = false;
-                }
-                else if (!report.DurableWatermarks.TryGetValue(partition.Stream, out var durable) || durable < offset)
-                {
-                    // The grain lost applied events (its activation died unsaved): re-deliver.
-                    isLost = true;
-                }
-            }
-
-            if (isLost)
-            {
-                lost.Add(partition);
-            }
-            else if (complete)
-            {
-                commit.Add(partition);
-            }
-        }
-
         metrics.CheckpointDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
-        return new CheckpointResult(commit, lost, failures, firstError);
+        return new CheckpointResult(snapshot, reports, failures, firstError);
     }
 
     /// <summary>Commits what the checkpoint proved durable; pauses and backs off if storage failed.</summary>
     private void Settle(CheckpointResult result)
     {
         var consumer = _consumer!;
-        var offsets = new List<TopicPartitionOffset>();
-        foreach (var partition in result.Commit)
+        var checkpoints = new List<(PartitionProgress Progress, PartitionCheckpoint Checkpoint)>();
+        foreach (var snapshot in result.Snapshot)
         {
-            if (_partitions.ContainsKey(partition.Partition))
+            if (_partitions.TryGetValue(snapshot.Partition, out var progress))
             {
-                offsets.Add(new TopicPartitionOffset(partition.Partition, new Offset(partition.CompletedOffset + 1)));
+                checkpoints.Add((progress, PartitionCheckpoint.Evaluate(snapshot, progress.CommittedOffset, result.Reports)));
             }
         }
 
+        var offsets = checkpoints
+            .Where(c => c.Checkpoint.CommitOffset is not null)
+            .Select(c => new TopicPartitionOffset(c.Progress.Partition, new Offset(c.Checkpoint.CommitOffset!.Value)))
+            .ToList();
         if (offsets.Count > 0)
         {
             try
             {
                 consumer.Commit(offsets);
-                foreach (var partition in result.Commit)
+                foreach (var (progress, checkpoint) in checkpoints)
                 {
-                    if (_partitions.TryGetValue(partition.Partition, out var progress))
+                    if (checkpoint.CommitOffset is { } committed)
                     {
-                        progress.CommittedOffset = Math.Max(progress.CommittedOffset ?? 0, partition.CompletedOffset + 1);
-                        ObserveDurable(progress, partition.CompletedOffset);
-                        foreach (var (customerId, offset) in partition.LastDispatched)
-                        {
-                            if (progress.LastDispatched.TryGetValue(customerId, out var current) && current == offset)
-                            {
-                                progress.LastDispatched.Remove(customerId);
-                            }
-                        }
+                        progress.CommittedOffset = Math.Max(progress.CommittedOffset ?? 0, committed);
+                        ObserveDurable(progress, committed - 1);
                     }
                 }
             }
@@ -513,12 +493,14 @@ public sealed partial class KafkaIngestionService(
             }
         }
 
-        foreach (var partition in result.Lost)
+        foreach (var (progress, checkpoint) in checkpoints.Where(c => !c.Checkpoint.Lost))
         {
-            if (_partitions.TryGetValue(partition.Partition, out var progress))
-            {
-                Rewind(progress, "lost-state");
-            }
+            Remember(progress, checkpoint);
+        }
+
+        foreach (var (progress, _) in checkpoints.Where(c => c.Checkpoint.Lost))
+        {
+            Rewind(progress, "lost-state");
         }
 
         if (result.Failures == 0)
@@ -549,6 +531,32 @@ public sealed partial class KafkaIngestionService(
             consumer.Pause(consumer.Assignment);
             _paused = true;
             metrics.IngestionPaused.Set(1);
+        }
+    }
+
+    /// <summary>Forgets customers now durable through what they were given; the others stay pending from where they are not.</summary>
+    private static void Remember(PartitionProgress progress, PartitionCheckpoint checkpoint)
+    {
+        foreach (var (customerId, given) in checkpoint.Durable)
+        {
+            // Given more since the snapshot: still pending, from after what is now durable.
+            if (progress.LastDispatched.TryGetValue(customerId, out var current) && current == given)
+            {
+                progress.LastDispatched.Remove(customerId);
+                progress.PendingFrom.Remove(customerId);
+            }
+            else if (progress.PendingFrom.ContainsKey(customerId))
+            {
+                progress.PendingFrom[customerId] = given + 1;
+            }
+        }
+
+        foreach (var (customerId, from) in checkpoint.StillPending)
+        {
+            if (progress.PendingFrom.TryGetValue(customerId, out var known) && from > known)
+            {
+                progress.PendingFrom[customerId] = from;
+            }
         }
     }
 
@@ -656,9 +664,7 @@ public sealed partial class KafkaIngestionService(
 
     private sealed record CustomerOutcome(string CustomerId, ApplyReport? Report, Exception? Error);
 
-    private sealed record PartitionSnapshot(TopicPartition Partition, string Stream, long CompletedOffset, Dictionary<string, long> LastDispatched);
-
-    private sealed record CheckpointResult(List<PartitionSnapshot> Commit, List<PartitionSnapshot> Lost, int Failures, string? FirstError);
+    private sealed record CheckpointResult(List<PartitionSnapshot> Snapshot, IReadOnlyDictionary<string, FlushReport> Reports, int Failures, string? FirstError);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion started on {Topics}")]
     private partial void LogStarted(string topics);

@@ -27,6 +27,9 @@ internal sealed class PartitionProgress(TopicPartition partition)
 
     public Dictionary<string, long> LastDispatched { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Per customer in <see cref="LastDispatched"/>, the lowest offset given to it that may not be durable yet.</summary>
+    public Dictionary<string, long> PendingFrom { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Kafka timestamps of applied events not yet committed, in offset order (for the durable-latency metric).</summary>
     public Queue<(long Offset, DateTime KafkaTimestamp)> Uncommitted { get; } = new();
 
@@ -34,6 +37,7 @@ internal sealed class PartitionProgress(TopicPartition partition)
     public void ResetTo(long offset)
     {
         LastDispatched.Clear();
+        PendingFrom.Clear();
         Uncommitted.Clear();
         CompletedOffset = offset - 1;
     }

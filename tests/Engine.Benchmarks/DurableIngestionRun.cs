@@ -65,8 +65,7 @@ internal static class DurableIngestionRun
             ["Storage:ConnectionString"] = postgres.ConnectionString,
             ["Storage:ApplySchema"] = "true",
             ["Ingestion:CheckpointInterval"] = d.CheckpointInterval.ToString("c", CultureInfo.InvariantCulture),
-            // Checkpoints alone decide the writes; a customer never collects this many events in one interval.
-            ["WriteBehind:MaxUnsavedEvents"] = "1000000",
+            ["WriteBehind:MaxUnsavedAge"] = d.MaxUnsavedAge.ToString("c", CultureInfo.InvariantCulture),
             // At shutdown the SMS dispatcher (a hosted service registered before Orleans, so it
             // stops after the silo) fails every queued message once, with a warning each.
             ["Logging:LogLevel:Engine.Silo.Sms.SmsDispatcher"] = "Error",

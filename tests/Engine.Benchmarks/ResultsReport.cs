@@ -37,7 +37,7 @@ internal static class ResultsReport
         {
             var d = options.Durable;
             header.AddRow("Workload (row 4)", Markup.Escape($"{d.Customers} customers, seed {options.Seed}, all active; saturated: produced at most {d.MaxAhead} events ahead of the engine, after {d.Warmup} warm-up events; live: a fixed rate; {durable.Partitions} partitions per topic; "
-                + $"Ingestion:CheckpointInterval {d.CheckpointInterval.TotalSeconds:F0} s, WriteBehind:MaxUnsavedEvents 1000000"));
+                + $"Ingestion:CheckpointInterval {d.CheckpointInterval.TotalSeconds:F0} s, WriteBehind:MaxUnsavedAge {d.MaxUnsavedAge.TotalSeconds:F0} s"));
             header.AddRow("PostgreSQL (row 4)", Markup.Escape($"{durable.PostgresVersion}, throwaway server on this machine's disk: {durable.PostgresSettings}"
                 + "; Npgsql as the silo tunes it (PostgresConnectionTuning)" + (string.IsNullOrWhiteSpace(d.ConnectionOptions) ? "" : ", plus " + d.ConnectionOptions)));
         }

@@ -31,6 +31,8 @@ public sealed partial class DurableStream(EmbeddedKafkaBroker broker, int partit
         ["Storage__ApplySchema"] = "true",
         ["Storage__ConnectionString"] = connectionString,
         ["Ingestion__CheckpointInterval"] = "00:00:02",
+        // Customers write only every few checkpoints, so commits lag the applied events as in production.
+        ["WriteBehind__MaxUnsavedAge"] = "00:00:05",
         ["Ingestion__MaxRetryDelay"] = "00:00:03",
     };
 

@@ -286,6 +286,7 @@ public sealed partial class SmsEndToEndTests(ITestOutputHelper output)
             var all = KannelSiloSettings.For(kannel, httpPort);
             all["Sms__Link"] = Link;
             all["Ingestion__CheckpointInterval"] = "00:00:01";
+            all["WriteBehind__MaxUnsavedAge"] = "00:00:02";
             foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             {
                 all[key] = value;

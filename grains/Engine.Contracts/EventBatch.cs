@@ -19,8 +19,12 @@ public sealed record ApplyReport(
     [property: Id(0)] int Applied,
     [property: Id(1)] int Duplicates,
     [property: Id(2)] IReadOnlyList<EventRejection> Rejections,
-    [property: Id(3)] IReadOnlyList<string> GapStreams)
+    [property: Id(3)] IReadOnlyList<string> GapStreams,
+    [property: Id(4)] bool WriteWanted = false)
 {
+    // WriteWanted: the customer holds changes that are not events (an effect waiting to
+    // leave), so the next checkpoint should come to it whatever the age of its events.
+
     /// <summary>True when the grain refused the batch because it is missing earlier events.</summary>
     public bool HasGap => GapStreams.Count > 0;
 }

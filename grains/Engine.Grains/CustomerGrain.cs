@@ -136,7 +136,7 @@ public sealed partial class CustomerGrain(
         }
 
         await SettleAsync();
-        return new ApplyReport(applied, duplicates, rejections ?? [], []);
+        return new ApplyReport(applied, duplicates, rejections ?? [], [], WriteWanted: _unsavedChanges > _unsavedEvents);
     }
 
     public async Task<FlushReport> FlushAsync()

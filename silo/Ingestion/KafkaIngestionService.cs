@@ -19,6 +19,7 @@ public sealed partial class KafkaIngestionService(
     IGrainFactory grains,
     DeadLetterPublisher deadLetters,
     IOptions<IngestionOptions> options,
+    IOptions<Engine.Grains.WriteBehindOptions> writeBehind,
     EngineMetrics metrics,
     IngestionStatus status,
     TimeProvider time,
@@ -28,6 +29,9 @@ public sealed partial class KafkaIngestionService(
     private readonly EventParser _parser = new(options.Value.MaxEventBytes);
     private readonly Dictionary<TopicPartition, PartitionProgress> _partitions = [];
     private readonly Dictionary<string, PartitionProgress> _byStream = new(StringComparer.Ordinal);
+
+    // Customers that reported effects waiting for a write: the next checkpoint calls them.
+    private readonly HashSet<string> _writeWanted = new(StringComparer.Ordinal);
     private IConsumer<byte[]?, byte[]?>? _consumer;
     private (IngestionBatch Batch, Task<CustomerOutcome[]> Calls)? _inFlight;
     private Task<CheckpointResult>? _checkpoint;
@@ -205,6 +209,7 @@ public sealed partial class KafkaIngestionService(
             // Several calls in sequence: only the first needs the continuity check.
             var applied = 0;
             var duplicates = 0;
+            var writeWanted = false;
             var rejections = new List<EventRejection>();
             for (var start = 0; start < events.Count; start += _options.MaxEventsPerCall)
             {
@@ -217,10 +222,11 @@ public sealed partial class KafkaIngestionService(
 
                 applied += report.Applied;
                 duplicates += report.Duplicates;
+                writeWanted |= report.WriteWanted;
                 rejections.AddRange(report.Rejections);
             }
 
-            return new CustomerOutcome(customerId, new ApplyReport(applied, duplicates, rejections, []), null);
+            return new CustomerOutcome(customerId, new ApplyReport(applied, duplicates, rejections, [], writeWanted), null);
         }
         catch (Exception ex)
         {
@@ -246,6 +252,7 @@ public sealed partial class KafkaIngestionService(
         var rewindReasons = new Dictionary<string, string>(StringComparer.Ordinal);
         var pendingDeadLetters = new List<(string Stream, Task Write)>();
         var now = time.GetUtcNow().UtcDateTime;
+        var dispatchedAt = time.GetTimestamp();
 
         foreach (var outcome in outcomes)
         {
@@ -268,6 +275,11 @@ public sealed partial class KafkaIngestionService(
             }
 
             var report = outcome.Report!;
+            if (report.WriteWanted)
+            {
+                _writeWanted.Add(outcome.CustomerId);
+            }
+
             metrics.EventsApplied.Inc(report.Applied);
             if (report.Duplicates > 0)
             {
@@ -281,6 +293,7 @@ public sealed partial class KafkaIngestionService(
                 {
                     partition.LastDispatched[outcome.CustomerId] = sequenced.Position.Offset;
                     partition.PendingFrom.TryAdd(outcome.CustomerId, sequenced.Position.Offset);
+                    partition.PendingSince.TryAdd(outcome.CustomerId, dispatchedAt);
                     partition.Uncommitted.Enqueue((sequenced.Position.Offset, events.KafkaTimestamps[i]));
                 }
 
@@ -376,6 +389,7 @@ public sealed partial class KafkaIngestionService(
         {
             partition.LastDispatched.Clear();
             partition.PendingFrom.Clear();
+            partition.PendingSince.Clear();
         }
     }
 
@@ -392,7 +406,7 @@ public sealed partial class KafkaIngestionService(
         if (_checkpoint is null && IsCheckpointDue())
         {
             var snapshot = Snapshot(_partitions.Values);
-            _checkpoint = snapshot.Count == 0 ? null : RunCheckpointAsync(snapshot, force: false);
+            _checkpoint = snapshot.Count == 0 ? null : RunCheckpointAsync(snapshot, DueCustomers(snapshot), force: false);
             _nextCheckpointAt = time.GetTimestamp() + ToTicks(_options.CheckpointInterval);
         }
     }
@@ -412,7 +426,7 @@ public sealed partial class KafkaIngestionService(
         var snapshot = Snapshot(partitions);
         if (snapshot.Count > 0)
         {
-            Settle(RunCheckpointAsync(snapshot, force: true).GetAwaiter().GetResult());
+            Settle(RunCheckpointAsync(snapshot, [.. snapshot.SelectMany(s => s.LastDispatched.Keys).Distinct(StringComparer.Ordinal)], force: true).GetAwaiter().GetResult());
         }
     }
 
@@ -430,10 +444,9 @@ public sealed partial class KafkaIngestionService(
     /// Asks every customer holding uncommitted events for its watermarks (<paramref name="force"/>:
     /// write everything first, as when partitions leave this silo) and works out what to commit.
     /// </summary>
-    private async Task<CheckpointResult> RunCheckpointAsync(List<PartitionSnapshot> snapshot, bool force)
+    private async Task<CheckpointResult> RunCheckpointAsync(List<PartitionSnapshot> snapshot, List<string> customers, bool force)
     {
         var started = Stopwatch.GetTimestamp();
-        var customers = snapshot.SelectMany(s => s.LastDispatched.Keys).ToHashSet(StringComparer.Ordinal);
         var reports = new System.Collections.Concurrent.ConcurrentDictionary<string, FlushReport>(StringComparer.Ordinal);
         var failures = 0;
         string? firstError = null;
@@ -534,9 +547,39 @@ public sealed partial class KafkaIngestionService(
         }
     }
 
-    /// <summary>Forgets customers now durable through what they were given; the others stay pending from where they are not.</summary>
-    private static void Remember(PartitionProgress progress, PartitionCheckpoint checkpoint)
+    /// <summary>
+    /// The customers a checkpoint asks: those with effects waiting, and those whose events have
+    /// waited long enough for their write to be due. The others hold their partitions' commit
+    /// where their unsaved events begin, without a call.
+    /// </summary>
+    private List<string> DueCustomers(List<PartitionSnapshot> snapshot)
     {
+        var dueBefore = time.GetTimestamp() - ToTicks(writeBehind.Value.MaxUnsavedAge);
+        var due = new HashSet<string>(_writeWanted, StringComparer.Ordinal);
+        _writeWanted.Clear();
+        foreach (var partition in snapshot)
+        {
+            if (!_partitions.TryGetValue(partition.Partition, out var progress))
+            {
+                continue;
+            }
+
+            foreach (var customerId in partition.LastDispatched.Keys)
+            {
+                if (progress.PendingSince.GetValueOrDefault(customerId, long.MinValue) <= dueBefore)
+                {
+                    due.Add(customerId);
+                }
+            }
+        }
+
+        return [.. due];
+    }
+
+    /// <summary>Forgets customers now durable through what they were given; the others stay pending from where they are not.</summary>
+    private void Remember(PartitionProgress progress, PartitionCheckpoint checkpoint)
+    {
+        var now = time.GetTimestamp();
         foreach (var (customerId, given) in checkpoint.Durable)
         {
             // Given more since the snapshot: still pending, from after what is now durable.
@@ -544,10 +587,13 @@ public sealed partial class KafkaIngestionService(
             {
                 progress.LastDispatched.Remove(customerId);
                 progress.PendingFrom.Remove(customerId);
+                progress.PendingSince.Remove(customerId);
             }
             else if (progress.PendingFrom.ContainsKey(customerId))
             {
+                // Its newer events began after the write (when exactly is not known here: now is later, which is safe).
                 progress.PendingFrom[customerId] = given + 1;
+                progress.PendingSince[customerId] = now;
             }
         }
 
@@ -555,7 +601,9 @@ public sealed partial class KafkaIngestionService(
         {
             if (progress.PendingFrom.TryGetValue(customerId, out var known) && from > known)
             {
+                // Partly written (by an earlier write): what remains began after it.
                 progress.PendingFrom[customerId] = from;
+                progress.PendingSince[customerId] = now;
             }
         }
     }

@@ -30,6 +30,9 @@ internal sealed class PartitionProgress(TopicPartition partition)
     /// <summary>Per customer in <see cref="LastDispatched"/>, the lowest offset given to it that may not be durable yet.</summary>
     public Dictionary<string, long> PendingFrom { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Per customer in <see cref="LastDispatched"/>, when (timestamp) its pending events began.</summary>
+    public Dictionary<string, long> PendingSince { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Kafka timestamps of applied events not yet committed, in offset order (for the durable-latency metric).</summary>
     public Queue<(long Offset, DateTime KafkaTimestamp)> Uncommitted { get; } = new();
 
@@ -38,6 +41,7 @@ internal sealed class PartitionProgress(TopicPartition partition)
     {
         LastDispatched.Clear();
         PendingFrom.Clear();
+        PendingSince.Clear();
         Uncommitted.Clear();
         CompletedOffset = offset - 1;
     }

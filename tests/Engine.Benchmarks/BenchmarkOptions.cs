@@ -22,9 +22,9 @@ internal sealed record BenchmarkOptions(
         "[--timeout SECONDS=300] [--rows 1,2,3] [--set Section:Key=Value ...  (silo configuration, e.g. --set Ingestion:MaxBatchEvents=8000)] " +
         "[--consumer librdkafka.key=value ...  (rows 1 and 2 alike)] [--producer librdkafka.key=value ...  (pre-produce)]\n" +
         "Row 4, durable ingest on PostgreSQL (not in the default rows: --rows 4, or --postgres to add it): [--postgres] " +
-        "[--durable-customers C=100000] [--durable-warmup W=150000] [--max-ahead N=100000] [--saturated-checkpoints K=9] " +
+        "[--durable-customers C=100000] [--durable-warmup W=150000] [--max-ahead N=100000] [--saturated-checkpoints K=12] " +
         "[--checkpoint SECONDS=10 (Ingestion:CheckpointInterval)] [--max-unsaved-age SECONDS=60 (WriteBehind:MaxUnsavedAge)] [--rate EVENTS_PER_S (live phase; default min(30000, 0.4 x the saturated rate))] " +
-        "[--live-checkpoints K=9] [--pg-fsync on|off (on)] [--pg-options \"Npgsql Key=Value;...\" (appended to the connection string)] [--pg-statements (diagnostic: pg_stat_statements)]";
+        "[--live-checkpoints K=12] [--pg-fsync on|off (on)] [--pg-options \"Npgsql Key=Value;...\" (appended to the connection string)] [--pg-statements (diagnostic: pg_stat_statements)]";
 
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -172,7 +172,7 @@ internal sealed record DurableOptions
     public int MaxAhead { get; init; } = 100_000;
 
     /// <summary>Checkpoints the saturated phase measures.</summary>
-    public int SaturatedCheckpoints { get; init; } = 9;
+    public int SaturatedCheckpoints { get; init; } = 12;
 
     /// <summary>The silo's Ingestion:CheckpointInterval in this row.</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(10);
@@ -184,7 +184,7 @@ internal sealed record DurableOptions
     public int? Rate { get; init; }
 
     /// <summary>Checkpoints the live phase measures, after the one that settles the backlog.</summary>
-    public int LiveCheckpoints { get; init; } = 9;
+    public int LiveCheckpoints { get; init; } = 12;
 
     /// <summary>PostgreSQL with fsync and synchronous commit on (production) or off.</summary>
     public bool Fsync { get; init; } = true;

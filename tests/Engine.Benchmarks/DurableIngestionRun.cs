@@ -146,8 +146,12 @@ internal static class DurableIngestionRun
             siloStart = Stopwatch.GetElapsedTime(marks[0].At);
 
             // Warm-up: profiles, then the backlog producer; the window opens at the first
-            // checkpoint after the warm-up (the first ones insert every customer's row).
+            // checkpoint after the warm-up (the first ones insert every customer's row), and no
+            // sooner than two unsaved ages into the backlog, so every customer has written
+            // (and claimed its phone) and writes come at their steady rhythm.
             var counted = 0;
+            long? backlogStarted = null;
+            bool SteadyWrites() => backlogStarted is { } began && Stopwatch.GetElapsedTime(began) >= 2 * d.MaxUnsavedAge + d.CheckpointInterval;
             var ok = await WatchAsync("warm-up", options.Timeout, mark =>
             {
                 if (backlog is null && profiles.Value >= profileCount)
@@ -156,9 +160,10 @@ internal static class DurableIngestionRun
                     backlog = new PacedProducer(broker.BootstrapServers, topics, stream, double.PositiveInfinity, probe: null, options.ProducerSettings,
                         () => Applied() - before, d.MaxAhead);
                     backlog.Start();
+                    backlogStarted = Stopwatch.GetTimestamp();
                 }
 
-                return mark is not null && mark.Profiles >= profileCount && mark.Applied >= d.Warmup && backlog is not null;
+                return mark is not null && mark.Profiles >= profileCount && mark.Applied >= d.Warmup && backlog is not null && SteadyWrites();
             });
             saturatedStart = ok ? marks[^1] : null;
             failure = ok ? "" : "warm-up TIMED OUT; ";

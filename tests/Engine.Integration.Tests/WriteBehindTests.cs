@@ -1,0 +1,68 @@
+using Engine.Contracts;
+using Engine.Domain.Events;
+using Engine.Grains;
+
+namespace Engine.Integration.Tests;
+
+/// <summary>When a customer's checkpoint writes: by the age of its unsaved events, or at once for effects.</summary>
+[Collection(LoyaltyClockCollection.Name)]
+public sealed class WriteBehindTests(LoyaltyClockFixture fixture)
+{
+    private const string Stream = "engagement.purchases/0";
+    private static readonly TimeSpan MaxUnsavedAge = new WriteBehindOptions().MaxUnsavedAge;
+    private long _offset;
+
+    [Fact]
+    public async Task Events_stay_unsaved_until_they_are_old_enough_then_one_write_takes_them_all()
+    {
+        var customer = NewCustomer();
+        await ApplyAsync(customer, Purchase(customer, 20m));
+        fixture.Clock.Advance(MaxUnsavedAge / 2);
+        await ApplyAsync(customer, Purchase(customer, 30m));
+
+        var early = await customer.CheckpointAsync();
+        Assert.Equal(1, early.AppliedWatermarks[Stream]);
+        Assert.False(early.DurableWatermarks.ContainsKey(Stream), "nothing written before the oldest event is MaxUnsavedAge old");
+
+        // Aged by the first event, not the last.
+        fixture.Clock.Advance(MaxUnsavedAge / 2);
+        var due = await customer.CheckpointAsync();
+        Assert.Equal(1, due.DurableWatermarks[Stream]);
+        Assert.False((await customer.GetViewAsync()).HasUnsavedChanges);
+    }
+
+    [Fact]
+    public async Task An_effect_is_written_at_the_next_checkpoint_whatever_the_age()
+    {
+        var customer = NewCustomer();
+        var report = await ApplyAsync(customer, Purchase(customer, 600m)); // crosses Silver
+
+        Assert.True(report.WriteWanted, "the grain asks the ingestion to come back for the tier change");
+        var view = await customer.GetViewAsync();
+        Assert.Contains(view.State.Outbox.Messages, m => m.Kind == Engine.Domain.Effects.OutboxKind.TierChange);
+        Assert.True(view.HasUnsavedChanges, "decided, not yet durable: it has not left");
+
+        var checkpoint = await customer.CheckpointAsync();
+        Assert.Equal(0, checkpoint.DurableWatermarks[Stream]);
+    }
+
+    private ICustomerGrain NewCustomer() => fixture.Client.GetGrain<ICustomerGrain>("wb-" + Guid.NewGuid().ToString("N")[..10]);
+
+    private async Task<ApplyReport> ApplyAsync(ICustomerGrain customer, CustomerEvent e)
+    {
+        var report = await customer.ApplyAsync(new EventBatch([new SequencedEvent(e, new EventPosition(Stream, _offset++))]));
+        Assert.Equal(1, report.Applied);
+        return report;
+    }
+
+    private PurchaseEvent Purchase(ICustomerGrain customer, decimal amount) => new()
+    {
+        EventId = Guid.NewGuid().ToString(),
+        CustomerId = customer.GetPrimaryKeyString(),
+        OccurredAt = fixture.Clock.GetUtcNow(),
+        OrderId = "o-" + Guid.NewGuid().ToString("N")[..8],
+        Amount = amount,
+        Currency = "USD",
+        Items = [new PurchaseLine("SKU-1", null, 1, amount)],
+    };
+}

@@ -44,6 +44,10 @@ internal static class ResultsReport
 
         header.AddRow("Silo settings", Markup.Escape(Describe(options.SiloSettings)));
         header.AddRow("Producer settings", Markup.Escape("Acks.All, LingerMs 5" + (options.ProducerSettings.Count == 0 ? "" : ", " + Describe(options.ProducerSettings))));
+        if (durable is not null && !options.ProducerSettings.ContainsKey("linger.ms"))
+        {
+            header.AddRow("Producers (row 4)", "linger.ms=100 (the simulated clients batch as real producers do)");
+        }
         AnsiConsole.Write(new Panel(header).Header("Engagement Engine throughput"));
 
         var table = new Table().Border(TableBorder.Rounded)

@@ -131,6 +131,29 @@ public sealed partial class KannelRig : IAsyncDisposable
         }, _bearerbox);
     }
 
+    /// <summary>How often <see cref="RestartSmsboxIfExitedAsync"/> found smsbox dead and started it again.</summary>
+    public int SmsboxRestarts { get; private set; }
+
+    /// <summary>
+    /// Plays the operator's supervisor (systemd <c>Restart=always</c>) for smsbox: Kannel
+    /// 1.4.5's smsbox panics (conn_unregister assertion) when the server of a delivery-report
+    /// callback resets the connection mid-request, which a silo killed while reports are in
+    /// flight does. Returns true when it had to restart it.
+    /// </summary>
+    public async Task<bool> RestartSmsboxIfExitedAsync()
+    {
+        if (_smsbox is not { HasExited: true } dead)
+        {
+            return false;
+        }
+
+        _stopped.Add(dead);
+        _smsbox = KannelProcess.Start("smsbox", Smsbox, ["-v", "1", ConfigPath], Directory);
+        await WaitAsync("smsbox to answer on its sendsms port again", () => AnswersAsync(_http, SendSmsUrl), _smsbox);
+        SmsboxRestarts++;
+        return true;
+    }
+
     /// <summary>An outage: stops the fake SMSC, smsbox and bearerbox; <see cref="StartAsync()"/> brings them back on the same ports.</summary>
     public async Task StopAsync()
     {

@@ -222,8 +222,14 @@ internal static class DurableIngestionRun
                 });
                 liveEnd = ok ? marks[^1] : null;
                 failure = ok ? "" : "live phase TIMED OUT; ";
-                // Lets the probe see the last commit (it polls every 100 ms).
-                await Task.Delay(ProbeLag + ProbeLag);
+                // Two whole polls after the last mark, so the probe has seen its commit (a failing
+                // probe counts its failures and gives up after a few seconds).
+                var polls = probe.Polls;
+                var giveUpAt = Stopwatch.GetTimestamp() + 5 * Stopwatch.Frequency;
+                while (probe.Polls < polls + 2 && Stopwatch.GetTimestamp() < giveUpAt)
+                {
+                    await Task.Delay(PollInterval);
+                }
                 live.Stop();
             }
 

@@ -23,6 +23,7 @@ internal sealed class DurableLatencyProbe : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
     private long _failedPolls;
+    private long _polls;
 
     public DurableLatencyProbe(string bootstrapServers, string groupId, IEnumerable<TopicPartition> partitions)
     {
@@ -38,6 +39,9 @@ internal sealed class DurableLatencyProbe : IDisposable
     }
 
     public long FailedPolls => Interlocked.Read(ref _failedPolls);
+
+    /// <summary>Polls that read the committed offsets and settled what they covered.</summary>
+    public long Polls => Interlocked.Read(ref _polls);
 
     public void Start() => _thread.Start();
 
@@ -122,6 +126,7 @@ internal sealed class DurableLatencyProbe : IDisposable
                 }
             }
 
+            Interlocked.Increment(ref _polls);
             _stop.Token.WaitHandle.WaitOne(PollInterval);
         }
     }

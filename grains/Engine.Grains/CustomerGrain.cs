@@ -46,6 +46,9 @@ public sealed partial class CustomerGrain(
     private int _unsavedEvents;
     private DateTimeOffset _unsavedEventsSince;
 
+    // Unsaved changes that are not events (an effect waiting to leave, an SMS outcome): only a write lets them go.
+    private bool HasUnsavedOtherThanEvents => _unsavedChanges > _unsavedEvents;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (customer.State.CustomerId.Length == 0)
@@ -136,7 +139,7 @@ public sealed partial class CustomerGrain(
         }
 
         await SettleAsync();
-        return new ApplyReport(applied, duplicates, rejections ?? [], [], WriteWanted: _unsavedChanges > _unsavedEvents);
+        return new ApplyReport(applied, duplicates, rejections ?? [], [], WriteWanted: HasUnsavedOtherThanEvents);
     }
 
     public async Task<FlushReport> FlushAsync()
@@ -159,10 +162,8 @@ public sealed partial class CustomerGrain(
 
     public async Task<FlushReport> CheckpointAsync()
     {
-        // Changes other than events (effects, SMS outcomes) go now: they wait for a write to leave.
-        var otherChanges = _unsavedChanges > _unsavedEvents;
         var old = _unsavedEvents > 0 && time.GetUtcNow() - _unsavedEventsSince >= _writeBehind.MaxUnsavedAge;
-        if (otherChanges || old)
+        if (HasUnsavedOtherThanEvents || old)
         {
             return await FlushAsync();
         }

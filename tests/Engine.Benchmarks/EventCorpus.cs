@@ -132,7 +132,8 @@ internal sealed class EventCorpus : IDisposable
         return (int)Math.Max(MinPartitions, (largestTopic + targetBytes - 1) / targetBytes);
     }
 
-    internal static void ProduceAll(string bootstrapServers, KafkaTopics topics, IReadOnlyList<SimulatedEvent> events, IReadOnlyDictionary<string, string> settings)
+    /// <summary>The benchmark's producers: Acks.All, LingerMs 5, then <paramref name="settings"/> (librdkafka names) on top.</summary>
+    internal static ProducerConfig ProducerConfig(string bootstrapServers, IReadOnlyDictionary<string, string> settings)
     {
         var config = new ProducerConfig
         {
@@ -145,6 +146,13 @@ internal sealed class EventCorpus : IDisposable
         {
             config.Set(key, value);
         }
+
+        return config;
+    }
+
+    internal static void ProduceAll(string bootstrapServers, KafkaTopics topics, IReadOnlyList<SimulatedEvent> events, IReadOnlyDictionary<string, string> settings)
+    {
+        var config = ProducerConfig(bootstrapServers, settings);
 
         long failed = 0;
         string? firstError = null;

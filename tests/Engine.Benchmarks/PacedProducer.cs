@@ -33,19 +33,7 @@ internal sealed class PacedProducer : IDisposable
     {
         _applied = applied;
         _maxAhead = maxAhead;
-        var config = new ProducerConfig
-        {
-            BootstrapServers = bootstrapServers,
-            Acks = Acks.All,
-            LingerMs = 5,
-            QueueBufferingMaxMessages = 1_000_000,
-        };
-        foreach (var (key, value) in settings)
-        {
-            config.Set(key, value);
-        }
-
-        _producer = new ProducerBuilder<string, byte[]>(config).Build();
+        _producer = new ProducerBuilder<string, byte[]>(EventCorpus.ProducerConfig(bootstrapServers, settings)).Build();
         _topics = topics;
         _events = events;
         _rate = rate;

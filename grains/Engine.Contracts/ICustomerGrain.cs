@@ -25,9 +25,10 @@ public interface ICustomerGrain : IGrainWithStringKey
     Task<FlushReport> FlushAsync();
 
     /// <summary>
-    /// The ingestion's periodic checkpoint: writes the state only if it holds effects or
-    /// changes not from events, or events older than <c>WriteBehind:MaxUnsavedAge</c>, and
-    /// returns the watermarks. Offsets are committed behind the durable ones.
+    /// The ingestion's periodic checkpoint: writes the state only if it holds events older
+    /// than <c>WriteBehind:MaxUnsavedAge</c> or effects older than
+    /// <c>WriteBehind:MaxEffectDelay</c>, and returns the watermarks. Offsets are committed
+    /// behind the durable ones.
     /// </summary>
     [Alias("Checkpoint")]
     Task<FlushReport> CheckpointAsync();

@@ -46,8 +46,14 @@ public sealed partial class CustomerGrain(
     private int _unsavedEvents;
     private DateTimeOffset _unsavedEventsSince;
 
-    // Unsaved changes that are not events (an effect waiting to leave, an SMS outcome): only a write lets them go.
-    private bool HasUnsavedOtherThanEvents => _unsavedChanges > _unsavedEvents;
+    // Since when an effect (a tier change, an SMS to send) waits for the write that lets it
+    // leave: written once it is WriteBehind:MaxEffectDelay old. Other unsaved changes that
+    // are not events (a delivery report, a suppression, a publication's mark) ride whichever
+    // write comes next: lost in a crash, they are decided again (a delivery report leaves the
+    // message at its earlier delivery state).
+    private DateTimeOffset? _effectsWaitingSince;
+
+    private bool EffectsWaiting => _effectsWaitingSince is not null;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -132,14 +138,14 @@ public sealed partial class CustomerGrain(
         _unsavedChanges += changed;
         _unsavedEvents += changed;
         var effects = RecordEffects(before);
-        if ((effects > 0 && _writeBehind.WriteEffectsAtOnce) || _unsavedChanges >= _writeBehind.MaxUnsavedEvents)
+        if ((effects > 0 && _writeBehind.MaxEffectDelay <= TimeSpan.Zero) || _unsavedChanges >= _writeBehind.MaxUnsavedEvents)
         {
-            // Otherwise effects wait for the next checkpoint's write: they leave only once written.
+            // Otherwise effects wait for a checkpoint's write: they leave only once written.
             await TrySaveAsync(rethrowConflict: true);
         }
 
         await SettleAsync();
-        return new ApplyReport(applied, duplicates, rejections ?? [], [], WriteWanted: HasUnsavedOtherThanEvents);
+        return new ApplyReport(applied, duplicates, rejections ?? [], [], WriteWanted: EffectsWaiting);
     }
 
     public async Task<FlushReport> FlushAsync()
@@ -162,8 +168,10 @@ public sealed partial class CustomerGrain(
 
     public async Task<FlushReport> CheckpointAsync()
     {
-        var old = _unsavedEvents > 0 && time.GetUtcNow() - _unsavedEventsSince >= _writeBehind.MaxUnsavedAge;
-        if (HasUnsavedOtherThanEvents || old)
+        var now = time.GetUtcNow();
+        var eventsDue = _unsavedEvents > 0 && now - _unsavedEventsSince >= _writeBehind.MaxUnsavedAge;
+        var effectsDue = _effectsWaitingSince is { } since && now - since >= _writeBehind.MaxEffectDelay;
+        if (eventsDue || effectsDue)
         {
             return await FlushAsync();
         }
@@ -173,7 +181,8 @@ public sealed partial class CustomerGrain(
 
     private FlushReport Report() => new(
         new Dictionary<string, long>(_durableWatermarks, StringComparer.Ordinal),
-        new Dictionary<string, long>(customer.State.Progress.Watermarks, StringComparer.Ordinal));
+        new Dictionary<string, long>(customer.State.Progress.Watermarks, StringComparer.Ordinal),
+        WriteWanted: EffectsWaiting);
 
     public async Task AdvanceAsync()
     {
@@ -190,7 +199,7 @@ public sealed partial class CustomerGrain(
         // (or an SMS outcome riding the next write) would wait for the next event. When a
         // checkpoint's flush is coming anyway it rides that one, as the effects of events do.
         var flushComing = _unsavedEvents > 0;
-        if (_unsavedChanges > 0 && (!flushComing || (decided && _writeBehind.WriteEffectsAtOnce)))
+        if (_unsavedChanges > 0 && (!flushComing || (decided && _writeBehind.MaxEffectDelay <= TimeSpan.Zero)))
         {
             await TrySaveAsync(rethrowConflict: false);
         }
@@ -220,8 +229,14 @@ public sealed partial class CustomerGrain(
         var state = customer.State;
         var effects = state.TakeLoyaltyEffects();
         loyaltyStatistics.Record(before, LoyaltyTotals.Of(state.Loyalty), effects);
-        var changes = CustomerNotifications.Record(state, effects, time.GetUtcNow(), _rules.Loyalty);
-        _unsavedChanges += changes;
+        var now = time.GetUtcNow();
+        var changes = CustomerNotifications.Record(state, effects, now, _rules.Loyalty);
+        if (changes > 0)
+        {
+            _unsavedChanges += changes;
+            _effectsWaitingSince ??= now;
+        }
+
         return changes;
     }
 
@@ -380,6 +395,7 @@ public sealed partial class CustomerGrain(
             _durableWatermarks = new Dictionary<string, long>(customer.State.Progress.Watermarks, StringComparer.Ordinal);
             _unsavedChanges = 0;
             _unsavedEvents = 0;
+            _effectsWaitingSince = null;
             throw;
         }
         catch
@@ -391,6 +407,7 @@ public sealed partial class CustomerGrain(
         _durableWatermarks = new Dictionary<string, long>(customer.State.Progress.Watermarks, StringComparer.Ordinal);
         _unsavedChanges = 0;
         _unsavedEvents = 0;
+        _effectsWaitingSince = null;
     }
 
     /// <summary>Marks new tier changes for publication, so the write about to happen records the mark.</summary>

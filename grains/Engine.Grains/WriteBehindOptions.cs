@@ -20,9 +20,11 @@ public sealed class WriteBehindOptions
     public TimeSpan MaxUnsavedAge { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// Write as soon as an event decides an effect (a tier change, an SMS), so it leaves within
-    /// milliseconds, at the cost of one more write per effect. Off: effects wait for the next
-    /// checkpoint's write (at most Ingestion:CheckpointInterval) and cost no write of their own.
+    /// How long an effect an event decided (a tier change, an SMS) may wait for the write that
+    /// makes it durable, after which it leaves. Waiting lets it ride the customer's write of
+    /// its events instead of costing a write of its own; the price is a later reaction (at most
+    /// this plus Ingestion:CheckpointInterval). Zero: write as soon as an event decides an
+    /// effect, so it leaves within milliseconds, at one more write per effect.
     /// </summary>
-    public bool WriteEffectsAtOnce { get; set; }
+    public TimeSpan MaxEffectDelay { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -511,6 +511,15 @@ public sealed partial class KafkaIngestionService(
             Remember(progress, checkpoint);
         }
 
+        foreach (var (customerId, report) in result.Reports)
+        {
+            if (report.WriteWanted)
+            {
+                // An effect not yet old enough to be written: come back at the next checkpoint.
+                _writeWanted.Add(customerId);
+            }
+        }
+
         foreach (var (progress, _) in checkpoints.Where(c => c.Checkpoint.Lost))
         {
             Rewind(progress, "lost-state");

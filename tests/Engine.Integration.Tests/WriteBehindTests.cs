@@ -4,12 +4,13 @@ using Engine.Grains;
 
 namespace Engine.Integration.Tests;
 
-/// <summary>When a customer's checkpoint writes: by the age of its unsaved events, or at once for effects.</summary>
+/// <summary>When a customer's checkpoint writes: by the age of its unsaved events, or sooner for an effect.</summary>
 [Collection(LoyaltyClockCollection.Name)]
 public sealed class WriteBehindTests(LoyaltyClockFixture fixture)
 {
     private const string Stream = "engagement.purchases/0";
     private static readonly TimeSpan MaxUnsavedAge = new WriteBehindOptions().MaxUnsavedAge;
+    private static readonly TimeSpan MaxEffectDelay = new WriteBehindOptions().MaxEffectDelay;
     private long _offset;
 
     [Fact]
@@ -32,7 +33,7 @@ public sealed class WriteBehindTests(LoyaltyClockFixture fixture)
     }
 
     [Fact]
-    public async Task An_effect_is_written_at_the_next_checkpoint_whatever_the_age()
+    public async Task An_effect_waits_at_most_MaxEffectDelay_for_its_write_whatever_the_age_of_the_events()
     {
         var customer = NewCustomer();
         var report = await ApplyAsync(customer, Purchase(customer, 600m)); // crosses Silver
@@ -42,8 +43,31 @@ public sealed class WriteBehindTests(LoyaltyClockFixture fixture)
         Assert.Contains(view.State.Outbox.Messages, m => m.Kind == Engine.Domain.Effects.OutboxKind.TierChange);
         Assert.True(view.HasUnsavedChanges, "decided, not yet durable: it has not left");
 
+        var early = await customer.CheckpointAsync();
+        Assert.False(early.DurableWatermarks.ContainsKey(Stream), "a young effect rides a later write");
+        Assert.True(early.WriteWanted, "the next checkpoint must come back for it");
+
+        fixture.Clock.Advance(MaxEffectDelay);
         var checkpoint = await customer.CheckpointAsync();
         Assert.Equal(0, checkpoint.DurableWatermarks[Stream]);
+        Assert.False(checkpoint.WriteWanted);
+    }
+
+    [Fact]
+    public async Task Events_after_an_effect_is_written_wait_for_their_own_age()
+    {
+        var customer = NewCustomer();
+        await ApplyAsync(customer, Purchase(customer, 600m));
+        fixture.Clock.Advance(MaxEffectDelay);
+        await customer.CheckpointAsync();
+
+        await ApplyAsync(customer, Purchase(customer, 5m));
+        fixture.Clock.Advance(MaxEffectDelay);
+        var report = await customer.CheckpointAsync();
+
+        Assert.Equal(0, report.DurableWatermarks[Stream]);
+        Assert.Equal(1, report.AppliedWatermarks[Stream]);
+        Assert.False(report.WriteWanted, "an event without an effect asks for no write of its own");
     }
 
     private ICustomerGrain NewCustomer() => fixture.Client.GetGrain<ICustomerGrain>("wb-" + Guid.NewGuid().ToString("N")[..10]);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Confluent.Kafka;
 using Engine.Contracts;
 using Engine.Domain.Events;
@@ -187,9 +188,9 @@ public sealed partial class KafkaIngestionService(
             }
 
             previousStream = stream;
-            if (_byStream.TryGetValue(stream, out var partition) && partition.LastDispatched.TryGetValue(customerId, out var last))
+            if (_byStream.TryGetValue(stream, out var partition) && partition.Pending.TryGetValue(customerId, out var pending))
             {
-                (expected ??= new(StringComparer.Ordinal))[stream] = last;
+                (expected ??= new(StringComparer.Ordinal))[stream] = pending.LastDispatched;
             }
         }
 
@@ -291,9 +292,11 @@ public sealed partial class KafkaIngestionService(
                 var sequenced = events.Events[i];
                 if (_byStream.TryGetValue(sequenced.Position.Stream, out var partition))
                 {
-                    partition.LastDispatched[outcome.CustomerId] = sequenced.Position.Offset;
-                    partition.PendingFrom.TryAdd(outcome.CustomerId, sequenced.Position.Offset);
-                    partition.PendingSince.TryAdd(outcome.CustomerId, dispatchedAt);
+                    // One lookup per event on this hot path: the first pending event sets where and when it began.
+                    ref var pending = ref CollectionsMarshal.GetValueRefOrAddDefault(partition.Pending, outcome.CustomerId, out var known);
+                    pending = known
+                        ? pending with { LastDispatched = sequenced.Position.Offset }
+                        : new CustomerPending(sequenced.Position.Offset, sequenced.Position.Offset, dispatchedAt);
                     partition.Uncommitted.Enqueue((sequenced.Position.Offset, events.KafkaTimestamps[i]));
                 }
 
@@ -387,9 +390,7 @@ public sealed partial class KafkaIngestionService(
         }
         else
         {
-            partition.LastDispatched.Clear();
-            partition.PendingFrom.Clear();
-            partition.PendingSince.Clear();
+            partition.Pending.Clear();
         }
     }
 
@@ -437,8 +438,8 @@ public sealed partial class KafkaIngestionService(
                 p.Partition,
                 p.Stream,
                 p.CompletedOffset,
-                new Dictionary<string, long>(p.LastDispatched, StringComparer.Ordinal),
-                new Dictionary<string, long>(p.PendingFrom, StringComparer.Ordinal)))];
+                p.Pending.ToDictionary(e => e.Key, e => e.Value.LastDispatched, StringComparer.Ordinal),
+                p.Pending.ToDictionary(e => e.Key, e => e.Value.PendingFrom, StringComparer.Ordinal)))];
 
     /// <summary>
     /// Asks every customer holding uncommitted events for its watermarks (<paramref name="force"/>:
@@ -575,7 +576,7 @@ public sealed partial class KafkaIngestionService(
 
             foreach (var customerId in partition.LastDispatched.Keys)
             {
-                if (progress.PendingSince.GetValueOrDefault(customerId, long.MinValue) <= dueBefore)
+                if (!progress.Pending.TryGetValue(customerId, out var pending) || pending.PendingSince <= dueBefore)
                 {
                     due.Add(customerId);
                 }
@@ -591,28 +592,29 @@ public sealed partial class KafkaIngestionService(
         var now = time.GetTimestamp();
         foreach (var (customerId, given) in checkpoint.Durable)
         {
-            // Given more since the snapshot: still pending, from after what is now durable.
-            if (progress.LastDispatched.TryGetValue(customerId, out var current) && current == given)
+            if (!progress.Pending.TryGetValue(customerId, out var current))
             {
-                progress.LastDispatched.Remove(customerId);
-                progress.PendingFrom.Remove(customerId);
-                progress.PendingSince.Remove(customerId);
+                continue;
             }
-            else if (progress.PendingFrom.ContainsKey(customerId))
+
+            if (current.LastDispatched == given)
             {
+                progress.Pending.Remove(customerId);
+            }
+            else
+            {
+                // Given more since the snapshot: still pending, from after what is now durable.
                 // Its newer events began after the write (when exactly is not known here: now is later, which is safe).
-                progress.PendingFrom[customerId] = given + 1;
-                progress.PendingSince[customerId] = now;
+                progress.Pending[customerId] = current with { PendingFrom = given + 1, PendingSince = now };
             }
         }
 
         foreach (var (customerId, from) in checkpoint.StillPending)
         {
-            if (progress.PendingFrom.TryGetValue(customerId, out var known) && from > known)
+            if (progress.Pending.TryGetValue(customerId, out var known) && from > known.PendingFrom)
             {
                 // Partly written (by an earlier write): what remains began after it.
-                progress.PendingFrom[customerId] = from;
-                progress.PendingSince[customerId] = now;
+                progress.Pending[customerId] = known with { PendingFrom = from, PendingSince = now };
             }
         }
     }

@@ -25,13 +25,8 @@ internal sealed class PartitionProgress(TopicPartition partition)
     /// <summary>The offset a checkpoint last committed (the next offset to read), or null.</summary>
     public long? CommittedOffset { get; set; }
 
-    public Dictionary<string, long> LastDispatched { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>Per customer in <see cref="LastDispatched"/>, the lowest offset given to it that may not be durable yet.</summary>
-    public Dictionary<string, long> PendingFrom { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>Per customer in <see cref="LastDispatched"/>, when (timestamp) its pending events began.</summary>
-    public Dictionary<string, long> PendingSince { get; } = new(StringComparer.Ordinal);
+    /// <summary>Per customer given events of this partition that may not all be durable yet.</summary>
+    public Dictionary<string, CustomerPending> Pending { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Kafka timestamps of applied events not yet committed, in offset order (for the durable-latency metric).</summary>
     public Queue<(long Offset, DateTime KafkaTimestamp)> Uncommitted { get; } = new();
@@ -39,10 +34,15 @@ internal sealed class PartitionProgress(TopicPartition partition)
     /// <summary>Forgets in-memory progress after a seek back to <paramref name="offset"/>.</summary>
     public void ResetTo(long offset)
     {
-        LastDispatched.Clear();
-        PendingFrom.Clear();
-        PendingSince.Clear();
+        Pending.Clear();
         Uncommitted.Clear();
         CompletedOffset = offset - 1;
     }
 }
+
+/// <summary>
+/// One customer's events of a partition not yet known durable: the last offset given to it
+/// (what a checkpoint must see durable, and what its next batch tells it to expect), the lowest
+/// that may not be durable, and when (timestamp) those pending events began.
+/// </summary>
+internal readonly record struct CustomerPending(long LastDispatched, long PendingFrom, long PendingSince);

@@ -38,13 +38,11 @@ public sealed record EventRejection(
 
 /// <summary>
 /// Per stream, the highest offset whose effect is in durable storage, and the highest applied
-/// in memory (lower than what the ingestion handed out: the activation lost events), whether
-/// an effect still waits for a write (the next checkpoint should come back), and how long the
-/// oldest event not yet written has waited (null: none), which is when its write falls due.
+/// in memory (lower than what the ingestion handed out: the activation lost events), and
+/// whether an effect still waits for a write (the next checkpoint should come back).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("engine.FlushReport")]
 public sealed record FlushReport(
     [property: Id(0)] IReadOnlyDictionary<string, long> DurableWatermarks,
     [property: Id(1)] IReadOnlyDictionary<string, long> AppliedWatermarks,
-    [property: Id(2)] bool WriteWanted = false,
-    [property: Id(3)] TimeSpan? UnsavedFor = null);
+    [property: Id(2)] bool WriteWanted = false);

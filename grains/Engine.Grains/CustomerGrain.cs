@@ -182,8 +182,7 @@ public sealed partial class CustomerGrain(
     private FlushReport Report() => new(
         new Dictionary<string, long>(_durableWatermarks, StringComparer.Ordinal),
         new Dictionary<string, long>(customer.State.Progress.Watermarks, StringComparer.Ordinal),
-        WriteWanted: EffectsWaiting,
-        UnsavedFor: _unsavedEvents > 0 ? time.GetUtcNow() - _unsavedEventsSince : null);
+        WriteWanted: EffectsWaiting);
 
     public async Task AdvanceAsync()
     {

@@ -509,7 +509,7 @@ public sealed partial class KafkaIngestionService(
 
         foreach (var (progress, checkpoint) in checkpoints.Where(c => !c.Checkpoint.Lost))
         {
-            Remember(progress, checkpoint, result.Reports);
+            Remember(progress, checkpoint);
         }
 
         foreach (var (customerId, report) in result.Reports)
@@ -586,16 +586,10 @@ public sealed partial class KafkaIngestionService(
         return [.. due];
     }
 
-    /// <summary>
-    /// Forgets customers now durable through what they were given; the others stay pending
-    /// from where they are not, aged as the grain reports (so the next checkpoint comes to
-    /// them when their write is due, not an age later).
-    /// </summary>
-    private void Remember(PartitionProgress progress, PartitionCheckpoint checkpoint, IReadOnlyDictionary<string, FlushReport> reports)
+    /// <summary>Forgets customers now durable through what they were given; the others stay pending from where they are not.</summary>
+    private void Remember(PartitionProgress progress, PartitionCheckpoint checkpoint)
     {
         var now = time.GetTimestamp();
-        long SinceOf(FlushReport? report) => report?.UnsavedFor is { } waited ? now - ToTicks(waited) : now;
-
         foreach (var (customerId, given) in checkpoint.Durable)
         {
             if (!progress.Pending.TryGetValue(customerId, out var current))
@@ -603,16 +597,15 @@ public sealed partial class KafkaIngestionService(
                 continue;
             }
 
-            // Given more since the snapshot: durable too if the write came after them.
-            var report = reports.GetValueOrDefault(customerId);
-            var written = Math.Max(given, report?.DurableWatermarks.GetValueOrDefault(progress.Stream, -1) ?? -1);
-            if (current.LastDispatched <= written)
+            if (current.LastDispatched == given)
             {
                 progress.Pending.Remove(customerId);
             }
             else
             {
-                progress.Pending[customerId] = current with { PendingFrom = written + 1, PendingSince = SinceOf(report) };
+                // Given more since the snapshot: still pending, from after what is now durable.
+                // Its newer events began after the write (when exactly is not known here: now is later, which is safe).
+                progress.Pending[customerId] = current with { PendingFrom = given + 1, PendingSince = now };
             }
         }
 
@@ -620,8 +613,8 @@ public sealed partial class KafkaIngestionService(
         {
             if (progress.Pending.TryGetValue(customerId, out var known) && from > known.PendingFrom)
             {
-                // Partly written (by an earlier write, for an effect or on deactivation): what remains is as old as the grain says.
-                progress.Pending[customerId] = known with { PendingFrom = from, PendingSince = SinceOf(reports.GetValueOrDefault(customerId)) };
+                // Partly written (by an earlier write): what remains began after it.
+                progress.Pending[customerId] = known with { PendingFrom = from, PendingSince = now };
             }
         }
     }

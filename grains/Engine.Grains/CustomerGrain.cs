@@ -138,7 +138,7 @@ public sealed partial class CustomerGrain(
         _unsavedChanges += changed;
         _unsavedEvents += changed;
         var effects = RecordEffects(before);
-        if ((effects > 0 && _writeBehind.MaxEffectDelay <= TimeSpan.Zero) || _unsavedChanges >= _writeBehind.MaxUnsavedEvents)
+        if ((effects > 0 && _writeBehind.WritesEffectsAtOnce) || _unsavedChanges >= _writeBehind.MaxUnsavedEvents)
         {
             // Otherwise effects wait for a checkpoint's write: they leave only once written.
             await TrySaveAsync(rethrowConflict: true);
@@ -199,7 +199,7 @@ public sealed partial class CustomerGrain(
         // (or an SMS outcome riding the next write) would wait for the next event. When a
         // checkpoint's flush is coming anyway it rides that one, as the effects of events do.
         var flushComing = _unsavedEvents > 0;
-        if (_unsavedChanges > 0 && (!flushComing || (decided && _writeBehind.MaxEffectDelay <= TimeSpan.Zero)))
+        if (_unsavedChanges > 0 && (!flushComing || (decided && _writeBehind.WritesEffectsAtOnce)))
         {
             await TrySaveAsync(rethrowConflict: false);
         }

@@ -27,4 +27,7 @@ public sealed class WriteBehindOptions
     /// effect, so it leaves within milliseconds, at one more write per effect.
     /// </summary>
     public TimeSpan MaxEffectDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Effects are written as soon as an event or the clock decides them.</summary>
+    public bool WritesEffectsAtOnce => MaxEffectDelay <= TimeSpan.Zero;
 }

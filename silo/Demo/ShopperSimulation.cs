@@ -32,11 +32,16 @@ public sealed class ShopperSimulation
     private long _sequence;
 
     private readonly Func<DateTimeOffset>? _wallClock;
+    private readonly string _eventIdPrefix;
 
-    /// <summary>A stream of <paramref name="customers"/> shoppers; <paramref name="wallClock"/>, when given, stamps events live instead of with simulated time from <paramref name="start"/>.</summary>
-    public ShopperSimulation(int customers, int seed, DateTimeOffset start, string customerPrefix = "cust-", Func<DateTimeOffset>? wallClock = null)
+    /// <summary>
+    /// A stream of <paramref name="customers"/> shoppers; <paramref name="wallClock"/>, when given, stamps events live instead of with simulated time from <paramref name="start"/>.
+    /// <paramref name="eventIdPrefix"/> keeps event ids apart when two streams feed the same customers.
+    /// </summary>
+    public ShopperSimulation(int customers, int seed, DateTimeOffset start, string customerPrefix = "cust-", Func<DateTimeOffset>? wallClock = null, string eventIdPrefix = "evt-")
     {
         _wallClock = wallClock;
+        _eventIdPrefix = eventIdPrefix;
         _random = new Random(seed);
         _customers = customers;
         _clock = start;
@@ -195,7 +200,7 @@ public sealed class ShopperSimulation
         {
             writer.WriteStartObject();
             writer.WriteString("type", type);
-            writer.WriteString("eventId", $"evt-{customerId}-{++_sequence}");
+            writer.WriteString("eventId", $"{_eventIdPrefix}{customerId}-{++_sequence}");
             writer.WriteString("customerId", customerId);
             writer.WriteString("occurredAt", _clock.ToString("yyyy-MM-ddTHH:mm:ss.fffK", CultureInfo.InvariantCulture));
             body(writer);

@@ -14,17 +14,18 @@ internal sealed record BenchmarkOptions(
     IReadOnlyDictionary<string, string> ConsumerSettings,
     IReadOnlyDictionary<string, string> ProducerSettings,
     IReadOnlySet<int> Rows,
+    TimeSpan Budget,
     DurableOptions Durable)
 {
     public const string Usage =
         "dotnet run -c Release --project tests/Engine.Benchmarks -- [--events N=200000] [--customers C=5000] [--warmup W=300000 (0 for none)] " +
         "[--partitions P (default: enough for the mock broker's 5 MB per partition, at least 32)] [--seed S=11] " +
-        "[--timeout SECONDS=300] [--rows 1,2,3] [--set Section:Key=Value ...  (silo configuration, e.g. --set Ingestion:MaxBatchEvents=8000)] " +
+        "[--timeout SECONDS=300 (rows 1-3, each)] [--budget MINUTES=15 (the whole run; row 4 reports what it measured when it runs out)] [--rows 1,2,3,4] [--set Section:Key=Value ...  (silo configuration, e.g. --set Ingestion:MaxBatchEvents=8000)] " +
         "[--consumer librdkafka.key=value ...  (rows 1 and 2 alike)] [--producer librdkafka.key=value ...  (pre-produce)]\n" +
-        "Row 4, durable ingest on PostgreSQL (not in the default rows: --rows 4, or --postgres to add it): [--postgres] " +
+        "Row 4, durable ingest on PostgreSQL (needs the PostgreSQL server programs; --rows 1,2,3 leaves it out): " +
         "[--durable-customers C=100000] [--durable-warmup W=150000] [--max-ahead N=100000] [--saturated-checkpoints K=12] " +
         "[--checkpoint SECONDS=10 (Ingestion:CheckpointInterval)] [--max-unsaved-age SECONDS=60 (WriteBehind:MaxUnsavedAge)] [--rate EVENTS_PER_S (live phase; default min(30000, 0.4 x the saturated rate))] " +
-        "[--live-checkpoints K=12] [--pg-fsync on|off (on)] [--pg-options \"Npgsql Key=Value;...\" (appended to the connection string)] [--pg-statements (diagnostic: pg_stat_statements)]";
+        "[--live-checkpoints K=9] [--stress-checkpoints K=6] [--pg-fsync on|off (on)] [--pg-options \"Npgsql Key=Value;...\" (appended to the connection string)] [--pg-statements (diagnostic: pg_stat_statements)]";
 
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -37,8 +38,8 @@ internal sealed record BenchmarkOptions(
         var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var consumer = new Dictionary<string, string>(StringComparer.Ordinal);
         var producer = new Dictionary<string, string>(StringComparer.Ordinal);
-        var rows = new HashSet<int> { 1, 2, 3 };
-        var postgres = false;
+        var rows = new HashSet<int> { 1, 2, 3, 4 };
+        var budget = TimeSpan.FromMinutes(15);
         var durable = new DurableOptions();
         for (var i = 0; i < args.Length; i++)
         {
@@ -77,8 +78,8 @@ internal sealed record BenchmarkOptions(
                 case "--rows":
                     rows = [.. Value().Split(',').Select(r => Positive(name, r.Trim()))];
                     break;
-                case "--postgres":
-                    postgres = true;
+                case "--budget":
+                    budget = TimeSpan.FromMinutes(Positive(name, Value()));
                     break;
                 case "--durable-customers":
                     durable = durable with { Customers = Positive(name, Value()) };
@@ -100,6 +101,9 @@ internal sealed record BenchmarkOptions(
                     break;
                 case "--rate":
                     durable = durable with { Rate = Positive(name, Value()) };
+                    break;
+                case "--stress-checkpoints":
+                    durable = durable with { StressCheckpoints = Positive(name, Value()) };
                     break;
                 case "--live-checkpoints":
                     durable = durable with { LiveCheckpoints = Positive(name, Value()) };
@@ -134,12 +138,7 @@ internal sealed record BenchmarkOptions(
             settings.TryAdd("Kafka:Consumer:" + key, value);
         }
 
-        if (postgres)
-        {
-            rows.Add(4);
-        }
-
-        return new BenchmarkOptions(events, warmup, customers, partitions, seed, timeout, settings, consumer, producer, rows, durable);
+        return new BenchmarkOptions(events, warmup, customers, partitions, seed, timeout, settings, consumer, producer, rows, budget, durable);
     }
 
     private static void Add(Dictionary<string, string> target, string option, string pair)
@@ -184,7 +183,10 @@ internal sealed record DurableOptions
     public int? Rate { get; init; }
 
     /// <summary>Checkpoints the live phase measures, after the one that settles the backlog.</summary>
-    public int LiveCheckpoints { get; init; } = 12;
+    public int LiveCheckpoints { get; init; } = 9;
+
+    /// <summary>Checkpoints the stress window measures, one unsaved age after the switch.</summary>
+    public int StressCheckpoints { get; init; } = 6;
 
     /// <summary>PostgreSQL with fsync and synchronous commit on (production) or off.</summary>
     public bool Fsync { get; init; } = true;

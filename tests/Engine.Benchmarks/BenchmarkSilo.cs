@@ -57,6 +57,8 @@ internal static class BenchmarkSilo
 
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // Standard output is the results table; the silo's log goes to standard error.
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.AddEngineSilo();
         return builder.Build();
     }

@@ -1,68 +1,58 @@
 using System.Diagnostics;
 using System.Globalization;
 using Confluent.Kafka;
-using Engine.Silo.Demo;
+using Engine.Benchmarks.Producing;
 using Engine.Silo.Kafka;
 using Engine.Silo.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Engine.Benchmarks;
 
 /// <summary>
 /// Row 4: durable ingest. A throwaway PostgreSQL server, an in-process silo storing grain
 /// state and reminders in it, and one population of customers that stays active throughout.
+/// The simulated clients run in a process of their own (<see cref="SimulatedClients"/>), so
+/// the engine's CPU is the engine's alone. Windows, each from one checkpoint's commit to a later one's:
 /// <list type="number">
-/// <item>Backlog (saturated): events pre-produced into an embedded broker are drained as fast
-/// as the engine can; measured from the first checkpoint after the warm-up to the last
-/// checkpoint before the backlog runs out, so the window holds whole checkpoint intervals.</item>
-/// <item>Live: the same simulation continues, produced at a fixed rate while the engine
-/// consumes; measured over whole checkpoint intervals, with each event's time from its Kafka
-/// timestamp to the commit of its offset (behind durable state).</item>
+/// <item>Saturated, realistic stream: the clients stay a bounded backlog ahead of the engine.</item>
+/// <item>Live, realistic stream: produced at a fixed rate, with each event's time from its
+/// Kafka timestamp to the commit of its offset (behind durable state).</item>
+/// <item>Saturated, stress stream: every customer climbs the tier ladder within minutes.</item>
 /// </list>
+/// A phase that runs out of the run's time budget still reports what its checkpoints measured,
+/// marked as cut short; the phases after it are skipped.
 /// </summary>
 internal static class DurableIngestionRun
 {
     private const string CustomerPrefix = "dur-";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
-    private static readonly TimeSpan ProbeLag = TimeSpan.FromMilliseconds(400);
 
-    public static async Task<DurableResult> RunAsync(BenchmarkOptions options)
+    // Left at the end of the budget for stopping the silo and PostgreSQL and printing.
+    private static readonly TimeSpan StopReserve = TimeSpan.FromSeconds(45);
+
+    public static async Task<DurableResult> RunAsync(BenchmarkOptions options, long deadline)
     {
         var d = options.Durable;
-        // The simulated clients produce in this process, on the engine's 2 cores: with a 5 ms
-        // linger they sent tiny batches that cost the process more CPU than the engine's work
-        // (37k against 17k events/s saturated). Real producers batch; --producer linger.ms=N overrides.
+        // Real producers batch; --producer linger.ms=N overrides.
         var producerSettings = new Dictionary<string, string>(options.ProducerSettings, StringComparer.Ordinal);
         producerSettings.TryAdd("linger.ms", "100");
         var topics = new KafkaTopics();
-        var simulation = new ShopperSimulation(d.Customers, options.Seed, EventCorpus.SimulationStart, CustomerPrefix);
-        using var stream = simulation.Take(int.MaxValue).GetEnumerator();
-
-        // Every customer's profile event comes first in the simulation. Mixed with the rest,
-        // profiles would reach the engine spread over the first million events (topics are
-        // fetched side by side), and their one-off writes (phone directory claims) would land
-        // in the measurement. So they go first, and the rest once they are applied.
-        var profileEvents = new List<SimulatedEvent>(d.Customers);
-        while (profileEvents.Count < d.Customers && stream.MoveNext())
-        {
-            profileEvents.Add(stream.Current);
-        }
-
         var partitions = options.Partitions ?? 32;
+        var stopBy = deadline - Ticks(StopReserve);
         using var broker = EmbeddedKafkaBroker.Start();
         foreach (var topic in topics.Inbound.Concat(topics.Outbound))
         {
             broker.CreateTopic(topic, partitions);
         }
 
-        Console.Error.WriteLine($"Row 4: producing {profileEvents.Count:N0} profile events ({partitions} partitions per topic); starting PostgreSQL (fsync {(d.Fsync ? "on" : "off")})...");
-        EventCorpus.ProduceAll(broker.BootstrapServers, topics, profileEvents, producerSettings);
-        var profileCount = profileEvents.Count;
-        profileEvents = null;
-
-        await using var postgres = await ThrowawayPostgres.StartAsync(d.Fsync, d.ConnectionOptions, d.Statements);
         var groupId = "bench-durable-" + Guid.NewGuid().ToString("N");
+        Console.Error.WriteLine($"Row 4: simulated clients (a process of their own) produce {d.Customers:N0} profile events ({partitions} partitions per topic); starting PostgreSQL (fsync {(d.Fsync ? "on" : "off")})...");
+        using var clients = SimulatedClientsProcess.Start(new SimulatedClientSettings(
+            broker.BootstrapServers, groupId, partitions, d.Customers, options.Seed, CustomerPrefix, d.MaxAhead,
+            Path.Combine(Path.GetTempPath(), $"engine-bench-latency-{Guid.NewGuid():N}.bin"), producerSettings));
+        var starting = ThrowawayPostgres.StartAsync(d.Fsync, d.ConnectionOptions, d.Statements);
+        var profileCount = await clients.ProfilesDelivered.WaitAsync(TimeSpan.FromMinutes(5));
+        await using var postgres = await starting;
         var rowSettings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
             ["Kafka:GroupId"] = groupId,
@@ -71,11 +61,6 @@ internal static class DurableIngestionRun
             ["Storage:ApplySchema"] = "true",
             ["Ingestion:CheckpointInterval"] = d.CheckpointInterval.ToString("c", CultureInfo.InvariantCulture),
             ["WriteBehind:MaxUnsavedAge"] = d.MaxUnsavedAge.ToString("c", CultureInfo.InvariantCulture),
-            // At shutdown the SMS dispatcher (a hosted service registered before Orleans, so it
-            // stops after the silo) fails every queued message once, with a warning each.
-            ["Logging:LogLevel:Engine.Silo.Sms.SmsDispatcher"] = "Error",
-            ["Logging:LogLevel:Polly"] = "Error",
-            ["Logging:LogLevel:Orleans.Messaging"] = "Critical",
         };
 
         var host = BenchmarkSilo.Build(broker.BootstrapServers, options, ingestion: true, rowSettings);
@@ -86,19 +71,19 @@ internal static class DurableIngestionRun
         var dispatcher = host.Services.GetRequiredService<Engine.Silo.Sms.SmsDispatcher>();
         var committed = metrics.Checkpoints.WithLabels("committed");
         var profiles = metrics.EventsConsumed.WithLabels(Engine.Domain.Events.EventTypes.Customer);
-        var marks = new List<Mark>();
-        var samples = new List<Sample>();
-        PacedProducer? backlog = null, live = null;
-        DurableLatencyProbe? probe = null;
+        var marks = new List<DurableMark>();
+        var samples = new List<DurableSample>();
         long Applied() => (long)metrics.EventsApplied.Value;
-        long Produced() => profileCount + (backlog?.Produced ?? 0) + (live?.Produced ?? 0);
+        long Taken() => Applied() + (long)metrics.EventsDuplicate.Value;
 
-        async Task<Mark> TakeMarkAsync(string phase) => new(
+        async Task<DurableMark> TakeMarkAsync(string phase) => new(
             phase,
             (long)profiles.Value,
             Stopwatch.GetTimestamp(),
             ProcessSnapshot.Take(),
+            ThreadCpu.Take(),
             postgres.Cpu(),
+            clients.Cpu(),
             await postgres.ReadWritesAsync(),
             Applied(),
             writes.Succeeded,
@@ -107,17 +92,17 @@ internal static class DurableIngestionRun
             await HistogramSnapshot.ReadAsync(metrics.Registry, "engine_event_durable_latency_seconds"),
             loyalty.TierChanges.Values.Sum(),
             sms.Outcomes.Where(o => o.Key.Outcome == "sent").Sum(o => o.Value),
-            Produced());
+            clients.Produced);
 
         var seen = 0.0;
-        // Polls every 10 ms until done() says so; marks every checkpoint commit. False on timeout.
-        async Task<bool> WatchAsync(string phase, TimeSpan timeout, Func<Mark?, bool> done)
+        // Polls every 10 ms until done() says so or the budget is spent; marks every checkpoint commit.
+        async Task<bool> WatchAsync(string phase, Func<DurableMark?, bool> done)
         {
-            var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-            while (Stopwatch.GetTimestamp() < deadline)
+            while (Stopwatch.GetTimestamp() < stopBy)
             {
-                samples.Add(new Sample(Stopwatch.GetTimestamp(), writes.Succeeded, Applied()));
-                Mark? mark = null;
+                clients.Applied(Taken());
+                samples.Add(new DurableSample(Stopwatch.GetTimestamp(), writes.Succeeded, Applied()));
+                DurableMark? mark = null;
                 if (committed.Value > seen)
                 {
                     seen = committed.Value;
@@ -138,133 +123,146 @@ internal static class DurableIngestionRun
             return false;
         }
 
-        Mark? saturatedStart = null, saturatedEnd = null, liveStart = null, liveEnd = null;
+        string SecondsLeft() => $"{Math.Max(0, (stopBy - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency):F0} s of the budget left";
+        var phases = new DurablePhases();
+        double rate = 0;
+        TimeSpan siloStart = TimeSpan.Zero;
         IReadOnlyList<StatementCost> statements = [];
         var state = "";
-        double rate = 0;
-        var failure = "";
-        TimeSpan siloStart;
+        LatencySamples latencies = LatencySamples.Empty;
         try
         {
             marks.Add(await TakeMarkAsync("start"));
             await host.StartAsync();
             siloStart = Stopwatch.GetElapsedTime(marks[0].At);
 
-            // Warm-up: profiles, then the backlog producer; the window opens at the first
-            // checkpoint after the warm-up (the first ones insert every customer's row), and no
-            // sooner than two unsaved ages into the backlog, so every customer has written
-            // (and claimed its phone) and writes come at their steady rhythm.
-            var counted = 0;
+            // Warm-up: profiles, then the backlog; the window opens at the first checkpoint after
+            // the warm-up (the first ones insert every customer's row), and no sooner than two
+            // unsaved ages into the backlog, so every customer has written (and claimed its
+            // phone) and writes come at their steady rhythm.
             long? backlogStarted = null;
-            bool SteadyWrites() => backlogStarted is { } began && Stopwatch.GetElapsedTime(began) >= 2 * d.MaxUnsavedAge + d.CheckpointInterval;
-            var ok = await WatchAsync("warm-up", options.Timeout, mark =>
+            bool Aged(long? since, TimeSpan age) => since is { } began && Stopwatch.GetElapsedTime(began) >= age;
+            var warm = await WatchAsync("warm-up", mark =>
             {
-                if (backlog is null && profiles.Value >= profileCount)
+                if (backlogStarted is null && profiles.Value >= profileCount)
                 {
-                    var before = profileCount;
-                    backlog = new PacedProducer(broker.BootstrapServers, topics, stream, double.PositiveInfinity, probe: null, producerSettings,
-                        () => Applied() - before, d.MaxAhead);
-                    backlog.Start();
+                    clients.Backlog();
                     backlogStarted = Stopwatch.GetTimestamp();
                 }
 
-                return mark is not null && mark.Profiles >= profileCount && mark.Applied >= d.Warmup && backlog is not null && SteadyWrites();
+                return mark is not null && mark.Profiles >= profileCount && mark.Applied >= d.Warmup && Aged(backlogStarted, 2 * d.MaxUnsavedAge + d.CheckpointInterval);
             });
-            saturatedStart = ok ? marks[^1] : null;
-            failure = ok ? "" : "warm-up TIMED OUT; ";
-            await postgres.ResetStatementsAsync();
-
-            // Saturated: whole checkpoint intervals with the engine never short of events.
-            if (ok)
+            if (!warm)
             {
-                ok = await WatchAsync("saturated", options.Timeout, mark => mark is not null && ++counted == d.SaturatedCheckpoints);
-                saturatedEnd = ok ? marks[^1] : null;
-                failure = ok ? "" : "saturated phase TIMED OUT; ";
+                phases.Failures.Add($"warm-up TIMED OUT ({marks.Count - 1} checkpoints, {Applied():N0} events applied)");
+            }
+            else
+            {
+                await postgres.ResetStatementsAsync();
+                phases.Saturated = await MeasureAsync("saturated", d.SaturatedCheckpoints);
                 statements = await postgres.ReadStatementsAsync();
             }
 
-            backlog?.Stop();
-
             // Live: the same customers at a fixed rate, once the backlog is applied; the window
             // opens once it is also durable (its latency is not the live one).
-            if (ok && saturatedStart is { } s0 && saturatedEnd is { } s1)
+            if (phases.Saturated is { Complete: true } s)
             {
-                var saturatedRate = (s1.Applied - s0.Applied) / Stopwatch.GetElapsedTime(s0.At, s1.At).TotalSeconds;
+                var saturatedRate = (s.End.Applied - s.Start.Applied) / Stopwatch.GetElapsedTime(s.Start.At, s.End.At).TotalSeconds;
                 // Well below the saturated rate, so the engine keeps up (one that falls behind has
                 // an ever-growing latency): at a low rate each event costs more (fewer events per
-                // customer between checkpoints, small batches), and the producer takes its share.
+                // customer between checkpoints, small batches).
                 rate = d.Rate ?? Math.Max(1000, Math.Min(30_000, Math.Floor(0.4 * saturatedRate / 1000) * 1000));
-                await WatchAsync("saturated", options.Timeout, _ => Applied() >= Produced());
+                clients.Pause();
+                await WatchAsync("drain", _ => Taken() >= clients.Produced);
                 Console.Error.WriteLine($"  backlog applied; live phase at {rate:N0} events/s...");
                 List<TopicPartition> all = [.. topics.Inbound.SelectMany(t => Enumerable.Range(0, partitions).Select(p => new TopicPartition(t, p)))];
                 using var offsets = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = broker.BootstrapServers, GroupId = groupId, EnableAutoCommit = false }).Build();
                 var backlogEnds = all.ToDictionary(p => p, p => offsets.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High.Value);
                 bool BacklogDurable() => offsets.Committed(all, TimeSpan.FromSeconds(10)).All(c => backlogEnds[c.TopicPartition] <= 0 || c.Offset.Value >= backlogEnds[c.TopicPartition]);
-                probe = new DurableLatencyProbe(broker.BootstrapServers, groupId, all);
-                probe.Start();
-                live = new PacedProducer(broker.BootstrapServers, topics, stream, rate, probe, producerSettings);
-                live.Start();
-                var liveCounted = 0;
-                ok = await WatchAsync("live", (d.LiveCheckpoints + 2) * 2 * d.CheckpointInterval + TimeSpan.FromSeconds(60), mark =>
+                clients.Live(rate);
+                if (await WatchAsync("live: backlog not yet durable", mark => mark is not null && BacklogDurable()))
                 {
-                    if (mark is null)
-                    {
-                        return false;
-                    }
-
-                    if (liveStart is null)
-                    {
-                        liveStart = BacklogDurable() ? mark : null;
-                        return false;
-                    }
-
-                    return ++liveCounted == d.LiveCheckpoints;
-                });
-                liveEnd = ok ? marks[^1] : null;
-                failure = ok ? "" : "live phase TIMED OUT; ";
-                // Two whole polls after the last mark, so the probe has seen its commit (a failing
-                // probe counts its failures and gives up after a few seconds).
-                var polls = probe.Polls;
-                var giveUpAt = Stopwatch.GetTimestamp() + 5 * Stopwatch.Frequency;
-                while (probe.Polls < polls + 2 && Stopwatch.GetTimestamp() < giveUpAt)
-                {
-                    await Task.Delay(PollInterval);
+                    phases.Live = await MeasureAsync("live", d.LiveCheckpoints);
                 }
-                live.Stop();
+                else
+                {
+                    phases.Failures.Add("live: TIMED OUT waiting for the backlog to be durable");
+                }
+            }
+            else
+            {
+                phases.Skipped.Add("live: skipped (the saturated window did not complete)");
+            }
+
+            // Stress: the same customers, now each climbing the ladder within minutes; opens one
+            // unsaved age after the switch, when the writes have the stress stream's rhythm.
+            var stressNeeds = d.MaxUnsavedAge + (d.StressCheckpoints + 2) * d.CheckpointInterval;
+            if (phases.Live is not { Complete: true })
+            {
+                phases.Skipped.Add("stress: skipped (the live window did not complete)");
+            }
+            else if (stopBy - Stopwatch.GetTimestamp() < Ticks(stressNeeds))
+            {
+                phases.Skipped.Add($"stress: skipped ({SecondsLeft()}, it needs {stressNeeds.TotalSeconds:F0} s; --budget)");
+            }
+            else
+            {
+                clients.Stress();
+                var switched = Stopwatch.GetTimestamp();
+                if (await WatchAsync("stress: settling", mark => mark is not null && Aged(switched, d.MaxUnsavedAge + d.CheckpointInterval)))
+                {
+                    phases.Stress = await MeasureAsync("stress", d.StressCheckpoints);
+                }
             }
 
             state = await postgres.DescribeStateAsync("customer");
         }
         finally
         {
-            backlog?.Dispose();
-            live?.Dispose();
-            probe?.Dispose();
+            latencies = await clients.StopAsync(TimeSpan.FromSeconds(30));
             var stopping = Stopwatch.GetTimestamp();
             await BenchmarkSilo.StopAsync(host);
             Console.Error.WriteLine($"  silo stopped in {Stopwatch.GetElapsedTime(stopping).TotalSeconds:F1} s");
         }
 
-        var first = marks[0];
-        var last = saturatedEnd ?? marks[^1];
+        // One window: from the mark that opens it to the one after its last checkpoint; cut
+        // short by the budget, to its last mark (at least one checkpoint in).
+        async Task<DurablePhase> MeasureAsync(string phase, int checkpoints)
+        {
+            var start = marks[^1];
+            var counted = 0;
+            var complete = await WatchAsync(phase, mark => mark is not null && ++counted == checkpoints);
+            if (!complete)
+            {
+                phases.Failures.Add($"{phase}: TIMED OUT after {counted} of {checkpoints} checkpoints ({SecondsLeft()}; --budget)");
+            }
+
+            return new DurablePhase(start, marks[^1], complete);
+        }
+
+        var windows = new DurableWindows(marks, samples, latencies);
+        var failure = string.Join("; ", phases.Failures);
+        DurableWindow? Of(DurablePhase? phase, string name, double? offered, string note) =>
+            phase is { } p && p.End.At > p.Start.At
+                ? windows.Between(name, p.Start, p.End, offered, (p.Complete ? "" : "CUT SHORT by the budget; ") + note)
+                : null;
+        var last = phases.Saturated?.End ?? marks[^1];
+        var live = phases.Live;
         return new DurableResult(
-            Window("4  durable: from host start", first, last, samples, marks, probe: null, rate: null,
-                $"{failure}includes silo start-up ({siloStart.TotalSeconds:F2} s), {d.Customers:N0} activations and the warm-up"),
-            saturatedStart is { } a && saturatedEnd is { } b
-                ? Window("4  durable: saturated", a, b, samples, marks, probe: null, rate: null, failure + $"at most {d.MaxAhead:N0} events ahead of the engine")
-                : null,
-            liveStart is { } c && liveEnd is { } e
-                ? Window($"4  durable: live at {rate:N0}/s", c, e, samples, marks, probe, rate,
-                    failure + $"produced but not yet applied: {c.Produced - c.Applied:N0} at the start, {e.Produced - e.Applied:N0} at the end"
-                    + (e.Produced - e.Applied > c.Produced - c.Applied + 5 * rate ? " (FELL BEHIND: latency includes a growing lag)" : ""))
-                : null,
+            windows.Between("4  durable: from host start", marks[0], last, offered: null,
+                $"includes silo start-up ({siloStart.TotalSeconds:F2} s), {d.Customers:N0} activations and the warm-up"),
+            Of(phases.Saturated, "4  durable: saturated, realistic stream", null, $"at most {d.MaxAhead:N0} events ahead of the engine"),
+            Of(live, $"4  durable: live at {rate:N0}/s, realistic stream", rate,
+                live is null ? "" : $"produced but not yet applied: {live.Start.Produced - live.Start.Applied:N0} at the start, {live.End.Produced - live.End.Applied:N0} at the end"
+                    + (live.End.Produced - live.End.Applied > live.Start.Produced - live.Start.Applied + 5 * rate ? " (FELL BEHIND: latency includes a growing lag)" : "")),
+            Of(phases.Stress, "4  durable: saturated, stress stream", null, "every customer climbs the tier ladder within minutes"),
             partitions,
             postgres.Settings,
             postgres.Version,
             failure,
-            live?.MostBehind ?? 0,
-            (backlog?.Failed ?? 0) + (live?.Failed ?? 0),
-            probe?.FailedPolls ?? 0,
+            string.Join("; ", phases.Skipped),
+            clients.MostBehind,
+            clients.Failed,
             (long)metrics.Rewinds.GetAllLabelValues().Sum(labels => metrics.Rewinds.WithLabels(labels).Value),
             (long)metrics.EventsDuplicate.Value,
             (long)metrics.Checkpoints.WithLabels("failed").Value,
@@ -274,147 +272,21 @@ internal static class DurableIngestionRun
             state);
     }
 
-    private static DurableWindow Window(string name, Mark start, Mark end, List<Sample> samples, List<Mark> marks, DurableLatencyProbe? probe, double? rate, string note)
+    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+
+    /// <summary>Where each window began and ended, and what stopped the run early.</summary>
+    private sealed class DurablePhases
     {
-        var events = end.Applied - start.Applied;
-        var measurement = end.Process.Since(start.Process, name, events, note);
-        var postgresCpu = end.PostgresCpu - start.PostgresCpu;
-        measurement = measurement with { OtherProcessesCpu = measurement.OtherProcessesCpu - postgresCpu };
+        public DurablePhase? Saturated { get; set; }
 
-        // Checkpoints completed inside the window, with how long each took to flush and commit.
-        var inside = marks.Where(m => m.At > start.At && m.At <= end.At).ToList();
-        var durations = new List<double>();
-        long duringCheckpoints = 0, appliedDuringCheckpoints = 0;
-        double checkpointSeconds = 0;
-        foreach (var mark in inside)
-        {
-            var before = marks.LastOrDefault(m => m.At < mark.At);
-            var seconds = before is null ? double.NaN : mark.CheckpointDuration.Sum - before.CheckpointDuration.Sum;
-            durations.Add(seconds);
-            if (!double.IsNaN(seconds))
-            {
-                checkpointSeconds += seconds;
-                var from = mark.At - (long)(seconds * Stopwatch.Frequency);
-                var at = At(samples, from);
-                duringCheckpoints += mark.StateWrites - at.Writes;
-                appliedDuringCheckpoints += mark.Applied - at.Applied;
-            }
-        }
+        public DurablePhase? Live { get; set; }
 
-        // Writes outside the checkpoints' flushes come from effects (tier changes, SMS) and
-        // wake-ups; the same rate is assumed during the flushes to split those windows.
-        var elapsed = Stopwatch.GetElapsedTime(start.At, end.At).TotalSeconds;
-        var stateWrites = end.StateWrites - start.StateWrites;
-        var outsideSeconds = Math.Max(1e-9, elapsed - checkpointSeconds);
-        var effectRate = (stateWrites - duringCheckpoints) / outsideSeconds;
-        var fromCheckpoints = Math.Max(0, duringCheckpoints - effectRate * checkpointSeconds);
+        public DurablePhase? Stress { get; set; }
 
-        // The probe sees a commit up to a poll later than the mark taken right after it: shift
-        // the window so it holds exactly the commits of the checkpoints after start up to end.
-        var lag = (long)(ProbeLag.TotalSeconds * Stopwatch.Frequency);
-        var latencies = probe?.Between(start.At + lag, end.At + lag) ?? [];
-        Array.Sort(latencies);
-        return new DurableWindow(
-            measurement,
-            rate,
-            inside.Count,
-            [.. durations],
-            stateWrites,
-            fromCheckpoints,
-            end.Database.StateWritesOf("customer") - start.Database.StateWritesOf("customer"),
-            end.Database.StateWrites - start.Database.StateWrites - (end.Database.StateWritesOf("customer") - start.Database.StateWritesOf("customer")),
-            end.Database.ReminderWrites - start.Database.ReminderWrites,
-            end.Database.WalBytes - start.Database.WalBytes,
-            postgresCpu,
-            end.TierChanges - start.TierChanges,
-            end.SmsSent - start.SmsSent,
-            latencies,
-            end.Durable.Minus(start.Durable),
-            end.Produced - end.Applied,
-            checkpointSeconds > 0 ? appliedDuringCheckpoints / checkpointSeconds : double.NaN,
-            (events - appliedDuringCheckpoints) / outsideSeconds);
+        public List<string> Failures { get; } = [];
+
+        public List<string> Skipped { get; } = [];
     }
 
-    private static Sample At(List<Sample> samples, long at)
-    {
-        // Samples are in time order; the last one at or before the instant.
-        var index = samples.BinarySearch(new Sample(at, long.MaxValue, long.MaxValue), Comparer<Sample>.Create((a, b) => a.At.CompareTo(b.At)));
-        index = index >= 0 ? index : ~index - 1;
-        return index >= 0 ? samples[index] : new Sample(at, 0, 0);
-    }
-
-    /// <summary>Counters every 10 ms, to split a window into checkpoint flushes and the time between.</summary>
-    private sealed record Sample(long At, long Writes, long Applied);
-
-    /// <summary>Everything read at one instant (each checkpoint's commit, the start, the end of the backlog).</summary>
-    private sealed record Mark(
-        string Phase,
-        long Profiles,
-        long At,
-        ProcessSnapshot Process,
-        TimeSpan PostgresCpu,
-        DatabaseWrites Database,
-        long Applied,
-        long StateWrites,
-        double Checkpoints,
-        HistogramSnapshot CheckpointDuration,
-        HistogramSnapshot Durable,
-        long TierChanges,
-        long SmsSent,
-        long Produced);
-}
-
-/// <summary>Row 4's measurements.</summary>
-internal sealed record DurableResult(
-    DurableWindow Total,
-    DurableWindow? Saturated,
-    DurableWindow? Live,
-    int Partitions,
-    string PostgresSettings,
-    string PostgresVersion,
-    string Failure,
-    long ProducerMostBehind,
-    long ProducerFailed,
-    long ProbeFailedPolls,
-    long Rewinds,
-    long Duplicates,
-    long FailedCheckpoints,
-    string TierChangesByKind,
-    int SmsBacklogAtEnd,
-    IReadOnlyList<StatementCost> Statements,
-    string StoredState)
-{
-    public bool Incomplete => Failure.Length > 0 || Saturated is null || Live is null;
-}
-
-/// <summary>One measured window of row 4, from one checkpoint's commit to a later one's.</summary>
-internal sealed record DurableWindow(
-    Measurement Measurement,
-    double? OfferedRate,
-    int Checkpoints,
-    double[] CheckpointSeconds,
-    long StateWrites,
-    double StateWritesFromCheckpoints,
-    long CustomerRowWrites,
-    long OtherGrainRowWrites,
-    long ReminderRowWrites,
-    long WalBytes,
-    TimeSpan PostgresCpu,
-    long TierChanges,
-    long SmsSent,
-    double[] Latencies,
-    HistogramSnapshot Histogram,
-    long BehindAtEnd,
-    double RateDuringCheckpoints,
-    double RateBetweenCheckpoints)
-{
-    public long Events => Measurement.Events;
-
-    public double PerEvent(double value) => Events > 0 ? value / Events : double.NaN;
-
-    /// <summary>All rows written to the database: grain state (customers, phone directory) and reminders.</summary>
-    public long DatabaseWrites => CustomerRowWrites + OtherGrainRowWrites + ReminderRowWrites;
-
-    /// <summary>Exact quantile (nearest rank) of the probe's latencies; NaN without samples.</summary>
-    public double Latency(double q) => Latencies.Length == 0 ? double.NaN : Latencies[Math.Clamp((int)Math.Ceiling(q * Latencies.Length) - 1, 0, Latencies.Length - 1)];
+    private sealed record DurablePhase(DurableMark Start, DurableMark End, bool Complete);
 }

@@ -24,6 +24,7 @@ internal sealed class DurableLatencyProbe : IDisposable
     private readonly Thread _thread;
     private long _failedPolls;
     private long _polls;
+    private bool _disposed;
 
     public DurableLatencyProbe(string bootstrapServers, string groupId, IEnumerable<TopicPartition> partitions)
     {
@@ -54,17 +55,41 @@ internal sealed class DurableLatencyProbe : IDisposable
         }
     }
 
-    /// <summary>Latencies (seconds) of the events whose commit was seen within (<paramref name="from"/>, <paramref name="to"/>], Stopwatch timestamps.</summary>
-    public double[] Between(long from, long to)
+    /// <summary>
+    /// Writes every sample (Stopwatch timestamp of the commit, seconds) to <paramref name="path"/>
+    /// for the benchmark's process: Stopwatch is the system's monotonic clock, the same in both.
+    /// </summary>
+    public void Save(string path)
     {
+        // Two whole polls after the last commit the benchmark saw, so the probe has seen it too
+        // (a failing probe counts its failures and gives up after a few seconds).
+        var polls = Polls;
+        var giveUpAt = Stopwatch.GetTimestamp() + 5 * Stopwatch.Frequency;
+        while (_thread.IsAlive && Polls < polls + 2 && Stopwatch.GetTimestamp() < giveUpAt)
+        {
+            Thread.Sleep(PollInterval / 4);
+        }
+
+        Dispose();
+        using var writer = new BinaryWriter(File.Create(path));
         lock (_samples)
         {
-            return [.. _samples.Where(s => s.CommittedAt > from && s.CommittedAt <= to).Select(s => s.Seconds)];
+            foreach (var (committedAt, seconds) in _samples)
+            {
+                writer.Write(committedAt);
+                writer.Write(seconds);
+            }
         }
     }
 
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         _stop.Cancel();
         if (_thread.IsAlive)
         {

@@ -1,4 +1,10 @@
 using Engine.Benchmarks;
+using Engine.Benchmarks.Producing;
+
+if (args is [SimulatedClients.Command, ..])
+{
+    return SimulatedClients.Run(args[1..]);
+}
 
 BenchmarkOptions options;
 try

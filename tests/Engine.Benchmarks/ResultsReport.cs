@@ -8,7 +8,7 @@ internal static class ResultsReport
 {
     public const double RatioTarget = 0.8;
     public const double InProcessTarget = 250_000;
-    public const double DurableRateTarget = 30_000;
+    public const double DurableRatioTarget = 0.5;
     public const double DurableWritesTarget = 0.1;
 
     public static void Print(MachineInfo machine, BenchmarkOptions options, int? partitions, IReadOnlyList<Measurement> rows, Measurement? bare, Measurement? engine, Measurement? inProcess, DurableResult? durable)
@@ -36,7 +36,7 @@ internal static class ResultsReport
         if (durable is not null)
         {
             var d = options.Durable;
-            header.AddRow("Workload (row 4)", Markup.Escape($"{d.Customers} customers, seed {options.Seed}, all active; saturated: produced at most {d.MaxAhead} events ahead of the engine, after {d.Warmup} warm-up events; live: a fixed rate; {durable.Partitions} partitions per topic; "
+            header.AddRow("Workload (row 4)", Markup.Escape($"{d.Customers} customers, seed {options.Seed}, all active, produced by simulated clients in a process of their own; windows: saturated (realistic stream: at most {d.MaxAhead} events ahead of the engine, after {d.Warmup} warm-up events and two unsaved ages), live (realistic stream at a fixed rate), saturated (stress stream); {durable.Partitions} partitions per topic; "
                 + $"Ingestion:CheckpointInterval {d.CheckpointInterval.TotalSeconds:F0} s, WriteBehind:MaxUnsavedAge {d.MaxUnsavedAge.TotalSeconds:F0} s"));
             header.AddRow("PostgreSQL (row 4)", Markup.Escape($"{durable.PostgresVersion}, throwaway server on this machine's disk: {durable.PostgresSettings}"
                 + "; Npgsql as the silo tunes it (PostgresConnectionTuning)" + (string.IsNullOrWhiteSpace(d.ConnectionOptions) ? "" : ", plus " + d.ConnectionOptions)));
@@ -47,6 +47,11 @@ internal static class ResultsReport
         if (durable is not null && !options.ProducerSettings.ContainsKey("linger.ms"))
         {
             header.AddRow("Producers (row 4)", "linger.ms=100 (the simulated clients batch as real producers do)");
+        }
+
+        if (durable is not null)
+        {
+            header.AddRow("Streams (row 4)", Markup.Escape("realistic: effects per event as a shop with the CDNOW purchase history would see (docs/benchmarks.md, \"Realistic stream\"); stress: every customer climbs the tier ladder within minutes"));
         }
         AnsiConsole.Write(new Panel(header).Header("Engagement Engine throughput"));
 
@@ -109,23 +114,28 @@ internal static class ResultsReport
 
         if (durable is not null)
         {
-            if (durable.Saturated is { } saturated)
+            var saturated = durable.Saturated;
+            var ratio = saturated is not null && engine is not null && engine.EventsPerSecond > 0 ? saturated.Measurement.EventsPerSecond / engine.EventsPerSecond : double.NaN;
+            targets.AddRow(
+                "durable ÷ in-memory engine (row 4 saturated, realistic ÷ row 2 steady)",
+                "≥ " + DurableRatioTarget.ToString("F2", CultureInfo.InvariantCulture),
+                saturated is null ? "no window" : engine is null ? "row 2 not run" : ratio.ToString("F2", CultureInfo.InvariantCulture),
+                Verdict(ratio >= DurableRatioTarget && !saturated!.Measurement.Note.Contains("CUT SHORT", StringComparison.Ordinal)) + Reason(saturated is null ? durable.Failure : ""));
+            foreach (var window in new[] { durable.Saturated, durable.Live })
             {
+                var name = window?.Measurement.Name[3..] ?? (window == durable.Saturated ? "durable: saturated" : "durable: live");
                 targets.AddRow(
-                    "durable ingest on PostgreSQL (row 4, saturated)",
-                    "≥ " + DurableRateTarget.ToString("N0", CultureInfo.InvariantCulture) + " events/s",
-                    saturated.Measurement.EventsPerSecond.ToString("N0", CultureInfo.InvariantCulture) + " events/s",
-                    Verdict(saturated.Measurement.EventsPerSecond >= DurableRateTarget && !durable.Incomplete));
+                    Markup.Escape($"database rows per event ({name})"),
+                    "≤ " + DurableWritesTarget.ToString("F2", CultureInfo.InvariantCulture),
+                    window is null ? "no window" : window.PerEvent(window.DatabaseWrites).ToString("F3", CultureInfo.InvariantCulture),
+                    Verdict(window is not null && window.PerEvent(window.DatabaseWrites) <= DurableWritesTarget) + Reason(window is null ? durable.Failure + " " + durable.Skipped : ""));
             }
 
-            foreach (var window in new[] { durable.Saturated, durable.Live }.OfType<DurableWindow>())
-            {
-                targets.AddRow(
-                    Markup.Escape($"database writes per event ({window.Measurement.Name[3..]})"),
-                    "≤ " + DurableWritesTarget.ToString("F2", CultureInfo.InvariantCulture),
-                    window.PerEvent(window.DatabaseWrites).ToString("F3", CultureInfo.InvariantCulture),
-                    Verdict(window.PerEvent(window.DatabaseWrites) <= DurableWritesTarget && !durable.Incomplete));
-            }
+            targets.AddRow(
+                "row 4 completes every window within the budget",
+                "all",
+                Markup.Escape(durable.Windows.Count() + " of 3"),
+                Verdict(durable.Failure.Length == 0 && durable.Skipped.Length == 0) + Reason(durable.Failure + " " + durable.Skipped));
         }
 
         AnsiConsole.Write(targets);
@@ -138,7 +148,7 @@ internal static class ResultsReport
     private static void PrintDurable(DurableResult durable)
     {
         static string F(double value, string format) => double.IsNaN(value) ? "" : value.ToString(format, CultureInfo.InvariantCulture);
-        var windows = new[] { durable.Saturated, durable.Live }.OfType<DurableWindow>().ToList();
+        var windows = durable.Windows.ToList();
         var table = new Table().Border(TableBorder.Rounded).Title("Row 4: durable ingest on PostgreSQL").AddColumn("");
         foreach (var window in windows)
         {
@@ -146,21 +156,27 @@ internal static class ResultsReport
         }
 
         void Row(string name, Func<DurableWindow, string> value) => table.AddRow([Markup.Escape(name), .. windows.Select(w => Markup.Escape(value(w)))]);
-        Row("events / seconds", w => $"{w.Events:N0} / {w.Measurement.Elapsed.TotalSeconds:F1}");
+        Row("events / seconds", w => $"{w.Events:N0} / {w.Seconds:F1}");
         Row("events/s", w => F(w.Measurement.EventsPerSecond, "N0") + (w.OfferedRate is { } r ? $" (offered {r:N0})" : ""));
+        Row("note", w => w.Measurement.Note);
         Row("checkpoints in window (flush + commit, s)", w => $"{w.Checkpoints}: " + string.Join(", ", w.CheckpointSeconds.Select(c => F(c, "F1"))));
         Row("events/s during checkpoint flushes / between", w => $"{F(w.RateDuringCheckpoints, "N0")} / {F(w.RateBetweenCheckpoints, "N0")}");
         Row("customer state writes (engine counter) / event", w => $"{w.StateWrites:N0} / {F(w.PerEvent(w.StateWrites), "F3")}");
         Row("  of which at checkpoints (estimate)", w => $"{w.StateWritesFromCheckpoints:N0} / {F(w.PerEvent(w.StateWritesFromCheckpoints), "F3")}");
         Row("  of which effects, SMS, wake-ups (estimate)", w => $"{w.StateWrites - w.StateWritesFromCheckpoints:N0} / {F(w.PerEvent(w.StateWrites - w.StateWritesFromCheckpoints), "F3")}");
+        Row("state writes / s", w => F(w.StateWrites / w.Seconds, "N0"));
         Row("database rows written / event", w => $"{w.DatabaseWrites:N0} / {F(w.PerEvent(w.DatabaseWrites), "F3")}");
         Row("  customer state (orleansstorage)", w => $"{w.CustomerRowWrites:N0}");
         Row("  other grain state (phone directory)", w => $"{w.OtherGrainRowWrites:N0}");
         Row("  reminders (orleansremindertable)", w => $"{w.ReminderRowWrites:N0}");
         Row("WAL bytes / event", w => F(w.PerEvent(w.WalBytes), "N0"));
-        Row("PostgreSQL CPU µs / event (cores)", w => $"{F(w.PerEvent(w.PostgresCpu.TotalMicroseconds), "F1")} ({F(w.PostgresCpu.TotalSeconds / w.Measurement.Elapsed.TotalSeconds, "F2")})");
-        Row("engine process CPU µs / event (cores)", w => $"{F(w.Measurement.CpuMicrosecondsPerEvent, "F1")} ({F(w.Measurement.Cpu.TotalSeconds / w.Measurement.Elapsed.TotalSeconds, "F2")})");
-        Row("tier changes / SMS sent", w => $"{w.TierChanges:N0} / {w.SmsSent:N0}");
+        Row("WAL flushes (fsync) / s; rows per flush", w => $"{F(w.WalSyncs / w.Seconds, "N0")}; {F(w.WalSyncs == 0 ? double.NaN : (double)w.DatabaseWrites / w.WalSyncs, "F1")}");
+        Row("PostgreSQL CPU µs / event (cores)", w => $"{F(w.PerEvent(w.PostgresCpu.TotalMicroseconds), "F1")} ({F(w.PostgresCpu.TotalSeconds / w.Seconds, "F2")})");
+        Row("engine process CPU µs / event (cores)", w => $"{F(w.Measurement.CpuMicrosecondsPerEvent, "F1")} ({F(w.Measurement.Cpu.TotalSeconds / w.Seconds, "F2")})");
+        Row("  busiest engine threads (cores)", w => string.Join(", ", w.BusiestThreads.Select(t => $"{t.Group} {t.Cores:F2}")));
+        Row("simulated clients' process CPU µs / event (cores)", w => $"{F(w.PerEvent(w.ClientsCpu.TotalMicroseconds), "F1")} ({F(w.ClientsCpu.TotalSeconds / w.Seconds, "F2")})");
+        Row("other processes (cores)", w => F(w.Measurement.OtherProcessesCores, "F2"));
+        Row("tier changes / SMS sent (per 1,000 events)", w => $"{w.TierChanges:N0} / {w.SmsSent:N0} ({F(1000 * w.PerEvent(w.TierChanges), "F2")} / {F(1000 * w.PerEvent(w.SmsSent), "F2")})");
         Row("Kafka ts → durable, exact: p50 / p99 / max (s)", w => w.Latencies.Length == 0 ? "n/a (includes waiting in the backlog)" : $"{F(w.Latency(0.5), "F1")} / {F(w.Latency(0.99), "F1")} / {F(w.Latency(1), "F1")} ({w.Latencies.Length:N0} events)");
         Row("  mean: exact / engine histogram (s)", w => w.Latencies.Length == 0 ? "" : $"{F(w.Latencies.Average(), "F1")} / {F(w.Histogram.Mean, "F1")}");
         Row("  engine histogram: p50 / p99 (s), buckets", w => w.Latencies.Length == 0 ? "" : $"{F(w.Histogram.Quantile(0.5), "F1")} / {F(w.Histogram.Quantile(0.99), "F1")}, in {w.Histogram.BucketOf(0.5)} and {w.Histogram.BucketOf(0.99)}");
@@ -188,10 +204,14 @@ internal static class ResultsReport
         AnsiConsole.MarkupLine(Markup.Escape($"Row 4 stored state at the end: {durable.StoredState}."));
         AnsiConsole.MarkupLine(Markup.Escape(
             $"Row 4: rewinds {durable.Rewinds}, duplicates {durable.Duplicates}, failed checkpoints {durable.FailedCheckpoints}, live producer failures {durable.ProducerFailed}, "
-            + $"most behind schedule {durable.ProducerMostBehind} events, failed offset polls {durable.ProbeFailedPolls}, SMS waiting for the dispatcher at the end {durable.SmsBacklogAtEnd}. "
+            + $"most behind schedule {durable.ProducerMostBehind} events, SMS waiting for the dispatcher at the end {durable.SmsBacklogAtEnd}. "
+            + (durable.Failure.Length > 0 ? $"Cut short: {durable.Failure}. " : "")
+            + (durable.Skipped.Length > 0 ? $"Skipped: {durable.Skipped}. " : "")
             + $"Tier changes in the whole run: {durable.TierChangesByKind}. "
-            + "Exact latency: committed offsets polled every 100 ms. Other load excludes PostgreSQL (counted apart); process CPU includes the embedded broker and, live, the producer."));
+            + "Exact latency: committed offsets polled every 100 ms. Other load excludes PostgreSQL and the simulated clients (counted apart); the engine's process CPU includes the embedded broker (librdkafka's mock cluster), not the clients."));
     }
 
     private static string Verdict(bool pass) => pass ? "[green]PASS[/]" : "[red]MISS[/]";
+
+    private static string Reason(string reason) => string.IsNullOrWhiteSpace(reason) ? "" : " " + Markup.Escape(reason.Trim());
 }

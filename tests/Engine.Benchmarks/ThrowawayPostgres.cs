@@ -217,10 +217,14 @@ internal sealed class ThrowawayPostgres : IAsyncDisposable
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
-        long wal;
-        await using (var command = new NpgsqlCommand("SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint", connection))
+        long wal, walSyncs;
+        // wal_sync counts the server's WAL flushes to disk: commits per flush is its group commit.
+        await using (var command = new NpgsqlCommand("SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint, (SELECT wal_sync FROM pg_stat_wal)", connection))
+        await using (var reader = await command.ExecuteReaderAsync())
         {
-            wal = (long)(await command.ExecuteScalarAsync())!;
+            await reader.ReadAsync();
+            wal = reader.GetInt64(0);
+            walSyncs = reader.GetInt64(1);
         }
 
         var byGrainType = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -229,7 +233,7 @@ internal sealed class ThrowawayPostgres : IAsyncDisposable
             if (!(bool)(await exists.ExecuteScalarAsync())!)
             {
                 // Before the silo applied the schema.
-                return new DatabaseWrites(byGrainType, 0, wal);
+                return new DatabaseWrites(byGrainType, 0, wal, walSyncs);
             }
         }
 
@@ -248,7 +252,7 @@ internal sealed class ThrowawayPostgres : IAsyncDisposable
             reminders = (long)(await command.ExecuteScalarAsync())!;
         }
 
-        return new DatabaseWrites(byGrainType, reminders, wal);
+        return new DatabaseWrites(byGrainType, reminders, wal, walSyncs);
     }
 
     public async ValueTask DisposeAsync()
@@ -352,8 +356,8 @@ internal sealed class ThrowawayPostgres : IAsyncDisposable
 /// <summary>One statement's share of the server's time (pg_stat_statements, milliseconds).</summary>
 internal sealed record StatementCost(string Query, long Calls, double ExecMilliseconds, double PlanMilliseconds, long Rows, long WalBytes);
 
-/// <summary>Successful writes so far, counted in the tables themselves, and the WAL position in bytes.</summary>
-internal sealed record DatabaseWrites(IReadOnlyDictionary<string, long> StateWritesByGrainType, long ReminderWrites, long WalBytes)
+/// <summary>Successful writes so far, counted in the tables themselves, the WAL position in bytes and the WAL flushes to disk.</summary>
+internal sealed record DatabaseWrites(IReadOnlyDictionary<string, long> StateWritesByGrainType, long ReminderWrites, long WalBytes, long WalSyncs)
 {
     public long StateWrites => StateWritesByGrainType.Values.Sum();
 

@@ -11,10 +11,20 @@ public sealed class EngineMetrics
 {
     private static readonly double[] LatencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
 
-    public EngineMetrics(Engine.Grains.CustomerStateWrites writes, Engine.Grains.LoyaltyStatistics loyalty, Engine.Grains.SmsStatistics sms)
+    public EngineMetrics(Engine.Grains.CustomerStateWrites writes, Engine.Grains.LoyaltyStatistics loyalty, Engine.Grains.SmsStatistics sms, Storage.GrainState.GrainStateStatistics grainState)
     {
         Registry = Prometheus.Metrics.NewCustomRegistry();
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+        // Rows per transaction is the storage's group commit (PostgreSQL only; zero in memory).
+        var stateTransactions = factory.CreateCounter("engine_state_write_transactions_total", "Grain state write transactions, by outcome.", "outcome");
+        var stateRows = factory.CreateCounter("engine_state_write_rows_total", "Grain state rows written in committed transactions.");
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            stateTransactions.WithLabels("committed").IncTo(grainState.Transactions);
+            stateTransactions.WithLabels("failed").IncTo(grainState.FailedTransactions);
+            stateRows.IncTo(grainState.Rows);
+        });
+
         var stateWrites = factory.CreateCounter("engine_state_writes_total", "Customer state writes to grain storage, by outcome.", "outcome");
         Registry.AddBeforeCollectCallback(() =>
         {

@@ -8,12 +8,7 @@ public sealed record SchemaRequirement(string Feature, IReadOnlyList<string> Tab
     /// <summary>Shared by every provider: where they read their SQL from.</summary>
     public static readonly SchemaRequirement Core = new("queries", ["orleansquery"], [], []);
 
-    public static readonly SchemaRequirement Persistence = new(
-        "grain state",
-        ["orleansstorage"],
-        // Without it concurrent first writes can duplicate a grain's row (see 0002).
-        ["orleansstorage_identity"],
-        ["ReadFromStorageKey", "WriteToStorageKey", "ClearStorageKey", "DeleteStorageKey"]);
+    public static readonly SchemaRequirement Persistence = new("grain state", ["engine_grain_state"], [], []);
 
     public static readonly SchemaRequirement Reminders = new(
         "reminders",

@@ -1,7 +1,10 @@
 using System.Net;
 using Engine.Contracts;
 using Engine.Silo.Hosting;
+using Engine.Silo.Storage.GrainState;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Runtime.Hosting;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -23,6 +26,7 @@ public static class StorageExtensions
     {
         var storage = StorageOptions.From(configuration);
         storage.Validate();
+        silo.Services.AddSingleton<GrainStateStatistics>();
 
         if (storage.Clustering == ClusteringProvider.Postgres)
         {
@@ -35,7 +39,7 @@ public static class StorageExtensions
 
         if (storage.Provider == StorageProvider.Postgres)
         {
-            UsePostgresStorage(silo, storage);
+            UsePostgresStorage(silo, configuration, storage);
         }
         else
         {
@@ -54,21 +58,23 @@ public static class StorageExtensions
         silo.AddMemoryGrainStorage(StorageNames.Customers, (OptionsBuilder<MemoryGrainStorageOptions> options) =>
             options.Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
 
-    private static void UsePostgresStorage(ISiloBuilder silo, StorageOptions storage)
+    private static void UsePostgresStorage(ISiloBuilder silo, IConfiguration configuration, StorageOptions storage)
     {
         var connectionString = PostgresConnectionTuning.Apply(storage.ConnectionString!);
         silo.Services.AddSingleton(new PostgresSchemaStartup.Settings(connectionString, storage.ApplySchema, SchemaRequirement.For(storage)));
         silo.Services.AddHostedService<PostgresSchemaStartup>();
 
-        silo.AddAdoNetGrainStorage(StorageNames.Customers, (OptionsBuilder<AdoNetGrainStorageOptions> options) => options.Configure<Serializer>((o, serializer) =>
-        {
-            o.Invariant = NpgsqlInvariant;
-            o.ConnectionString = connectionString;
-            // Orleans' own binary format: state classes are [GenerateSerializer] with [Id]s, so
-            // fields can be added without breaking stored rows, and no CLR type name is stored
-            // for the root state (the default JSON serializer embeds them).
-            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-        }));
+        // Orleans' own binary format: state classes are [GenerateSerializer] with [Id]s, so
+        // fields can be added without breaking stored rows, and no CLR type name is stored.
+        var grainState = configuration.GetSection(GrainStateOptions.SectionName).Get<GrainStateOptions>() ?? new GrainStateOptions();
+        grainState.Validate();
+        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        silo.Services.AddSingleton(sp => new StateWriteBatches(sp.GetRequiredService<NpgsqlDataSource>(), grainState, sp.GetRequiredService<GrainStateStatistics>()));
+        silo.Services.AddGrainStorage(StorageNames.Customers, (sp, _) => new PostgresGrainStorage(
+            sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<StateWriteBatches>(),
+            new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>()),
+            sp.GetRequiredService<IOptions<ClusterOptions>>()));
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = NpgsqlInvariant;

@@ -69,6 +69,7 @@ internal static class DurableIngestionRun
         var loyalty = host.Services.GetRequiredService<Engine.Grains.LoyaltyStatistics>();
         var sms = host.Services.GetRequiredService<Engine.Grains.SmsStatistics>();
         var dispatcher = host.Services.GetRequiredService<Engine.Silo.Sms.SmsDispatcher>();
+        var grainState = host.Services.GetRequiredService<Engine.Silo.Storage.GrainState.GrainStateStatistics>();
         var committed = metrics.Checkpoints.WithLabels("committed");
         var profiles = metrics.EventsConsumed.WithLabels(Engine.Domain.Events.EventTypes.Customer);
         var marks = new List<DurableMark>();
@@ -87,6 +88,8 @@ internal static class DurableIngestionRun
             await postgres.ReadWritesAsync(),
             Applied(),
             writes.Succeeded,
+            grainState.Transactions,
+            grainState.Rows,
             committed.Value,
             await HistogramSnapshot.ReadAsync(metrics.Registry, "engine_checkpoint_duration_seconds"),
             await HistogramSnapshot.ReadAsync(metrics.Registry, "engine_event_durable_latency_seconds"),

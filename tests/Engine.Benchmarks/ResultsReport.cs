@@ -166,10 +166,11 @@ internal static class ResultsReport
         Row("  of which effects, SMS, wake-ups (estimate)", w => $"{w.StateWrites - w.StateWritesFromCheckpoints:N0} / {F(w.PerEvent(w.StateWrites - w.StateWritesFromCheckpoints), "F3")}");
         Row("state writes / s", w => F(w.StateWrites / w.Seconds, "N0"));
         Row("database rows written / event", w => $"{w.DatabaseWrites:N0} / {F(w.PerEvent(w.DatabaseWrites), "F3")}");
-        Row("  customer state (orleansstorage)", w => $"{w.CustomerRowWrites:N0}");
+        Row("  customer state (engine_grain_state)", w => $"{w.CustomerRowWrites:N0}");
         Row("  other grain state (phone directory)", w => $"{w.OtherGrainRowWrites:N0}");
         Row("  reminders (orleansremindertable)", w => $"{w.ReminderRowWrites:N0}");
         Row("WAL bytes / event", w => F(w.PerEvent(w.WalBytes), "N0"));
+        Row("state write transactions / s; rows per transaction", w => $"{F(w.StateTransactions / w.Seconds, "N0")}; {F(w.StateTransactions == 0 ? double.NaN : (double)w.StateTransactionRows / w.StateTransactions, "F1")}");
         Row("WAL flushes (fsync) / s; rows per flush", w => $"{F(w.WalSyncs / w.Seconds, "N0")}; {F(w.WalSyncs == 0 ? double.NaN : (double)w.DatabaseWrites / w.WalSyncs, "F1")}");
         Row("PostgreSQL CPU µs / event (cores)", w => $"{F(w.PerEvent(w.PostgresCpu.TotalMicroseconds), "F1")} ({F(w.PostgresCpu.TotalSeconds / w.Seconds, "F2")})");
         Row("engine process CPU µs / event (cores)", w => $"{F(w.Measurement.CpuMicrosecondsPerEvent, "F1")} ({F(w.Measurement.Cpu.TotalSeconds / w.Seconds, "F2")})");

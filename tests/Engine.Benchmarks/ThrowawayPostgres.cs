@@ -90,16 +90,16 @@ internal sealed class ThrowawayPostgres : IAsyncDisposable
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         const string sql = """
-            SELECT count(*), coalesce(avg(octet_length(payloadbinary)), 0)::bigint, coalesce(avg(pg_column_size(payloadbinary)), 0)::bigint,
-                   pg_total_relation_size('orleansstorage'), pg_total_relation_size('orleansremindertable'), (SELECT count(*) FROM orleansremindertable)
-              FROM orleansstorage WHERE graintypestring = @type
+            SELECT count(*), coalesce(avg(octet_length(payload)), 0)::bigint, coalesce(avg(pg_column_size(payload)), 0)::bigint,
+                   pg_total_relation_size('engine_grain_state'), pg_total_relation_size('orleansremindertable'), (SELECT count(*) FROM orleansremindertable)
+              FROM engine_grain_state WHERE grain_type = @type
             """;
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.AddWithValue("type", grainType);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         return $"{reader.GetInt64(0):N0} {grainType} rows, state {reader.GetInt64(1):N0} B on average ({reader.GetInt64(2):N0} B stored); "
-            + $"orleansstorage {reader.GetInt64(3) / 1024 / 1024:N0} MiB; {reader.GetInt64(5):N0} reminders, {reader.GetInt64(4) / 1024 / 1024:N0} MiB";
+            + $"engine_grain_state {reader.GetInt64(3) / 1024 / 1024:N0} MiB; {reader.GetInt64(5):N0} reminders, {reader.GetInt64(4) / 1024 / 1024:N0} MiB";
     }
 
     /// <summary>
@@ -228,7 +228,7 @@ internal sealed class ThrowawayPostgres : IAsyncDisposable
         }
 
         var byGrainType = new Dictionary<string, long>(StringComparer.Ordinal);
-        await using (var exists = new NpgsqlCommand("SELECT to_regclass('orleansstorage') IS NOT NULL AND to_regclass('orleansremindertable') IS NOT NULL", connection))
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass('engine_grain_state') IS NOT NULL AND to_regclass('orleansremindertable') IS NOT NULL", connection))
         {
             if (!(bool)(await exists.ExecuteScalarAsync())!)
             {
@@ -237,7 +237,7 @@ internal sealed class ThrowawayPostgres : IAsyncDisposable
             }
         }
 
-        await using (var command = new NpgsqlCommand("SELECT graintypestring, sum(version)::bigint FROM orleansstorage GROUP BY graintypestring", connection))
+        await using (var command = new NpgsqlCommand("SELECT grain_type, sum(version)::bigint FROM engine_grain_state GROUP BY grain_type", connection))
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())

@@ -52,7 +52,7 @@ public sealed class PostgresSiloTests(PostgresServer server, ITestOutputHelper o
 
         await using (var connection = await database.OpenAsync())
         {
-            Assert.Equal(1L, await ScalarAsync(connection, "SELECT count(*) FROM orleansstorage WHERE grainidextensionstring LIKE '%' || @id", ("id", customerId)));
+            Assert.Equal(1L, await ScalarAsync(connection, "SELECT count(*) FROM engine_grain_state WHERE grain_key = @id", ("id", customerId)));
         }
 
         // The second silo only checks the schema: the first one applied it.
@@ -69,7 +69,7 @@ public sealed class PostgresSiloTests(PostgresServer server, ITestOutputHelper o
             // Stored in Orleans' binary format, not JSON with type names.
             await using (var check = await database.OpenAsync())
             {
-                var payload = (byte[])(await ScalarAsync(check, "SELECT payloadbinary FROM orleansstorage"))!;
+                var payload = (byte[])(await ScalarAsync(check, "SELECT payload FROM engine_grain_state WHERE grain_type = 'customer'"))!;
                 var serializer = new OrleansGrainStorageSerializer(second.Services.GetRequiredService<Serializer>());
                 Assert.Equal(42.50m, serializer.Deserialize<CustomerState>(new BinaryData(payload))!.Value.LifetimeSpend);
             }
@@ -192,7 +192,49 @@ public sealed class PostgresSiloTests(PostgresServer server, ITestOutputHelper o
             await storage.ClearStateAsync("customer", grainId, stored);
             Assert.Equal("3", stored.ETag);
             await using var connection = await database.OpenAsync();
-            Assert.Equal(1L, await ScalarAsync(connection, "SELECT count(*) FROM orleansstorage"));
+            Assert.Equal(1L, await ScalarAsync(connection, "SELECT count(*) FROM engine_grain_state"));
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Writes_that_arrive_together_share_transactions_and_a_stale_one_fails_alone()
+    {
+        var database = await server.CreateDatabaseAsync();
+        using var host = EngineHosts.Build(database, output, applySchema: true, "batches-" + Guid.NewGuid().ToString("N")[..8]);
+        await host.StartAsync();
+        try
+        {
+            var storage = host.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Customers);
+            var statistics = host.Services.GetRequiredService<Engine.Silo.Storage.GrainState.GrainStateStatistics>();
+            var run = Guid.NewGuid().ToString("N")[..8];
+            var customers = Enumerable.Range(0, 400).Select(i => (Id: GrainId.Create("customer", $"batch-{run}-{i}"), State: new GrainState<CustomerState>(new CustomerState { EventsApplied = i }))).ToList();
+            await Task.WhenAll(customers.Select(c => storage.WriteStateAsync("customer", c.Id, c.State)));
+            var transactionsBefore = statistics.Transactions;
+
+            // A second round, all at once, with one writer holding a version another activation has replaced.
+            var stale = new GrainState<CustomerState>();
+            await storage.ReadStateAsync("customer", customers[7].Id, stale);
+            await storage.WriteStateAsync("customer", customers[7].Id, customers[7].State);
+            var writes = customers.Select(c => storage.WriteStateAsync("customer", c.Id, c.State)).ToList();
+            var staleWrite = storage.WriteStateAsync("customer", customers[7].Id, stale);
+
+            await Assert.ThrowsAsync<InconsistentStateException>(() => staleWrite);
+            await Task.WhenAll(writes);
+            // Customer 7 was written once more before the round.
+            Assert.All(customers, c => Assert.Equal(c.Id == customers[7].Id ? "3" : "2", c.State.ETag));
+            // 401 writes in far fewer commits than writes: the group commit at work.
+            var transactions = statistics.Transactions - transactionsBefore - 1;
+            output.WriteLine($"401 concurrent writes took {transactions} transactions");
+            Assert.InRange(transactions, 1, 40);
+
+            var check = new GrainState<CustomerState>();
+            await storage.ReadStateAsync("customer", customers[399].Id, check);
+            Assert.Equal(399, check.State!.EventsApplied);
+            Assert.Equal("2", check.ETag);
         }
         finally
         {

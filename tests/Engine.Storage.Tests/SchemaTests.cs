@@ -118,7 +118,7 @@ public sealed class SchemaTests(PostgresServer server, ITestOutputHelper output)
         var database = await server.CreateDatabaseAsync();
         await using (var connection = await database.OpenAsync())
         {
-            foreach (var script in SchemaScripts.All.Where(s => s.Name is "0001_orleans_core" or "0002_orleans_persistence"))
+            foreach (var script in SchemaScripts.All.Where(s => s.Name is "0001_orleans_core" or "0005_engine_grain_state"))
             {
                 await using var command = new NpgsqlCommand(script.Sql, connection);
                 await command.ExecuteNonQueryAsync();
@@ -133,8 +133,7 @@ public sealed class SchemaTests(PostgresServer server, ITestOutputHelper output)
         Assert.Contains("query key UpsertReminderRowKey", failure.MissingObjects);
         Assert.Contains("query key InsertMembershipKey", failure.MissingObjects);
         Assert.DoesNotContain("table orleansquery", failure.MissingObjects);
-        Assert.DoesNotContain("table orleansstorage", failure.MissingObjects);
-        Assert.DoesNotContain("query key WriteToStorageKey", failure.MissingObjects);
+        Assert.DoesNotContain("table engine_grain_state", failure.MissingObjects);
     }
 
     /// <summary>

@@ -19,12 +19,8 @@ public sealed record ApplyReport(
     [property: Id(0)] int Applied,
     [property: Id(1)] int Duplicates,
     [property: Id(2)] IReadOnlyList<EventRejection> Rejections,
-    [property: Id(3)] IReadOnlyList<string> GapStreams,
-    [property: Id(4)] bool WriteWanted = false)
+    [property: Id(3)] IReadOnlyList<string> GapStreams)
 {
-    // WriteWanted: the customer holds an effect waiting to leave, so checkpoints should come
-    // to it whatever the age of its events (it writes once the effect is MaxEffectDelay old).
-
     /// <summary>True when the grain refused the batch because it is missing earlier events.</summary>
     public bool HasGap => GapStreams.Count > 0;
 }
@@ -38,11 +34,9 @@ public sealed record EventRejection(
 
 /// <summary>
 /// Per stream, the highest offset whose effect is in durable storage, and the highest applied
-/// in memory (lower than what the ingestion handed out: the activation lost events), and
-/// whether an effect still waits for a write (the next checkpoint should come back).
+/// in memory (lower than what the ingestion handed out: the activation lost events).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("engine.FlushReport")]
 public sealed record FlushReport(
     [property: Id(0)] IReadOnlyDictionary<string, long> DurableWatermarks,
-    [property: Id(1)] IReadOnlyDictionary<string, long> AppliedWatermarks,
-    [property: Id(2)] bool WriteWanted = false);
+    [property: Id(1)] IReadOnlyDictionary<string, long> AppliedWatermarks);

@@ -25,9 +25,8 @@ public interface ICustomerGrain : IGrainWithStringKey
     Task<FlushReport> FlushAsync();
 
     /// <summary>
-    /// The ingestion's periodic checkpoint: writes the state only if it holds events older
-    /// than <c>WriteBehind:MaxUnsavedAge</c> or effects older than
-    /// <c>WriteBehind:MaxEffectDelay</c>, and returns the watermarks. Offsets are committed
+    /// The ingestion's periodic checkpoint: returns the watermarks, writing first only if the
+    /// customer's own write-behind is due (its timer not yet run). Offsets are committed
     /// behind the durable ones.
     /// </summary>
     [Alias("Checkpoint")]

@@ -27,14 +27,14 @@ public sealed partial class CustomerGrain
         if (decision.Outcome == SmsOutcome.Suppress)
         {
             state.Outbox.Complete(message, OutboxStatus.Suppressed, now, decision.Reason);
-            _unsavedChanges++;
+            MarkChanged();
             return null;
         }
 
         if (decision.Outcome == SmsOutcome.Defer)
         {
             message.DueAt = decision.At;
-            _unsavedChanges++;
+            MarkChanged();
             await ScheduleWakeUpAsync();
             return null;
         }
@@ -49,7 +49,7 @@ public sealed partial class CustomerGrain
         {
             state.Outbox.Complete(message, OutboxStatus.Failed, now, "template: " + string.Join(",", ex.TemplateNames));
             smsStatistics.Count(message.Sms!.Trigger, "failed");
-            _unsavedChanges++;
+            MarkChanged();
             return null;
         }
 
@@ -58,7 +58,7 @@ public sealed partial class CustomerGrain
         message.Status = OutboxStatus.Sending;
         message.SentAt = now;
         message.Segments = text.Segments.Segments;
-        _unsavedChanges++;
+        _unsaved.Changed(now);
         try
         {
             await SaveAsync();
@@ -68,6 +68,7 @@ public sealed partial class CustomerGrain
             message.Status = OutboxStatus.Pending;
             message.SentAt = null;
             LogSmsNotMarked(ex.GetType().Name);
+            ArmWriteTimer();
             return null;
         }
 
@@ -107,11 +108,27 @@ public sealed partial class CustomerGrain
                 break;
         }
 
-        // Written at once: a retry must survive a crash, and an outcome lost in one would leave
-        // a message that went out reading unknown. Sends are few (caps), so this costs little.
-        _unsavedChanges++;
+        if (outcome.Status is SmsSendStatus.Accepted or SmsSendStatus.Queued)
+        {
+            // Rides the write-behind: lost in a crash, the message reads Sending, becomes
+            // unknown on the next activation (never sent twice), and its delivery report
+            // marks it done. One write per SMS fewer.
+            MarkChanged();
+            return;
+        }
+
+        // Written at once: a retry must survive a crash (a lost one would read unknown and
+        // never be tried again), and so must a failure.
+        _unsaved.Changed(now);
         await TrySaveAsync(rethrowConflict: false);
         await ScheduleWakeUpAsync();
+    }
+
+    /// <summary>A change that rides the write-behind: the timer writes it when the policy says.</summary>
+    private void MarkChanged()
+    {
+        _unsaved.Changed(time.GetUtcNow());
+        ArmWriteTimer();
     }
 
     public Task RecordSmsDeliveryAsync(string messageId, SmsDeliveryReport report)
@@ -145,7 +162,7 @@ public sealed partial class CustomerGrain
                 smsStatistics.Count(message.Sms!.Trigger, state);
             }
 
-            _unsavedChanges++;
+            MarkChanged();
         }
 
         return Task.CompletedTask;
@@ -158,7 +175,7 @@ public sealed partial class CustomerGrain
             return;
         }
 
-        _unsavedChanges++;
+        _unsaved.Changed(time.GetUtcNow());
         await TrySaveAsync(rethrowConflict: false);
         await SettleAsync();
     }
@@ -166,7 +183,7 @@ public sealed partial class CustomerGrain
     public async Task SetSmsConsentAsync(bool optedIn, string source)
     {
         SmsPlanning.SetConsent(customer.State, optedIn, source, time.GetUtcNow());
-        _unsavedChanges++;
+        _unsaved.Changed(time.GetUtcNow());
         await TrySaveAsync(rethrowConflict: false);
         await SettleAsync();
     }
@@ -182,7 +199,7 @@ public sealed partial class CustomerGrain
         var now = time.GetUtcNow();
         var id = $"{state.CustomerId}:{SmsPlanning.TestTrigger}:{now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}-{Guid.NewGuid():N}";
         SmsPlanning.Queue(state, id, SmsPlanning.TestTrigger, now, transactional: true, new Dictionary<string, string> { ["template"] = trigger });
-        _unsavedChanges++;
+        _unsaved.Changed(time.GetUtcNow());
         await TrySaveAsync(rethrowConflict: false);
         await SettleAsync();
         return id;
@@ -196,7 +213,7 @@ public sealed partial class CustomerGrain
         var send = SmsPlanning.DecideDue(state, time.GetUtcNow(), smsPolicy.Value, ObserveDecision);
         if (state.Outbox.Messages.Count(m => m.IsOpen) != before || send.Count > 0)
         {
-            _unsavedChanges++;
+            MarkChanged();
         }
 
         foreach (var id in send)
@@ -227,7 +244,7 @@ public sealed partial class CustomerGrain
         {
             customer.State.Outbox.Complete(message, OutboxStatus.Unknown, now, "interrupted while sending");
             smsStatistics.Count(message.Sms!.Trigger, "unknown");
-            _unsavedChanges++;
+            MarkChanged();
         }
     }
 
@@ -253,7 +270,7 @@ public sealed partial class CustomerGrain
             }
 
             state.DirectoryPhone = phone;
-            _unsavedChanges++;
+            MarkChanged();
         }
         catch (Exception ex)
         {

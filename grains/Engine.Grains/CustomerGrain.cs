@@ -37,23 +37,13 @@ public sealed partial class CustomerGrain(
     private static readonly TimeSpan PublishRetryDelay = TimeSpan.FromMinutes(1);
 
     private readonly CustomerRules _rules = rules.Value;
-    private readonly WriteBehindOptions _writeBehind = writeBehind.Value;
     private readonly HashSet<string> _unattemptedPublications = new(StringComparer.Ordinal);
+    private readonly UnsavedChanges _unsaved = new(writeBehind.Value.Limits);
     private Dictionary<string, long> _durableWatermarks = new(StringComparer.Ordinal);
-    private int _unsavedChanges;
 
-    // Events applied since the last write (the ingestion's checkpoints come back for them), and when the first came.
-    private int _unsavedEvents;
-    private DateTimeOffset _unsavedEventsSince;
-
-    // Since when an effect (a tier change, an SMS to send) waits for the write that lets it
-    // leave: written once it is WriteBehind:MaxEffectDelay old. Other unsaved changes that
-    // are not events (a delivery report, a suppression, a publication's mark) ride whichever
-    // write comes next: lost in a crash, they are decided again (a delivery report leaves the
-    // message at its earlier delivery state).
-    private DateTimeOffset? _effectsWaitingSince;
-
-    private bool EffectsWaiting => _effectsWaitingSince is not null;
+    // The grain's own write-behind timer, set for the moment the policy says the write is due.
+    private IGrainTimer? _writeTimer;
+    private DateTimeOffset? _writeTimerAt;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -78,7 +68,7 @@ public sealed partial class CustomerGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         loyaltyStatistics.Leave(customer.State.Loyalty.Tier);
-        if (_unsavedChanges == 0)
+        if (!_unsaved.Any)
         {
             return;
         }
@@ -91,7 +81,7 @@ public sealed partial class CustomerGrain(
         {
             // Nothing is lost: the offsets behind these events were not committed, and the
             // next activation's watermark tells the ingestion to re-deliver them.
-            LogDeactivationWriteFailed(ex.GetType().Name, _unsavedChanges);
+            LogDeactivationWriteFailed(ex.GetType().Name, _unsaved.Count);
         }
     }
 
@@ -130,27 +120,23 @@ public sealed partial class CustomerGrain(
             }
         }
 
-        if (_unsavedEvents == 0 && changed > 0)
+        var now = time.GetUtcNow();
+        _unsaved.EventsApplied(changed, now);
+        RecordEffects(before);
+        if (_unsaved.IsWriteDue(now))
         {
-            _unsavedEventsSince = time.GetUtcNow();
-        }
-
-        _unsavedChanges += changed;
-        _unsavedEvents += changed;
-        var effects = RecordEffects(before);
-        if ((effects > 0 && _writeBehind.WritesEffectsAtOnce) || _unsavedChanges >= _writeBehind.MaxUnsavedEvents)
-        {
-            // Otherwise effects wait for a checkpoint's write: they leave only once written.
+            // An effect leaves only once written; a conflict is the ingestion's to see (it rewinds).
             await TrySaveAsync(rethrowConflict: true);
         }
 
         await SettleAsync();
-        return new ApplyReport(applied, duplicates, rejections ?? [], [], WriteWanted: EffectsWaiting);
+        ArmWriteTimer();
+        return new ApplyReport(applied, duplicates, rejections ?? [], []);
     }
 
     public async Task<FlushReport> FlushAsync()
     {
-        if (_unsavedChanges > 0)
+        if (_unsaved.Any)
         {
             try
             {
@@ -168,10 +154,9 @@ public sealed partial class CustomerGrain(
 
     public async Task<FlushReport> CheckpointAsync()
     {
-        var now = time.GetUtcNow();
-        var eventsDue = _unsavedEvents > 0 && now - _unsavedEventsSince >= _writeBehind.MaxUnsavedAge;
-        var effectsDue = _effectsWaitingSince is { } since && now - since >= _writeBehind.MaxEffectDelay;
-        if (eventsDue || effectsDue)
+        // The grain writes on its own timer; a checkpoint that finds the write due (the timer
+        // not yet run) writes now, so the commit need not wait for the next checkpoint.
+        if (_unsaved.IsWriteDue(time.GetUtcNow()))
         {
             return await FlushAsync();
         }
@@ -181,30 +166,21 @@ public sealed partial class CustomerGrain(
 
     private FlushReport Report() => new(
         new Dictionary<string, long>(_durableWatermarks, StringComparer.Ordinal),
-        new Dictionary<string, long>(customer.State.Progress.Watermarks, StringComparer.Ordinal),
-        WriteWanted: EffectsWaiting);
+        new Dictionary<string, long>(customer.State.Progress.Watermarks, StringComparer.Ordinal));
 
     public async Task AdvanceAsync()
     {
         var state = customer.State;
         var before = LoyaltyTotals.Of(state.Loyalty);
-        state.AdvanceTo(time.GetUtcNow(), _rules);
-        var decided = RecordEffects(before) > 0;
-        if (decided || LoyaltyTotals.Of(state.Loyalty) != before)
+        var now = time.GetUtcNow();
+        state.AdvanceTo(now, _rules);
+        if (RecordEffects(before) == 0 && LoyaltyTotals.Of(state.Loyalty) != before)
         {
-            _unsavedChanges++;
+            _unsaved.Changed(now);
         }
 
-        // Settling hands out only from durable state: without a write, what the clock decided
-        // (or an SMS outcome riding the next write) would wait for the next event. When a
-        // checkpoint's flush is coming anyway it rides that one, as the effects of events do.
-        var flushComing = _unsavedEvents > 0;
-        if (_unsavedChanges > 0 && (!flushComing || (decided && _writeBehind.WritesEffectsAtOnce)))
-        {
-            await TrySaveAsync(rethrowConflict: false);
-        }
-
-        await SettleAsync();
+        // What the clock decided leaves once written, as the effects of events do.
+        await WriteWhenDueAsync();
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => AdvanceAsync();
@@ -219,7 +195,7 @@ public sealed partial class CustomerGrain(
             state.Value.RollingSpend(now, _rules.RollingWindowDays),
             state.Value.RecencyDays(now),
             state.Engagement.ScoreAt(now, _rules.Engagement),
-            _unsavedChanges > 0,
+            _unsaved.Any,
             TierProgress.For(state, now, _rules)));
     }
 
@@ -231,12 +207,7 @@ public sealed partial class CustomerGrain(
         loyaltyStatistics.Record(before, LoyaltyTotals.Of(state.Loyalty), effects);
         var now = time.GetUtcNow();
         var changes = CustomerNotifications.Record(state, effects, now, _rules.Loyalty);
-        if (changes > 0)
-        {
-            _unsavedChanges += changes;
-            _effectsWaitingSince ??= now;
-        }
-
+        _unsaved.EffectsDecided(changes, now);
         return changes;
     }
 
@@ -247,7 +218,7 @@ public sealed partial class CustomerGrain(
     /// </summary>
     private async Task SettleAsync()
     {
-        if (_unsavedChanges > 0)
+        if (_unsaved.Any)
         {
             return;
         }
@@ -276,7 +247,8 @@ public sealed partial class CustomerGrain(
 
             if (await tierChanges.PublishOpenAsync(state.CustomerId, state.Outbox, _unattemptedPublications, cancellationToken))
             {
-                _unsavedChanges++;
+                // The publication's mark rides a later write: lost in a crash, the record is looked up before any re-publish.
+                _unsaved.Changed(time.GetUtcNow());
             }
         }
         catch (Exception ex) when (ex is not InconsistentStateException)
@@ -393,9 +365,7 @@ public sealed partial class CustomerGrain(
             _unattemptedPublications.Clear();
             loyaltyStatistics.Enter(customer.State.Loyalty.Tier);
             _durableWatermarks = new Dictionary<string, long>(customer.State.Progress.Watermarks, StringComparer.Ordinal);
-            _unsavedChanges = 0;
-            _unsavedEvents = 0;
-            _effectsWaitingSince = null;
+            _unsaved.Written();
             throw;
         }
         catch
@@ -405,9 +375,46 @@ public sealed partial class CustomerGrain(
         }
 
         _durableWatermarks = new Dictionary<string, long>(customer.State.Progress.Watermarks, StringComparer.Ordinal);
-        _unsavedChanges = 0;
-        _unsavedEvents = 0;
-        _effectsWaitingSince = null;
+        _unsaved.Written();
+    }
+
+    /// <summary>Writes if the policy says so (then hands out what is open), else sets the timer for when it will.</summary>
+    private async Task WriteWhenDueAsync()
+    {
+        if (_unsaved.IsWriteDue(time.GetUtcNow()))
+        {
+            await TrySaveAsync(rethrowConflict: false);
+        }
+
+        await SettleAsync();
+        ArmWriteTimer();
+    }
+
+    /// <summary>Sets the write-behind timer for the policy's due time, unless it is already set as early.</summary>
+    private void ArmWriteTimer()
+    {
+        if (_unsaved.WriteDueAt() is not { } due || (_writeTimerAt is { } armed && armed <= due))
+        {
+            return;
+        }
+
+        var delay = due - time.GetUtcNow();
+        delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
+        _writeTimerAt = due;
+        if (_writeTimer is null)
+        {
+            _writeTimer = this.RegisterGrainTimer(static (grain, _) => grain.OnWriteTimerAsync(), this, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan));
+        }
+        else
+        {
+            _writeTimer.Change(delay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private Task OnWriteTimerAsync()
+    {
+        _writeTimerAt = null;
+        return WriteWhenDueAsync();
     }
 
     /// <summary>Marks new tier changes for publication, so the write about to happen records the mark.</summary>

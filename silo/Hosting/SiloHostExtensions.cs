@@ -49,6 +49,7 @@ public static class SiloHostExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton(EngineTime.Key, TimeProvider.System);
         services.AddSingleton<CustomerStateWrites>();
+        services.AddSingleton<Engine.Silo.Storage.GrainState.GrainStateStatistics>();
         services.AddSingleton<LoyaltyStatistics>();
         services.AddSingleton<KafkaTierChangeOutput>();
         services.AddSingleton<ITierChangeOutput>(sp => sp.GetRequiredService<KafkaTierChangeOutput>());

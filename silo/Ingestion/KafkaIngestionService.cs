@@ -31,8 +31,6 @@ public sealed partial class KafkaIngestionService(
     private readonly Dictionary<TopicPartition, PartitionProgress> _partitions = [];
     private readonly Dictionary<string, PartitionProgress> _byStream = new(StringComparer.Ordinal);
 
-    // Customers that reported effects waiting for a write: the next checkpoint calls them.
-    private readonly HashSet<string> _writeWanted = new(StringComparer.Ordinal);
     private IConsumer<byte[]?, byte[]?>? _consumer;
     private (IngestionBatch Batch, Task<CustomerOutcome[]> Calls)? _inFlight;
     private Task<CheckpointResult>? _checkpoint;
@@ -210,7 +208,6 @@ public sealed partial class KafkaIngestionService(
             // Several calls in sequence: only the first needs the continuity check.
             var applied = 0;
             var duplicates = 0;
-            var writeWanted = false;
             var rejections = new List<EventRejection>();
             for (var start = 0; start < events.Count; start += _options.MaxEventsPerCall)
             {
@@ -223,11 +220,10 @@ public sealed partial class KafkaIngestionService(
 
                 applied += report.Applied;
                 duplicates += report.Duplicates;
-                writeWanted |= report.WriteWanted;
                 rejections.AddRange(report.Rejections);
             }
 
-            return new CustomerOutcome(customerId, new ApplyReport(applied, duplicates, rejections, [], writeWanted), null);
+            return new CustomerOutcome(customerId, new ApplyReport(applied, duplicates, rejections, []), null);
         }
         catch (Exception ex)
         {
@@ -276,10 +272,6 @@ public sealed partial class KafkaIngestionService(
             }
 
             var report = outcome.Report!;
-            if (report.WriteWanted)
-            {
-                _writeWanted.Add(outcome.CustomerId);
-            }
 
             metrics.EventsApplied.Inc(report.Applied);
             if (report.Duplicates > 0)
@@ -512,15 +504,6 @@ public sealed partial class KafkaIngestionService(
             Remember(progress, checkpoint);
         }
 
-        foreach (var (customerId, report) in result.Reports)
-        {
-            if (report.WriteWanted)
-            {
-                // An effect not yet old enough to be written: come back at the next checkpoint.
-                _writeWanted.Add(customerId);
-            }
-        }
-
         foreach (var (progress, _) in checkpoints.Where(c => c.Checkpoint.Lost))
         {
             Rewind(progress, "lost-state");
@@ -558,15 +541,14 @@ public sealed partial class KafkaIngestionService(
     }
 
     /// <summary>
-    /// The customers a checkpoint asks: those with effects waiting, and those whose events have
-    /// waited long enough for their write to be due. The others hold their partitions' commit
-    /// where their unsaved events begin, without a call.
+    /// The customers a checkpoint asks: those whose events have waited long enough for their
+    /// own write-behind to have written them. The others hold their partitions' commit where
+    /// their unsaved events begin, without a call.
     /// </summary>
     private List<string> DueCustomers(List<PartitionSnapshot> snapshot)
     {
         var dueBefore = time.GetTimestamp() - ToTicks(writeBehind.Value.MaxUnsavedAge);
-        var due = new HashSet<string>(_writeWanted, StringComparer.Ordinal);
-        _writeWanted.Clear();
+        var due = new HashSet<string>(StringComparer.Ordinal);
         foreach (var partition in snapshot)
         {
             if (!_partitions.TryGetValue(partition.Partition, out var progress))

@@ -26,7 +26,6 @@ public static class StorageExtensions
     {
         var storage = StorageOptions.From(configuration);
         storage.Validate();
-        silo.Services.AddSingleton<GrainStateStatistics>();
 
         if (storage.Clustering == ClusteringProvider.Postgres)
         {

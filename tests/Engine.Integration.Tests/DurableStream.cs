@@ -33,7 +33,6 @@ public sealed partial class DurableStream(EmbeddedKafkaBroker broker, int partit
         ["Ingestion__CheckpointInterval"] = "00:00:02",
         // Customers write only every few checkpoints, so commits lag the applied events as in production.
         ["WriteBehind__MaxUnsavedAge"] = "00:00:05",
-        ["WriteBehind__MaxEffectDelay"] = "00:00:03",
         ["Ingestion__MaxRetryDelay"] = "00:00:03",
     };
 

@@ -48,7 +48,6 @@ public sealed class EngineClusterFixture : IAsyncLifetime
                 ["Ingestion:CheckpointInterval"] = "00:00:01",
                 // Write-behind as in production, only shorter: customers write once their events are a second old.
                 ["WriteBehind:MaxUnsavedAge"] = "00:00:01",
-                ["WriteBehind:MaxEffectDelay"] = "00:00:01",
                 ["Ingestion:MaxBatchWait"] = "00:00:00.005",
             });
             host.AddEngineServices();

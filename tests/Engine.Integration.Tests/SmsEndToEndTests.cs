@@ -294,7 +294,6 @@ public sealed partial class SmsEndToEndTests(ITestOutputHelper output)
             all["Sms__Link"] = Link;
             all["Ingestion__CheckpointInterval"] = "00:00:01";
             all["WriteBehind__MaxUnsavedAge"] = "00:00:02";
-            all["WriteBehind__MaxEffectDelay"] = "00:00:01";
             foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             {
                 all[key] = value;

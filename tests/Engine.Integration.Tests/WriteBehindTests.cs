@@ -4,13 +4,12 @@ using Engine.Grains;
 
 namespace Engine.Integration.Tests;
 
-/// <summary>When a customer's checkpoint writes: by the age of its unsaved events, or sooner for an effect.</summary>
+/// <summary>When a customer writes: by the age of its unsaved events, or at once for an effect.</summary>
 [Collection(LoyaltyClockCollection.Name)]
 public sealed class WriteBehindTests(LoyaltyClockFixture fixture)
 {
     private const string Stream = "engagement.purchases/0";
     private static readonly TimeSpan MaxUnsavedAge = new WriteBehindOptions().MaxUnsavedAge;
-    private static readonly TimeSpan MaxEffectDelay = new WriteBehindOptions().MaxEffectDelay;
     private long _offset;
 
     [Fact]
@@ -33,24 +32,18 @@ public sealed class WriteBehindTests(LoyaltyClockFixture fixture)
     }
 
     [Fact]
-    public async Task An_effect_waits_at_most_MaxEffectDelay_for_its_write_whatever_the_age_of_the_events()
+    public async Task An_effect_is_written_at_once_and_takes_the_unsaved_events_before_it()
     {
         var customer = NewCustomer();
-        var report = await ApplyAsync(customer, Purchase(customer, 600m)); // crosses Silver
+        await ApplyAsync(customer, Purchase(customer, 20m));
+        await ApplyAsync(customer, Purchase(customer, 600m)); // crosses Silver
 
-        Assert.True(report.WriteWanted, "the grain asks the ingestion to come back for the tier change");
-        var view = await customer.GetViewAsync();
-        Assert.Contains(view.State.Outbox.Messages, m => m.Kind == Engine.Domain.Effects.OutboxKind.TierChange);
-        Assert.True(view.HasUnsavedChanges, "decided, not yet durable: it has not left");
-
-        var early = await customer.CheckpointAsync();
-        Assert.False(early.DurableWatermarks.ContainsKey(Stream), "a young effect rides a later write");
-        Assert.True(early.WriteWanted, "the next checkpoint must come back for it");
-
-        fixture.Clock.Advance(MaxEffectDelay);
+        // No clock moved: the grain wrote as the effect was decided (an effect leaves only
+        // once durable), taking both events, and the tier change has left.
         var checkpoint = await customer.CheckpointAsync();
-        Assert.Equal(0, checkpoint.DurableWatermarks[Stream]);
-        Assert.False(checkpoint.WriteWanted);
+        Assert.Equal(1, checkpoint.DurableWatermarks[Stream]);
+        var view = await customer.GetViewAsync();
+        Assert.Contains(view.State.Outbox.Messages, m => m.Kind == Engine.Domain.Effects.OutboxKind.TierChange && m.Status == Engine.Domain.Effects.OutboxStatus.Done);
     }
 
     [Fact]
@@ -58,16 +51,16 @@ public sealed class WriteBehindTests(LoyaltyClockFixture fixture)
     {
         var customer = NewCustomer();
         await ApplyAsync(customer, Purchase(customer, 600m));
-        fixture.Clock.Advance(MaxEffectDelay);
-        await customer.CheckpointAsync();
-
         await ApplyAsync(customer, Purchase(customer, 5m));
-        fixture.Clock.Advance(MaxEffectDelay);
-        var report = await customer.CheckpointAsync();
+        fixture.Clock.Advance(MaxUnsavedAge / 2);
 
-        Assert.Equal(0, report.DurableWatermarks[Stream]);
-        Assert.Equal(1, report.AppliedWatermarks[Stream]);
-        Assert.False(report.WriteWanted, "an event without an effect asks for no write of its own");
+        var early = await customer.CheckpointAsync();
+        Assert.Equal(0, early.DurableWatermarks[Stream]);
+        Assert.Equal(1, early.AppliedWatermarks[Stream]);
+
+        fixture.Clock.Advance(MaxUnsavedAge / 2);
+        var due = await customer.CheckpointAsync();
+        Assert.Equal(1, due.DurableWatermarks[Stream]);
     }
 
     private ICustomerGrain NewCustomer() => fixture.Client.GetGrain<ICustomerGrain>("wb-" + Guid.NewGuid().ToString("N")[..10]);

@@ -108,17 +108,10 @@ public sealed partial class CustomerGrain
                 break;
         }
 
-        if (outcome.Status is SmsSendStatus.Accepted or SmsSendStatus.Queued)
-        {
-            // Rides the write-behind: lost in a crash, the message reads Sending, becomes
-            // unknown on the next activation (never sent twice), and its delivery report
-            // marks it done. One write per SMS fewer.
-            MarkChanged();
-            return;
-        }
-
-        // Written at once: a retry must survive a crash (a lost one would read unknown and
-        // never be tried again), and so must a failure.
+        // Written at once: a retry must survive a crash, and an outcome lost in one would leave
+        // a message that went out reading unknown (only a send in a worker's hands when the
+        // silo dies may be unknown). Sends are few (caps), and this write shares its commit
+        // with whatever other customers write at the same moment.
         _unsaved.Changed(now);
         await TrySaveAsync(rethrowConflict: false);
         await ScheduleWakeUpAsync();

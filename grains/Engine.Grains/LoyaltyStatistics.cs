@@ -20,6 +20,17 @@ public sealed class LoyaltyStatistics
 
     public ConcurrentDictionary<(string From, string To), long> TierChanges { get; } = new();
 
+    /// <summary>Seconds from a tier change's decision to its record on the topic, waiting to be observed by the metrics histogram.</summary>
+    public ConcurrentQueue<double> PublishLatencies { get; } = new();
+
+    public void RecordPublished(double latencySeconds)
+    {
+        if (PublishLatencies.Count < 100_000)
+        {
+            PublishLatencies.Enqueue(latencySeconds);
+        }
+    }
+
     /// <summary>Customers whose grain is active in this silo, by tier.</summary>
     public ConcurrentDictionary<string, long> ActiveCustomersByTier { get; } = new(StringComparer.Ordinal);
 

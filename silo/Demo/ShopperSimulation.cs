@@ -9,13 +9,14 @@ namespace Engine.Silo.Demo;
 public sealed record SimulatedEvent(string Type, string CustomerId, byte[] Json);
 
 /// <summary>
-/// A deterministic stream of realistic shopper behaviour: a profile per customer, then
-/// sessions that browse, fill carts, sometimes remove or abandon, and often buy. The same
-/// seed gives the same stream, so tests can compute the expected state independently.
+/// A deterministic stream of shopper behaviour: a profile per customer, then sessions that
+/// browse, fill carts, sometimes remove or abandon, and buy: often (<see cref="ShopperProfile.Stress"/>)
+/// or as a real shop's customers do (<see cref="ShopperProfile.Realistic"/>). The same seed
+/// and profile give the same stream, so tests can compute the expected state independently.
 /// A customer never puts a product in the cart again after buying it, which keeps the
 /// expected cart independent of how clicks and purchases interleave across topics.
 /// </summary>
-public sealed class ShopperSimulation
+public sealed partial class ShopperSimulation
 {
     private static readonly string[] FirstNames = ["Ana", "Ben", "Chloé", "Dmitri", "Emma", "Farah", "Goran", "Hana", "Ivo", "Jules", "Kenji", "Lena", "Mateo", "Nora", "Omar", "Priya"];
     private static readonly string[] TimeZones = ["America/New_York", "America/Chicago", "America/Los_Angeles", "Europe/London", "Europe/Paris", "Europe/Berlin", "Asia/Tokyo", "Australia/Sydney"];
@@ -32,19 +33,28 @@ public sealed class ShopperSimulation
     private long _sequence;
 
     private readonly Func<DateTimeOffset>? _wallClock;
+    private readonly ShopperProfile _profile;
     private readonly string _eventIdPrefix;
 
+    // Simulated seconds are divided by this: the stress stream runs faster with more customers.
+    private double _paceDivisor;
+
     /// <summary>
-    /// A stream of <paramref name="customers"/> shoppers; <paramref name="wallClock"/>, when given, stamps events live instead of with simulated time from <paramref name="start"/>.
+    /// A stream of <paramref name="customers"/> shoppers behaving as <paramref name="profile"/> says;
+    /// <paramref name="wallClock"/>, when given, stamps events live instead of with simulated time from <paramref name="start"/>.
+    /// The realistic profile's profiles and year of purchase history are dated in the year before <paramref name="start"/>.
     /// <paramref name="eventIdPrefix"/> keeps event ids apart when two streams feed the same customers.
     /// </summary>
-    public ShopperSimulation(int customers, int seed, DateTimeOffset start, string customerPrefix = "cust-", Func<DateTimeOffset>? wallClock = null, string eventIdPrefix = "evt-")
+    public ShopperSimulation(int customers, int seed, DateTimeOffset start, string customerPrefix = "cust-", Func<DateTimeOffset>? wallClock = null,
+        ShopperProfile profile = ShopperProfile.Stress, string eventIdPrefix = "evt-")
     {
         _wallClock = wallClock;
+        _profile = profile;
         _eventIdPrefix = eventIdPrefix;
         _random = new Random(seed);
         _customers = customers;
-        _clock = start;
+        _clock = profile == ShopperProfile.Realistic ? start - RealisticHistory : start;
+        _paceDivisor = Math.Max(1.0, customers / 50.0);
         _catalog = [.. Enumerable.Range(1, 400).Select(i => new Catalog(
             $"SKU-{i:D4}",
             $"{Adjectives[i % Adjectives.Length]} {Products[i % Products.Length]}",
@@ -54,7 +64,16 @@ public sealed class ShopperSimulation
         {
             _pending.Enqueue(Profile(shopper));
         }
+
+        if (profile == ShopperProfile.Realistic)
+        {
+            // After the profiles, so both profiles draw the same customers.
+            StartRealisticShopping(start);
+        }
     }
+
+    /// <summary>How many events come before the first session: the profiles, then (realistic profile) the purchase history.</summary>
+    public int OpeningEvents => _shoppers.Length + _history.Length;
 
     /// <summary>Customer ids in the stream.</summary>
     public IEnumerable<string> CustomerIds => _shoppers.Select(s => s.Id);
@@ -66,7 +85,14 @@ public sealed class ShopperSimulation
         {
             if (_pending.Count == 0)
             {
-                Session(_shoppers[_random.Next(_customers)]);
+                if (_profile == ShopperProfile.Realistic)
+                {
+                    NextRealisticEvents();
+                }
+                else
+                {
+                    Session(_shoppers[_random.Next(_customers)]);
+                }
             }
 
             yield return _pending.Dequeue();
@@ -161,17 +187,19 @@ public sealed class ShopperSimulation
         });
     }
 
-    private SimulatedEvent Purchase(Shopper shopper)
+    /// <summary>The shopper buys the cart; <paramref name="orderValue"/>, when given, is what the order comes to (its lines priced in proportion).</summary>
+    private SimulatedEvent Purchase(Shopper shopper, decimal? orderValue = null)
     {
         Tick(30, 300);
         var lines = shopper.Cart.Select(line => (Product: _catalog.First(c => c.Sku == line.Key), Quantity: line.Value)).ToList();
+        var priceFactor = orderValue is { } value ? value / lines.Sum(l => l.Product.Price * l.Quantity) : 1m;
         foreach (var line in lines)
         {
             shopper.Bought.Add(line.Product.Sku);
         }
 
         shopper.Cart.Clear();
-        var amount = lines.Sum(l => l.Product.Price * l.Quantity);
+        var amount = lines.Sum(l => PriceOf(l.Product) * l.Quantity);
         return Write(EventTypes.Purchase, shopper.Id, w =>
         {
             w.WriteString("orderId", $"o-{shopper.Id}-{++shopper.Orders}");
@@ -184,13 +212,16 @@ public sealed class ShopperSimulation
                 w.WriteString("sku", product.Sku);
                 w.WriteString("name", product.Name);
                 w.WriteNumber("quantity", quantity);
-                w.WriteNumber("unitPrice", product.Price);
+                w.WriteNumber("unitPrice", PriceOf(product));
                 w.WriteEndObject();
             }
 
             w.WriteEndArray();
             w.WriteString("channel", _random.NextDouble() < 0.8 ? "web" : "app");
         });
+
+        decimal PriceOf(Catalog product) =>
+            orderValue is null ? product.Price : Math.Max(0.01m, Math.Round(product.Price * priceFactor, 2));
     }
 
     private SimulatedEvent Write(string type, string customerId, Action<Utf8JsonWriter> body)
@@ -211,7 +242,7 @@ public sealed class ShopperSimulation
     }
 
     private DateTimeOffset Tick(int minSeconds, int maxSeconds) =>
-        _clock = _wallClock?.Invoke() ?? _clock.AddSeconds(_random.Next(minSeconds, maxSeconds) / Math.Max(1.0, _customers / 50.0));
+        _clock = _wallClock?.Invoke() ?? _clock.AddSeconds(_random.Next(minSeconds, maxSeconds) / _paceDivisor);
 
     private sealed record Catalog(string Sku, string Name, decimal Price);
 
@@ -222,5 +253,14 @@ public sealed class ShopperSimulation
         public int Orders { get; set; }
         public Dictionary<string, int> Cart { get; } = [];
         public HashSet<string> Bought { get; } = [];
+
+        /// <summary>Realistic profile: expected purchases per simulated year.</summary>
+        public double PurchaseRate { get; set; }
+
+        /// <summary>Realistic profile: the customer's lasting offset of log(order value).</summary>
+        public double ValueOffset { get; set; }
+
+        /// <summary>Realistic profile: occurredAt of the customer's latest event, so their own events stay in order.</summary>
+        public DateTimeOffset LastEventAt { get; set; }
     }
 }

@@ -71,6 +71,16 @@ public sealed class EngineMetrics
             }
         });
 
+        var publishLatency = factory.CreateHistogram("engine_tier_change_publish_latency_seconds", "Time from the decision of a tier change (the event or the clock) to its record on the tier-change topic.",
+            new HistogramConfiguration { Buckets = LatencyBuckets });
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            while (loyalty.PublishLatencies.TryDequeue(out var seconds))
+            {
+                publishLatency.Observe(seconds);
+            }
+        });
+
         EventsConsumed = factory.CreateCounter("engine_events_consumed_total", "Valid events read from Kafka, by event type.", "type");
         EventsRejected = factory.CreateCounter("engine_events_rejected_total", "Events refused and sent to the dead-letter topic, by reason.", "reason");
         EventsDuplicate = factory.CreateCounter("engine_events_duplicate_total", "Events skipped because they were already applied (replays, producer retries).");

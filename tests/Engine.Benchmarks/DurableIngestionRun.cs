@@ -46,12 +46,12 @@ internal static class DurableIngestionRun
         }
 
         var groupId = "bench-durable-" + Guid.NewGuid().ToString("N");
-        Console.Error.WriteLine($"Row 4: simulated clients (a process of their own) produce {d.Customers:N0} profile events ({partitions} partitions per topic); starting PostgreSQL (fsync {(d.Fsync ? "on" : "off")})...");
+        Console.Error.WriteLine($"Row 4: simulated clients (a process of their own) produce {d.Customers:N0} customers' profiles and purchase history ({partitions} partitions per topic); starting PostgreSQL (fsync {(d.Fsync ? "on" : "off")})...");
         using var clients = SimulatedClientsProcess.Start(new SimulatedClientSettings(
             broker.BootstrapServers, groupId, partitions, d.Customers, options.Seed, CustomerPrefix, d.MaxAhead,
             Path.Combine(Path.GetTempPath(), $"engine-bench-latency-{Guid.NewGuid():N}.bin"), producerSettings));
         var starting = ThrowawayPostgres.StartAsync(d.Fsync, d.ConnectionOptions, d.Statements);
-        var profileCount = await clients.ProfilesDelivered.WaitAsync(TimeSpan.FromMinutes(5));
+        var openingCount = await clients.OpeningDelivered.WaitAsync(TimeSpan.FromMinutes(5));
         await using var postgres = await starting;
         var rowSettings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
@@ -71,7 +71,6 @@ internal static class DurableIngestionRun
         var dispatcher = host.Services.GetRequiredService<Engine.Silo.Sms.SmsDispatcher>();
         var grainState = host.Services.GetRequiredService<Engine.Silo.Storage.GrainState.GrainStateStatistics>();
         var committed = metrics.Checkpoints.WithLabels("committed");
-        var profiles = metrics.EventsConsumed.WithLabels(Engine.Domain.Events.EventTypes.Customer);
         var marks = new List<DurableMark>();
         var samples = new List<DurableSample>();
         long Applied() => (long)metrics.EventsApplied.Value;
@@ -79,7 +78,6 @@ internal static class DurableIngestionRun
 
         async Task<DurableMark> TakeMarkAsync(string phase) => new(
             phase,
-            (long)profiles.Value,
             Stopwatch.GetTimestamp(),
             ProcessSnapshot.Take(),
             ThreadCpu.Take(),
@@ -93,6 +91,8 @@ internal static class DurableIngestionRun
             committed.Value,
             await HistogramSnapshot.ReadAsync(metrics.Registry, "engine_checkpoint_duration_seconds"),
             await HistogramSnapshot.ReadAsync(metrics.Registry, "engine_event_durable_latency_seconds"),
+            await HistogramSnapshot.ReadAsync(metrics.Registry, "engine_tier_change_publish_latency_seconds"),
+            await HistogramSnapshot.ReadAsync(metrics.Registry, "engine_sms_send_latency_seconds"),
             loyalty.TierChanges.Values.Sum(),
             sms.Outcomes.Where(o => o.Key.Outcome == "sent").Sum(o => o.Value),
             clients.Produced);
@@ -139,21 +139,21 @@ internal static class DurableIngestionRun
             await host.StartAsync();
             siloStart = Stopwatch.GetElapsedTime(marks[0].At);
 
-            // Warm-up: profiles, then the backlog; the window opens at the first checkpoint after
-            // the warm-up (the first ones insert every customer's row), and no sooner than two
-            // unsaved ages into the backlog, so every customer has written (and claimed its
-            // phone) and writes come at their steady rhythm.
+            // Warm-up: profiles and purchase history, then the backlog; the window opens at the
+            // first checkpoint after the warm-up (the first ones insert every customer's row),
+            // and no sooner than two unsaved ages into the backlog, so every customer has written
+            // (and claimed its phone) and writes come at their steady rhythm.
             long? backlogStarted = null;
             bool Aged(long? since, TimeSpan age) => since is { } began && Stopwatch.GetElapsedTime(began) >= age;
             var warm = await WatchAsync("warm-up", mark =>
             {
-                if (backlogStarted is null && profiles.Value >= profileCount)
+                if (backlogStarted is null && Taken() >= openingCount)
                 {
                     clients.Backlog();
                     backlogStarted = Stopwatch.GetTimestamp();
                 }
 
-                return mark is not null && mark.Profiles >= profileCount && mark.Applied >= d.Warmup && Aged(backlogStarted, 2 * d.MaxUnsavedAge + d.CheckpointInterval);
+                return mark is not null && mark.Applied >= openingCount + d.Warmup && Aged(backlogStarted, 2 * d.MaxUnsavedAge + d.CheckpointInterval);
             });
             if (!warm)
             {

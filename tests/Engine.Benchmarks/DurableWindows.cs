@@ -71,6 +71,8 @@ internal sealed class DurableWindows(List<DurableMark> marks, List<DurableSample
             end.SmsSent - start.SmsSent,
             windowLatencies,
             end.Durable.Minus(start.Durable),
+            end.TierChangePublished.Minus(start.TierChangePublished),
+            end.SmsAccepted.Minus(start.SmsAccepted),
             end.Produced - end.Applied,
             checkpointSeconds > 0 ? appliedDuringCheckpoints / checkpointSeconds : double.NaN,
             (events - appliedDuringCheckpoints) / outsideSeconds);
@@ -91,7 +93,6 @@ internal sealed record DurableSample(long At, long Writes, long Applied);
 /// <summary>Everything read at one instant (each checkpoint's commit, and the start).</summary>
 internal sealed record DurableMark(
     string Phase,
-    long Profiles,
     long At,
     ProcessSnapshot Process,
     ThreadCpu Threads,
@@ -105,6 +106,8 @@ internal sealed record DurableMark(
     double Checkpoints,
     HistogramSnapshot CheckpointDuration,
     HistogramSnapshot Durable,
+    HistogramSnapshot TierChangePublished,
+    HistogramSnapshot SmsAccepted,
     long TierChanges,
     long SmsSent,
     long Produced);
@@ -157,6 +160,8 @@ internal sealed record DurableWindow(
     long SmsSent,
     double[] Latencies,
     HistogramSnapshot Histogram,
+    HistogramSnapshot TierChangeLatency,
+    HistogramSnapshot SmsLatency,
     long BehindAtEnd,
     double RateDuringCheckpoints,
     double RateBetweenCheckpoints)

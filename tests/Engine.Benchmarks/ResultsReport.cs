@@ -181,6 +181,9 @@ internal static class ResultsReport
         Row("Kafka ts → durable, exact: p50 / p99 / max (s)", w => w.Latencies.Length == 0 ? "n/a (includes waiting in the backlog)" : $"{F(w.Latency(0.5), "F1")} / {F(w.Latency(0.99), "F1")} / {F(w.Latency(1), "F1")} ({w.Latencies.Length:N0} events)");
         Row("  mean: exact / engine histogram (s)", w => w.Latencies.Length == 0 ? "" : $"{F(w.Latencies.Average(), "F1")} / {F(w.Histogram.Mean, "F1")}");
         Row("  engine histogram: p50 / p99 (s), buckets", w => w.Latencies.Length == 0 ? "" : $"{F(w.Histogram.Quantile(0.5), "F1")} / {F(w.Histogram.Quantile(0.99), "F1")}, in {w.Histogram.BucketOf(0.5)} and {w.Histogram.BucketOf(0.99)}");
+        string Effect(HistogramSnapshot h) => h.Count == 0 ? "none" : $"{F(h.Quantile(0.5), "F3")} / {F(h.Quantile(0.99), "F3")} (in {h.BucketOf(0.99)}; {h.Count:N0})";
+        Row("decision → tier-change record on its topic: p50 / p99 (s)", w => Effect(w.TierChangeLatency));
+        Row("decision → SMS accepted by the gateway: p50 / p99 (s)", w => Effect(w.SmsLatency));
         Row("events produced but not yet applied at the end", w => $"{w.BehindAtEnd:N0}");
         AnsiConsole.Write(table);
         if (durable.Statements.Count > 0)

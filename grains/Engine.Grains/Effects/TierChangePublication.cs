@@ -10,7 +10,10 @@ namespace Engine.Grains.Effects;
 /// silo died mid-publish, or a publish failed) is looked up from that position and only
 /// published if it is not there.
 /// </summary>
-public sealed class TierChangePublication(ITierChangeOutput output, [Microsoft.Extensions.DependencyInjection.FromKeyedServices(EngineTime.Key)] TimeProvider time)
+public sealed class TierChangePublication(
+    ITierChangeOutput output,
+    [Microsoft.Extensions.DependencyInjection.FromKeyedServices(EngineTime.Key)] TimeProvider time,
+    LoyaltyStatistics statistics)
 {
     /// <summary>
     /// Marks every pending tier change Sending and adds its id to <paramref name="unattempted"/>;
@@ -50,7 +53,9 @@ public sealed class TierChangePublication(ITierChangeOutput output, [Microsoft.E
 
             var notice = message.TierChange!;
             await output.PublishAsync(new TierChangeRecord(message.Id, customerId, notice.From, notice.To, notice.Reason, notice.At), cancellationToken);
-            outbox.Complete(message, OutboxStatus.Done, time.GetUtcNow());
+            var now = time.GetUtcNow();
+            outbox.Complete(message, OutboxStatus.Done, now);
+            statistics.RecordPublished((now - message.CreatedAt).TotalSeconds);
             changed = true;
         }
 

@@ -14,7 +14,7 @@ namespace Engine.Benchmarks.Producing;
 /// <c>applied N</c> (what the engine has taken so far), <c>live RATE</c> (a fixed rate, each
 /// delivery reported to the latency probe), <c>stress</c> (switch to the stress stream, as a
 /// backlog), <c>pause</c>, <c>stop</c>;</item>
-/// <item>out: <c>profiles N</c> once every customer's profile is delivered, <c>status PRODUCED
+/// <item>out: <c>opening N</c> once every customer's profile and purchase history is delivered, <c>status PRODUCED
 /// FAILED BEHIND</c> every 100 ms, <c>stopped</c> after the latency samples are written.</item>
 /// </list>
 /// </summary>
@@ -38,24 +38,28 @@ internal static class SimulatedClients
             }
         }
 
-        var realistic = Stream(settings, StreamKind.Realistic, settings.Seed);
-        var stress = Stream(settings, StreamKind.Stress, settings.Seed);
-        // Every customer's profile goes first, delivered before the engine starts measuring:
-        // mixed with the rest, their one-off writes (phone claims) would land in the window.
-        var profiles = new List<SimulatedEvent>(settings.Customers);
-        while (profiles.Count < settings.Customers && realistic.MoveNext())
+        // The realistic stream opens with every customer's profile and year of purchase history,
+        // delivered before the engine starts measuring; it starts months back so that its
+        // sessions (months of a shop's life in minutes) stay in the past.
+        var realisticSimulation = new ShopperSimulation(settings.Customers, settings.Seed, DateTimeOffset.UtcNow.Date.AddDays(-RealisticDaysBack), settings.CustomerPrefix,
+            profile: ShopperProfile.Realistic);
+        var opening = realisticSimulation.OpeningEvents;
+        using var realistic = realisticSimulation.Take(int.MaxValue).GetEnumerator();
+        var openingEvents = new List<SimulatedEvent>(opening);
+        while (openingEvents.Count < opening && realistic.MoveNext())
         {
-            profiles.Add(realistic.Current);
+            openingEvents.Add(realistic.Current);
         }
 
-        // The stress stream has its own profile events for the same customers: skipped.
-        for (var i = 0; i < settings.Customers && stress.MoveNext(); i++)
-        {
-        }
+        // The stress stream's own profiles of the same customers are skipped; its event ids are
+        // its own, so no event of one stream is taken for a retry of the other.
+        var stressSimulation = new ShopperSimulation(settings.Customers, settings.Seed, EventCorpus.SimulationStart, settings.CustomerPrefix,
+            profile: ShopperProfile.Stress, eventIdPrefix: "stress-");
+        using var stress = stressSimulation.Take(int.MaxValue).Skip(stressSimulation.OpeningEvents).GetEnumerator();
 
-        EventCorpus.ProduceAll(settings.BootstrapServers, topics, profiles, settings.ProducerSettings);
-        long produced = profiles.Count;
-        Say($"profiles {profiles.Count.ToString(CultureInfo.InvariantCulture)}");
+        EventCorpus.ProduceAll(settings.BootstrapServers, topics, openingEvents, settings.ProducerSettings);
+        long produced = openingEvents.Count;
+        Say($"opening {openingEvents.Count.ToString(CultureInfo.InvariantCulture)}");
 
         var partitions = topics.Inbound.SelectMany(t => Enumerable.Range(0, settings.Partitions).Select(p => new TopicPartition(t, p))).ToList();
         using var probe = new DurableLatencyProbe(settings.BootstrapServers, settings.GroupId, partitions);
@@ -123,13 +127,7 @@ internal static class SimulatedClients
         return 1;
     }
 
-    private static IEnumerator<SimulatedEvent> Stream(SimulatedClientSettings settings, StreamKind kind, int seed) =>
-        new ShopperSimulation(settings.Customers, seed, EventCorpus.SimulationStart, settings.CustomerPrefix,
-            eventIdPrefix: kind == StreamKind.Stress ? "stress-" : "evt-").Take(int.MaxValue).GetEnumerator();
-
-    private enum StreamKind
-    {
-        Realistic,
-        Stress,
-    }
+    // The realistic stream makes about 2.65 million events per simulated month for 100,000
+    // customers; a 15-minute run takes a few million.
+    private const int RealisticDaysBack = 120;
 }

@@ -12,7 +12,7 @@ internal sealed class SimulatedClientsProcess : IDisposable
 {
     private readonly Process _process;
     private readonly string _samplesPath;
-    private readonly TaskCompletionSource<long> _profiles = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<long> _opening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _reading;
     private long _produced;
@@ -68,8 +68,8 @@ internal sealed class SimulatedClientsProcess : IDisposable
         return new SimulatedClientsProcess(Process.Start(start)!, settings.SamplesPath);
     }
 
-    /// <summary>Completes when every customer's profile is delivered; the count.</summary>
-    public Task<long> ProfilesDelivered => _profiles.Task;
+    /// <summary>Completes when every customer's profile and purchase history is delivered; the count.</summary>
+    public Task<long> OpeningDelivered => _opening.Task;
 
     /// <summary>CPU time of the clients' process so far (all threads).</summary>
     public TimeSpan Cpu()
@@ -163,8 +163,8 @@ internal sealed class SimulatedClientsProcess : IDisposable
             long Number(int i) => long.Parse(words[i], CultureInfo.InvariantCulture);
             switch (words[0])
             {
-                case "profiles":
-                    _profiles.TrySetResult(Number(1));
+                case "opening":
+                    _opening.TrySetResult(Number(1));
                     break;
                 case "status":
                     Interlocked.Exchange(ref _produced, Number(1));
@@ -178,7 +178,7 @@ internal sealed class SimulatedClientsProcess : IDisposable
         }
 
         var exited = new InvalidOperationException("the simulated clients' process exited early");
-        _profiles.TrySetException(exited);
+        _opening.TrySetException(exited);
         _stopped.TrySetResult();
     }
 }

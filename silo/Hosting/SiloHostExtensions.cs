@@ -42,9 +42,9 @@ public static class SiloHostExtensions
             .Configure(rules => LoyaltyConfiguration.Bind(configuration.GetSection(LoyaltyRules.SectionName), rules.Loyalty))
             .Validate(rules => rules.Loyalty.Validate().Count == 0, "the Loyalty section is invalid (tier ladder or reminder days)")
             .ValidateOnStart();
-        services.AddOptions<WriteBehindOptions>().Bind(configuration.GetSection("WriteBehind"));
+        services.AddValidatedOptions<WriteBehindOptions, WriteBehindOptionsValidator>(configuration.GetSection(WriteBehindOptions.SectionName));
         services.AddOptions<KafkaOptions>().Bind(configuration.GetSection("Kafka"));
-        services.AddOptions<IngestionOptions>().Bind(configuration.GetSection("Ingestion"));
+        services.AddValidatedOptions<IngestionOptions, IngestionOptionsValidator>(configuration.GetSection(IngestionOptions.SectionName));
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection("Demo"));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton(EngineTime.Key, TimeProvider.System);

@@ -9,6 +9,8 @@ namespace Engine.Silo.Kafka;
 /// </summary>
 public sealed class KafkaOptions
 {
+    public const string SectionName = "Kafka";
+
     public string? BootstrapServers { get; set; }
     public string GroupId { get; set; } = "engagement-engine";
     public KafkaTopics Topics { get; set; } = new();

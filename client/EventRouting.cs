@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Engine.Domain.Events;
+using Engine.Contracts;
 
 namespace Engine.Client;
 
@@ -46,29 +46,19 @@ public static class EventRouting
             return LineRoute.Unroutable($"not valid JSON (at byte {e.BytePositionInLine + 1})");
         }
 
-        EventKind? kind = type switch
-        {
-            // Refunds and points events go with the purchases: Kafka orders a customer's
-            // events only within one topic, and a refund must not overtake its order.
-            EventTypes.Purchase or EventTypes.Refund or EventTypes.PointsRedeemed or EventTypes.PointsAdjusted => EventKind.Purchase,
-            EventTypes.Click => EventKind.Click,
-            EventTypes.Customer => EventKind.Customer,
-            _ => null,
-        };
         var id = string.IsNullOrEmpty(customerId) ? null : customerId;
-
-        if (kind is null)
+        if (!EventStreams.TryOf(type, out var stream))
         {
             return LineRoute.Unroutable(type is null ? "no \"type\"" : $"unknown type \"{type}\"", id);
         }
 
         // The key decides the partition, and so the order a customer's events are applied in.
-        return id is null ? LineRoute.Unroutable("no \"customerId\"") : new LineRoute(kind, id, null);
+        return id is null ? LineRoute.Unroutable("no \"customerId\"") : new LineRoute(stream, id, null);
     }
 }
 
 /// <summary>Where a line goes, or why it cannot be routed. The customer id is kept when readable.</summary>
-public readonly record struct LineRoute(EventKind? Kind, string? CustomerId, string? Problem)
+public readonly record struct LineRoute(EventStream? Stream, string? CustomerId, string? Problem)
 {
     public static LineRoute Unroutable(string problem, string? customerId = null) => new(null, customerId, problem);
 }

@@ -26,9 +26,9 @@ public static class ProduceCommand
             Description = "Kafka bootstrap servers; without it they (and the topics) are asked from the cluster",
             HelpName = "ADDR",
         };
-        var purchasesTopic = TopicOption("--purchases-topic", EventTopics.DefaultPurchases);
-        var clicksTopic = TopicOption("--clicks-topic", EventTopics.DefaultClicks);
-        var customersTopic = TopicOption("--customers-topic", EventTopics.DefaultCustomers);
+        var purchasesTopic = TopicOption("--purchases-topic", DefaultTopics.Purchases);
+        var clicksTopic = TopicOption("--clicks-topic", DefaultTopics.Clicks);
+        var customersTopic = TopicOption("--customers-topic", DefaultTopics.Customers);
         var deliveryTimeout = new Option<int>("--delivery-timeout")
         {
             Description = "Seconds to keep trying to deliver each event",
@@ -88,7 +88,7 @@ public static class ProduceCommand
                 return ExitCodes.EngineUnreachable;
             }
 
-            var tally = request.RawTopic is { } topic ? new ProduceTally(topic) : ProduceTally.ByEventKind();
+            var tally = request.RawTopic is { } topic ? new ProduceTally(topic) : ProduceTally.ByEventStream();
             try
             {
                 await PublishLinesAsync(source, request, topics, tally, cancellationToken);
@@ -139,9 +139,9 @@ public static class ProduceCommand
         {
             publisher.Publish(line, rawTopic, key, destination: 0);
         }
-        else if (route.Kind is { } kind)
+        else if (route.Stream is { } stream)
         {
-            publisher.Publish(line, topics.TopicOf(kind), key, ProduceTally.DestinationOf(kind));
+            publisher.Publish(line, topics.TopicOf(stream), key, ProduceTally.DestinationOf(stream));
         }
         else
         {

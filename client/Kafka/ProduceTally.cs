@@ -1,4 +1,5 @@
 using System.Globalization;
+using Engine.Contracts;
 
 namespace Engine.Client.Kafka;
 
@@ -13,10 +14,10 @@ public sealed class ProduceTally(params string[] destinations)
     private int _failed;
 
     /// <summary>A tally per event stream; see <see cref="DestinationOf"/>.</summary>
-    public static ProduceTally ByEventKind() => new("purchases", "clicks", "customers");
+    public static ProduceTally ByEventStream() => new([.. EventStreams.All.Select(stream => stream.ToString().ToLowerInvariant())]);
 
-    /// <summary>The destination of an event kind in a <see cref="ByEventKind"/> tally.</summary>
-    public static int DestinationOf(EventKind kind) => (int)kind;
+    /// <summary>The destination of an event stream in a <see cref="ByEventStream"/> tally.</summary>
+    public static int DestinationOf(EventStream stream) => (int)stream;
 
     public int Delivered => _delivered.Sum();
     public int Skipped => Volatile.Read(ref _skipped);

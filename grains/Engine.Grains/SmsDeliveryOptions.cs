@@ -3,6 +3,8 @@ namespace Engine.Grains;
 /// <summary>How SMS are rendered and retried. Bound from "Sms".</summary>
 public sealed class SmsDeliveryOptions
 {
+    public const string SectionName = "Sms";
+
     /// <summary>The link templates may show (e.g. the shop or the loyalty page).</summary>
     public string? Link { get; set; }
 

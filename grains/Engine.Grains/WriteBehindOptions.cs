@@ -8,6 +8,8 @@ namespace Engine.Grains;
 /// </summary>
 public sealed class WriteBehindOptions
 {
+    public const string SectionName = "WriteBehind";
+
     /// <summary>Unsaved events after which the grain writes without waiting for a checkpoint.</summary>
     public int MaxUnsavedEvents { get; set; } = 200;
 

@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using Engine.Domain.Events;
+using Engine.Contracts;
 using Engine.Silo.Kafka;
 using Microsoft.Extensions.Options;
 
@@ -30,13 +30,7 @@ public sealed partial class DemoStream(KafkaEndpoint endpoint, IOptions<DemoOpti
         {
             foreach (var simulated in simulation.Take(int.MaxValue))
             {
-                var topic = simulated.Type switch
-                {
-                    EventTypes.Purchase => topics.Purchases,
-                    EventTypes.Click => topics.Clicks,
-                    _ => topics.Customers,
-                };
-                producer.Produce(topic, new Message<string, byte[]> { Key = simulated.CustomerId, Value = simulated.Json });
+                producer.Produce(topics.TopicOf(simulated.Type), new Message<string, byte[]> { Key = simulated.CustomerId, Value = simulated.Json });
                 if (++produced % 500 == 0)
                 {
                     LogProgress(produced);

@@ -37,15 +37,12 @@ public static class SiloHostExtensions
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
-        services.AddOptions<CustomerRules>()
-            .Bind(configuration.GetSection("Rules"))
-            .Configure(rules => LoyaltyConfiguration.Bind(configuration.GetSection(LoyaltyRules.SectionName), rules.Loyalty))
-            .Validate(rules => rules.Loyalty.Validate().Count == 0, "the Loyalty section is invalid (tier ladder or reminder days)")
-            .ValidateOnStart();
-        services.AddOptions<WriteBehindOptions>().Bind(configuration.GetSection("WriteBehind"));
-        services.AddOptions<KafkaOptions>().Bind(configuration.GetSection("Kafka"));
-        services.AddOptions<IngestionOptions>().Bind(configuration.GetSection("Ingestion"));
-        services.AddOptions<DemoOptions>().Bind(configuration.GetSection("Demo"));
+        services.AddValidatedOptions<CustomerRules, CustomerRulesValidator>(configuration.GetSection(CustomerRules.SectionName))
+            .Configure(rules => LoyaltyConfiguration.Bind(configuration.GetSection(LoyaltyRules.SectionName), rules.Loyalty));
+        services.AddValidatedOptions<WriteBehindOptions, WriteBehindOptionsValidator>(configuration.GetSection(WriteBehindOptions.SectionName));
+        services.AddValidatedOptions<KafkaOptions, KafkaOptionsValidator>(configuration.GetSection(KafkaOptions.SectionName));
+        services.AddValidatedOptions<IngestionOptions, IngestionOptionsValidator>(configuration.GetSection(IngestionOptions.SectionName));
+        services.AddValidatedOptions<DemoOptions, DemoOptionsValidator>(configuration.GetSection(DemoOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton(EngineTime.Key, TimeProvider.System);
         services.AddSingleton<CustomerStateWrites>();

@@ -3,6 +3,8 @@ namespace Engine.Silo.Ingestion;
 /// <summary>How the ingestion batches, checkpoints and backs off. Bound from "Ingestion".</summary>
 public sealed class IngestionOptions
 {
+    public const string SectionName = "Ingestion";
+
     /// <summary>Turns Kafka ingestion off (e.g. a silo that only serves admin calls).</summary>
     public bool Enabled { get; set; } = true;
 

@@ -1,3 +1,5 @@
+using Engine.Contracts;
+
 namespace Engine.Silo.Kafka;
 
 /// <summary>
@@ -7,6 +9,8 @@ namespace Engine.Silo.Kafka;
 /// </summary>
 public sealed class KafkaOptions
 {
+    public const string SectionName = "Kafka";
+
     public string? BootstrapServers { get; set; }
     public string GroupId { get; set; } = "engagement-engine";
     public KafkaTopics Topics { get; set; } = new();
@@ -21,17 +25,17 @@ public sealed class KafkaOptions
     public bool UsesEmbeddedBroker => string.IsNullOrWhiteSpace(BootstrapServers);
 }
 
-/// <summary>The topics the engine reads and writes.</summary>
-public sealed class KafkaTopics
+/// <summary>The topics the engine reads and writes, bound from "Kafka:Topics".</summary>
+public sealed class KafkaTopics : IEventTopics
 {
-    public string Purchases { get; set; } = "engagement.purchases";
-    public string Clicks { get; set; } = "engagement.clicks";
-    public string Customers { get; set; } = "engagement.customers";
-    public string DeadLetter { get; set; } = "engagement.dead-letter";
-    public string TierChanges { get; set; } = "engagement.tier-changes";
+    public string Purchases { get; set; } = DefaultTopics.Purchases;
+    public string Clicks { get; set; } = DefaultTopics.Clicks;
+    public string Customers { get; set; } = DefaultTopics.Customers;
+    public string DeadLetter { get; set; } = DefaultTopics.DeadLetter;
+    public string TierChanges { get; set; } = DefaultTopics.TierChanges;
 
-    /// <summary>The topics the ingestion consumes.</summary>
-    public IReadOnlyList<string> Inbound => [Purchases, Clicks, Customers];
+    /// <summary>The topics the ingestion consumes: one per event stream, so every event type has its topic read.</summary>
+    public IReadOnlyList<string> Inbound => [.. EventStreams.All.Select(this.TopicOf)];
 
     /// <summary>The topics the engine writes.</summary>
     public IReadOnlyList<string> Outbound => [DeadLetter, TierChanges];

@@ -1,6 +1,7 @@
 using Engine.Domain.Sms;
 using Engine.Grains;
 using Engine.Grains.Effects;
+using Engine.Silo.Hosting;
 using Engine.Silo.Sms.Gateways;
 using Engine.Sms;
 
@@ -15,7 +16,7 @@ public static class SmsServiceRegistration
             .Bind(configuration.GetSection(SmsPolicyOptions.SectionName))
             .Validate(options => options.Validate().Count == 0, "the Sms:Policy section is invalid")
             .ValidateOnStart();
-        services.AddOptions<SmsDeliveryOptions>().Bind(configuration.GetSection("Sms"));
+        services.AddValidatedOptions<SmsDeliveryOptions, SmsDeliveryOptionsValidator>(configuration.GetSection(SmsDeliveryOptions.SectionName));
         services.AddOptions<SmsDispatchOptions>().Bind(configuration.GetSection("Sms:Dispatch"));
         services.AddSingleton(_ =>
         {

@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using Engine.Domain.Events;
+using Engine.Contracts;
 using Engine.Silo.Demo;
 using Engine.Silo.Kafka;
 
@@ -53,13 +53,6 @@ internal sealed class EventCorpus : IDisposable
     /// <summary>A deterministic shopper stream; a different <paramref name="customerPrefix"/> gives the same events for other customers.</summary>
     public static List<SimulatedEvent> Simulate(int events, int customers, int seed, string customerPrefix) =>
         [.. new ShopperSimulation(customers, seed, SimulationStart, customerPrefix).Take(events)];
-
-    public static string TopicOf(KafkaTopics topics, string type) => type switch
-    {
-        EventTypes.Purchase => topics.Purchases,
-        EventTypes.Click => topics.Clicks,
-        _ => topics.Customers,
-    };
 
     /// <summary>Starts a broker, creates the engine's topics and produces the events into them.</summary>
     public static EventCorpus Create(BenchmarkOptions options)
@@ -128,7 +121,7 @@ internal sealed class EventCorpus : IDisposable
     /// <summary>Partitions per topic so that the largest topic holds about <paramref name="targetBytes"/> per partition.</summary>
     internal static int PartitionsFor(IReadOnlyList<SimulatedEvent> events, KafkaTopics topics, long targetBytes = TargetBytesPerPartition)
     {
-        var largestTopic = events.GroupBy(e => TopicOf(topics, e.Type)).Max(g => g.Sum(e => (long)e.Json.Length + e.CustomerId.Length + 64));
+        var largestTopic = events.GroupBy(e => topics.TopicOf(e.Type)).Max(g => g.Sum(e => (long)e.Json.Length + e.CustomerId.Length + 64));
         return (int)Math.Max(MinPartitions, (largestTopic + targetBytes - 1) / targetBytes);
     }
 
@@ -172,7 +165,7 @@ internal sealed class EventCorpus : IDisposable
             {
                 try
                 {
-                    producer.Produce(TopicOf(topics, e.Type), message, OnDelivered);
+                    producer.Produce(topics.TopicOf(e.Type), message, OnDelivered);
                     break;
                 }
                 catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == Confluent.Kafka.ErrorCode.Local_QueueFull)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using Engine.Contracts;
 using Engine.Silo.Demo;
 using Engine.Silo.Kafka;
 
@@ -122,7 +123,7 @@ internal sealed class PacedProducer : IDisposable
                 {
                     try
                     {
-                        _producer.Produce(EventCorpus.TopicOf(_topics, e.Type), message, OnDelivered);
+                        _producer.Produce(_topics.TopicOf(e.Type), message, OnDelivered);
                         break;
                     }
                     catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == Confluent.Kafka.ErrorCode.Local_QueueFull)

@@ -24,7 +24,7 @@ public sealed class BadInputTests(EngineClusterFixture engine)
         {
             for (var i = 0; i < 1000; i++)
             {
-                producer.Produce(engine.TopicFor(good[i].Type), new Message<string?, byte[]> { Key = good[i].CustomerId, Value = good[i].Json });
+                producer.Produce(engine.Topics.TopicOf(good[i].Type), new Message<string?, byte[]> { Key = good[i].CustomerId, Value = good[i].Json });
                 producer.Produce(bad[i].Topic, new Message<string?, byte[]> { Key = bad[i].Key, Value = bad[i].Value });
             }
 

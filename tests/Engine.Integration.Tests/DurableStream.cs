@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Confluent.Kafka;
+using Engine.Contracts;
 using Engine.Silo.Demo;
 using Engine.Silo.Kafka;
 using Engine.Integration.Tests.Processes;
@@ -48,8 +49,7 @@ public sealed partial class DurableStream(EmbeddedKafkaBroker broker, int partit
         using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, Acks = Acks.All, LingerMs = 5 }).Build();
         foreach (var e in Events)
         {
-            var topic = e.Type switch { "purchase" => Topics.Purchases, "click" => Topics.Clicks, _ => Topics.Customers };
-            producer.Produce(topic, new Message<string, byte[]> { Key = e.CustomerId, Value = e.Json });
+            producer.Produce(Topics.TopicOf(e.Type), new Message<string, byte[]> { Key = e.CustomerId, Value = e.Json });
         }
 
         producer.Flush(TimeSpan.FromMinutes(1));

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Engine.Contracts;
 using Engine.Integration.Tests.Processes;
 using Engine.Silo.Demo;
+using Engine.Silo.Kafka;
 
 namespace Engine.Integration.Tests;
 
@@ -19,10 +21,12 @@ public sealed class EndToEndTests
         await using var silo = await SiloProcess.StartAsync();
         var bootstrap = await silo.BootstrapServersAsync();
 
+        // The silo runs on its defaults, so the producer uses the default topic names.
+        var defaultTopics = new KafkaTopics();
         var events = new ShopperSimulation(4, seed: 5, DateTimeOffset.UtcNow.AddDays(-2), customerPrefix: "e2e-").Take(80).ToList();
         foreach (var group in events.GroupBy(e => e.Type))
         {
-            var topic = group.Key switch { "purchase" => "engagement.purchases", "click" => "engagement.clicks", _ => "engagement.customers" };
+            var topic = defaultTopics.TopicOf(group.Key);
             var lines = string.Concat(group.Select(e => e.CustomerId + "\t" + Encoding.UTF8.GetString(e.Json) + "\n"));
             var produced = await ToolRun.RunAsync(kcat, ["-b", bootstrap, "-t", topic, "-P", "-K", "\t"], lines);
             Assert.True(produced.ExitCode == 0, $"kcat failed: {produced.Error}");
@@ -94,7 +98,7 @@ public sealed class EndToEndTests
 
         Assert.Contains("engine_events_consumed_total{type=\"click\"}", metrics);
         Assert.Contains("engine_event_apply_latency_seconds_bucket{since=\"kafka_timestamp\"", metrics);
-        Assert.Contains("engine_consumer_lag_messages{topic=\"engagement.clicks\"", metrics);
+        Assert.Contains($"engine_consumer_lag_messages{{topic=\"{DefaultTopics.Clicks}\"", metrics);
         var check = await ToolRun.RunAsync(promtool, ["check", "metrics"], metrics);
         Assert.True(check.ExitCode == 0, $"promtool check metrics: {check.Output}{check.Error}");
         Assert.Equal("Healthy", await http.GetStringAsync(silo.BaseUrl + "/health/live"));

@@ -67,13 +67,6 @@ public sealed class EngineClusterFixture : IAsyncLifetime
             LingerMs = 5,
         }).Build();
 
-    public string TopicFor(string type) => type switch
-    {
-        "purchase" => Topics.Purchases,
-        "click" => Topics.Clicks,
-        _ => Topics.Customers,
-    };
-
     public async Task DisposeAsync()
     {
         await Cluster.StopAllSilosAsync();

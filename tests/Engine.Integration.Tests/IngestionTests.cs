@@ -18,7 +18,7 @@ public sealed class IngestionTests(EngineClusterFixture engine)
         {
             foreach (var e in events)
             {
-                producer.Produce(engine.TopicFor(e.Type), new Message<string?, byte[]> { Key = e.CustomerId, Value = e.Json });
+                producer.Produce(engine.Topics.TopicOf(e.Type), new Message<string?, byte[]> { Key = e.CustomerId, Value = e.Json });
             }
 
             producer.Flush(TimeSpan.FromSeconds(30));

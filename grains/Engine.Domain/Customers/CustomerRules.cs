@@ -7,6 +7,8 @@ namespace Engine.Domain.Customers;
 /// </summary>
 public sealed class CustomerRules
 {
+    public const string SectionName = "Rules";
+
     /// <summary>The currency all spend is kept in.</summary>
     public string BaseCurrency { get; set; } = "USD";
 

@@ -1,0 +1,32 @@
+using Engine.Domain.Customers;
+using Engine.Silo.Hosting;
+
+namespace Engine.Silo.Tests.Configuration;
+
+public sealed class CustomerRulesValidatorTests
+{
+    private static readonly CustomerRulesValidator Validator = new();
+
+    [Fact]
+    public void DefaultsAreValid() => Assert.Empty(Validator.Problems(new CustomerRules()));
+
+    [Theory]
+    [InlineData("RollingWindowDays", "0", "Rules:RollingWindowDays must be positive, got 0")]
+    [InlineData("Engagement:HalfLife", "00:00:00", "Rules:Engagement:HalfLife must be positive, got 00:00:00")]
+    [InlineData("ExchangeRates:EUR", "0", "Rules:ExchangeRates:EUR must be positive, got 0")]
+    public void BadValueIsRefusedNamingItsKey(string key, string value, string problem)
+    {
+        var options = Configured.Bind<CustomerRules>("Rules", (key, value));
+
+        Assert.Equal([problem], Validator.Problems(options));
+    }
+
+    [Fact]
+    public void LoyaltyProblemsAreShownInTheirOwnWords()
+    {
+        var rules = new CustomerRules();
+        rules.Loyalty.ExpiryMonths = 0;
+
+        Assert.Contains("Loyalty:ExpiryMonths must be at least 1", Validator.Problems(rules));
+    }
+}

@@ -1,0 +1,46 @@
+using Engine.Silo.Ingestion;
+
+namespace Engine.Silo.Tests.Configuration;
+
+public sealed class IngestionOptionsValidatorTests
+{
+    private static readonly IngestionOptionsValidator Validator = new();
+
+    [Fact]
+    public void DefaultsAreValid() => Assert.Empty(Validator.Problems(new IngestionOptions()));
+
+    [Theory]
+    [InlineData("MaxBatchEvents", "0", "Ingestion:MaxBatchEvents must be positive, got 0")]
+    [InlineData("MaxEventsPerCall", "0", "Ingestion:MaxEventsPerCall must be positive, got 0")]
+    [InlineData("MaxEventsPerCall", "-5", "Ingestion:MaxEventsPerCall must be positive, got -5")]
+    [InlineData("FlushConcurrency", "0", "Ingestion:FlushConcurrency must be positive, got 0")]
+    [InlineData("MaxEventBytes", "0", "Ingestion:MaxEventBytes must be positive, got 0")]
+    [InlineData("MaxBatchWait", "00:00:00", "Ingestion:MaxBatchWait must be positive, got 00:00:00")]
+    [InlineData("CheckpointInterval", "00:00:00", "Ingestion:CheckpointInterval must be positive, got 00:00:00")]
+    [InlineData("CheckpointInterval", "-00:00:01", "Ingestion:CheckpointInterval must be positive, got -00:00:01")]
+    [InlineData("InitialRetryDelay", "00:00:00", "Ingestion:InitialRetryDelay must be positive, got 00:00:00")]
+    public void ZeroOrNegativeValueIsRefusedNamingItsKey(string key, string value, string problem)
+    {
+        var options = Configured.Bind<IngestionOptions>("Ingestion", (key, value));
+
+        Assert.Equal([problem], Validator.Problems(options));
+    }
+
+    [Fact]
+    public void MaxRetryDelayBelowTheFirstDelayIsRefused()
+    {
+        var options = Configured.Bind<IngestionOptions>("Ingestion", ("InitialRetryDelay", "00:00:02"), ("MaxRetryDelay", "00:00:01"));
+
+        Assert.Equal(["Ingestion:MaxRetryDelay must be at least Ingestion:InitialRetryDelay (00:00:02), got 00:00:01"], Validator.Problems(options));
+    }
+
+    [Fact]
+    public void EveryBadValueIsNamedAtOnce()
+    {
+        var options = Configured.Bind<IngestionOptions>("Ingestion", ("MaxEventsPerCall", "0"), ("FlushConcurrency", "0"));
+
+        Assert.Equal(
+            ["Ingestion:MaxEventsPerCall must be positive, got 0", "Ingestion:FlushConcurrency must be positive, got 0"],
+            Validator.Problems(options));
+    }
+}

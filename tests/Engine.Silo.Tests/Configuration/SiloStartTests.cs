@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Engine.Silo.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Engine.Silo.Tests.Configuration;
+
+/// <summary>A bad value stops the silo as Program.cs builds it, before Orleans or Kafka start.</summary>
+public sealed class SiloStartTests
+{
+    [Fact]
+    public async Task ZeroMaxEventsPerCallStopsTheStartNamingTheKey()
+    {
+        using var host = BuildSilo(("Ingestion:MaxEventsPerCall", "0"));
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("Ingestion:MaxEventsPerCall must be positive, got 0", error.Message, StringComparison.Ordinal);
+    }
+
+    private static IHost BuildSilo(params (string Key, string Value)[] settings)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            EnvironmentName = "Testing",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            // Were the check to let the silo start, it must not take the default ports or start a broker.
+            ["Orleans:SiloPort"] = FreePort(),
+            ["Orleans:GatewayPort"] = FreePort(),
+            ["Kafka:BootstrapServers"] = "127.0.0.1:1",
+            ["Kafka:Consumer:log_level"] = "0",
+            ["Kafka:Producer:log_level"] = "0",
+        });
+        builder.Configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));
+        builder.AddEngineSilo();
+        return builder.Build();
+    }
+
+    private static string FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,23 @@
+using Engine.Grains;
+using Engine.Silo.Sms;
+
+namespace Engine.Silo.Tests.Configuration;
+
+public sealed class SmsDeliveryOptionsValidatorTests
+{
+    private static readonly SmsDeliveryOptionsValidator Validator = new();
+
+    [Fact]
+    public void DefaultsAreValid() => Assert.Empty(Validator.Problems(new SmsDeliveryOptions()));
+
+    [Theory]
+    [InlineData("MaxAttempts", "0", "Sms:MaxAttempts must be positive, got 0")]
+    [InlineData("FirstRetryDelay", "00:00:00", "Sms:FirstRetryDelay must be positive, got 00:00:00")]
+    [InlineData("MaxRetryDelay", "00:00:01", "Sms:MaxRetryDelay must be at least Sms:FirstRetryDelay (00:00:05), got 00:00:01")]
+    public void BadValueIsRefusedNamingItsKey(string key, string value, string problem)
+    {
+        var options = Configured.Bind<SmsDeliveryOptions>("Sms", (key, value));
+
+        Assert.Equal([problem], Validator.Problems(options));
+    }
+}

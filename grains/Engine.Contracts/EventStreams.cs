@@ -11,7 +11,7 @@ namespace Engine.Contracts;
 public static class EventStreams
 {
     /// <summary>Every stream, in the order the engine subscribes to them.</summary>
-    public static IReadOnlyList<EventStream> All { get; } = Enum.GetValues<EventStream>();
+    public static IReadOnlyList<EventStream> All { get; } = Array.AsReadOnly(Enum.GetValues<EventStream>());
 
     /// <summary>The stream of <paramref name="eventType"/> (a <see cref="EventTypes"/> value).</summary>
     /// <exception cref="ArgumentException">The type is not one of the contract's.</exception>

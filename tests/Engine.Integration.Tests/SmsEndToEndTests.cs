@@ -147,6 +147,28 @@ public sealed partial class SmsEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task On_the_defaults_with_PostgreSQL_an_upgrade_text_reaches_the_gateway_long_before_the_events_are_written()
+    {
+        // The silo's own write-behind: events wait a minute to be written, checkpoints every 10 s.
+        await using var setting = await Setting.StartDurableAsync(writeBehindDefaults: true);
+        var maxUnsavedAge = new Engine.Grains.WriteBehindOptions().MaxUnsavedAge;
+        var ana = Shopper.New("prompt");
+        await setting.ProduceProfilesAsync([ana], untilApplied: true);
+        var produced = Stopwatch.StartNew();
+        await setting.ProducePurchasesAsync([ana], 300m, 300m);
+
+        await setting.WaitForArrivalsAsync(ana, 1, "the upgrade SMS at the fake SMSC");
+        var reached = produced.Elapsed;
+        output.WriteLine($"upgrade text at the fake SMSC {reached.TotalSeconds:F1} s after the purchases were produced (WriteBehind:MaxUnsavedAge {maxUnsavedAge.TotalSeconds:F0} s)");
+
+        // Generous for a busy machine, yet far below the events' own write: the effect was
+        // written as it was decided, not when the write-behind came round.
+        Assert.True(reached < maxUnsavedAge / 2, $"the text took {reached.TotalSeconds:F1} s");
+        var message = Assert.Single(setting.Kannel.ReceivedMessages);
+        Assert.Equal(UpgradeText(ana, "Silver"), message.Text);
+    }
+
+    [Fact]
     public async Task Killing_the_silo_while_it_sends_sends_no_message_twice_and_leaves_none_open()
     {
         await using var setting = await Setting.StartDurableAsync();
@@ -314,8 +336,12 @@ public sealed partial class SmsEndToEndTests(ITestOutputHelper output)
             }
         }
 
-        /// <summary>As in the crash tests: PostgreSQL and a broker in the test process, so both outlive the silo.</summary>
-        public static async Task<Setting> StartDurableAsync()
+        /// <summary>
+        /// As in the crash tests: PostgreSQL and a broker in the test process, so both outlive the
+        /// silo. <paramref name="writeBehindDefaults"/>: the silo's own checkpoint interval and
+        /// write-behind ages instead of the crash tests' short ones.
+        /// </summary>
+        public static async Task<Setting> StartDurableAsync(bool writeBehindDefaults = false)
         {
             var postgres = new PostgresServer();
             await postgres.InitializeAsync();
@@ -344,7 +370,10 @@ public sealed partial class SmsEndToEndTests(ITestOutputHelper output)
             all["Sms__Link"] = Link;
             foreach (var (key, value) in stream.SiloSettings)
             {
-                all[key] = value;
+                if (!writeBehindDefaults || !(key.StartsWith("WriteBehind__", StringComparison.Ordinal) || key == "Ingestion__CheckpointInterval"))
+                {
+                    all[key] = value;
+                }
             }
 
             var setting = new Setting(kannel, httpPort, all, broker.Dispose)
@@ -379,7 +408,12 @@ public sealed partial class SmsEndToEndTests(ITestOutputHelper output)
         }
 
         /// <summary>E.164 phone, first name, a daytime zone and marketing consent; waits until every profile is applied and durable.</summary>
-        public async Task ProduceProfilesAsync(IReadOnlyList<Shopper> shoppers)
+        /// <summary>
+        /// Each shopper's profile (opted in); waits until the offsets are committed, or with
+        /// <paramref name="untilApplied"/> only until the grains hold them (the silo's default
+        /// write-behind commits a minute or two later).
+        /// </summary>
+        public async Task ProduceProfilesAsync(IReadOnlyList<Shopper> shoppers, bool untilApplied = false)
         {
             var at = Timestamp(DateTimeOffset.UtcNow.AddDays(-1));
             foreach (var s in shoppers)
@@ -387,8 +421,16 @@ public sealed partial class SmsEndToEndTests(ITestOutputHelper output)
                 Produce(Topics.Customers, s, $$"""{"type":"customer","eventId":"{{s.Id}}-profile","customerId":"{{s.Id}}","occurredAt":"{{at}}","firstName":"{{s.FirstName}}","phone":"{{s.Phone}}","timeZone":"{{Zone}}","smsConsent":{"status":"opted_in","source":"checkout","at":"{{at}}"} }""");
             }
 
-            await WaitUntilCommittedAsync();
-            var views = await Task.WhenAll(shoppers.Select(ViewAsync));
+            if (!untilApplied)
+            {
+                await WaitUntilCommittedAsync();
+            }
+
+            var views = await Until(
+                () => Task.WhenAll(shoppers.Select(ViewAsync)),
+                all => all.All(v => v.State.Profile.SmsConsent?.Status == ConsentStatus.OptedIn),
+                Patience,
+                "the profiles in the customers' grains");
             Assert.All(views, v => Assert.Equal(ConsentStatus.OptedIn, v.State.Profile.SmsConsent?.Status));
         }
 

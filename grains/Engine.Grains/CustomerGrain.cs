@@ -31,6 +31,7 @@ public sealed partial class CustomerGrain(
     IOptions<Engine.Domain.Sms.SmsPolicyOptions> smsPolicy,
     IOptions<SmsDeliveryOptions> smsDelivery,
     SmsStatistics smsStatistics,
+    ISiloStatusOracle silo,
     ILogger<CustomerGrain> logger) : Grain, ICustomerGrain, IRemindable
 {
     private const string WakeUpReminder = "wake-up";
@@ -80,6 +81,15 @@ public sealed partial class CustomerGrain(
         loyaltyStatistics.Leave(customer.State.Loyalty.Tier);
         if (_unsavedChanges == 0)
         {
+            return;
+        }
+
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && _unsavedEvents > 0)
+        {
+            // The final checkpoint ran out of time before this customer, so its events'
+            // offsets were not committed: they are re-delivered at the next start, as after a
+            // crash. Writing now would only overrun the silo's stop the way the checkpoint did.
+            LogLeftForRedelivery(_unsavedEvents);
             return;
         }
 
@@ -315,6 +325,13 @@ public sealed partial class CustomerGrain(
             return;
         }
 
+        if (silo.CurrentStatus.IsTerminating())
+        {
+            // The reminder service stops with the silo. WakeUpAt keeps what is registered: the
+            // reminder that woke the customer now (or its next event) brings it back to schedule.
+            return;
+        }
+
         try
         {
             if (change.Action == WakeUpAction.Register)
@@ -427,6 +444,9 @@ public sealed partial class CustomerGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Customer state write on deactivation failed ({ErrorType}); {UnsavedChanges} changes will be re-delivered")]
     private partial void LogDeactivationWriteFailed(string errorType, int unsavedChanges);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Silo stopping: {UnsavedEvents} unsaved events left for re-delivery at the next start")]
+    private partial void LogLeftForRedelivery(int unsavedEvents);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Early customer state write failed ({ErrorType}); will retry at the next checkpoint")]
     private partial void LogEarlyWriteFailed(string errorType);

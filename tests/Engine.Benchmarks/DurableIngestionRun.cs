@@ -71,11 +71,6 @@ internal static class DurableIngestionRun
             ["Storage:ApplySchema"] = "true",
             ["Ingestion:CheckpointInterval"] = d.CheckpointInterval.ToString("c", CultureInfo.InvariantCulture),
             ["WriteBehind:MaxUnsavedAge"] = d.MaxUnsavedAge.ToString("c", CultureInfo.InvariantCulture),
-            // At shutdown the SMS dispatcher (a hosted service registered before Orleans, so it
-            // stops after the silo) fails every queued message once, with a warning each.
-            ["Logging:LogLevel:Engine.Silo.Sms.SmsDispatcher"] = "Error",
-            ["Logging:LogLevel:Polly"] = "Error",
-            ["Logging:LogLevel:Orleans.Messaging"] = "Critical",
         };
 
         var host = BenchmarkSilo.Build(broker.BootstrapServers, options, ingestion: true, rowSettings);

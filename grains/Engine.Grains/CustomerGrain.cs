@@ -86,9 +86,10 @@ public sealed partial class CustomerGrain(
 
         if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && _unsavedEvents > 0)
         {
-            // The final checkpoint ran out of time before this customer, so its events'
-            // offsets were not committed: they are re-delivered at the next start, as after a
-            // crash. Writing now would only overrun the silo's stop the way the checkpoint did.
+            // Events still unsaved now are ones the final checkpoint did not make durable (it
+            // ran out of time or storage failed), so their offsets were not committed: they are
+            // re-delivered at the next start, as after a crash. Writing them now would only
+            // overrun the silo's stop as the checkpoint did.
             LogLeftForRedelivery(_unsavedEvents);
             return;
         }

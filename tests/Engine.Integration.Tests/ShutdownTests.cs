@@ -38,10 +38,10 @@ public sealed partial class ShutdownTests
     {
         var postgres = new PostgresServer();
         await postgres.InitializeAsync();
+        var smsOutbox = Path.Combine(Path.GetTempPath(), $"shutdown-sms-{Guid.NewGuid():N}.jsonl");
         try
         {
             var database = await postgres.CreateDatabaseAsync();
-            var smsOutbox = Path.Combine(Path.GetTempPath(), $"shutdown-sms-{Guid.NewGuid():N}.jsonl");
             var settings = new Dictionary<string, string>
             {
                 ["Storage__Provider"] = "postgres",
@@ -75,11 +75,11 @@ public sealed partial class ShutdownTests
                 "15000 events applied and some customers written");
 
             var exitCode = await silo.StopAsync(StopTimeout);
-            File.Delete(smsOutbox);
             return new Shutdown(exitCode, silo.Output);
         }
         finally
         {
+            File.Delete(smsOutbox);
             await postgres.DisposeAsync();
         }
     }

@@ -31,6 +31,7 @@ public sealed partial class CustomerGrain(
     IOptions<Engine.Domain.Sms.SmsPolicyOptions> smsPolicy,
     IOptions<SmsDeliveryOptions> smsDelivery,
     SmsStatistics smsStatistics,
+    ISiloStatusOracle silo,
     ILogger<CustomerGrain> logger) : Grain, ICustomerGrain, IRemindable
 {
     private const string WakeUpReminder = "wake-up";
@@ -70,6 +71,16 @@ public sealed partial class CustomerGrain(
         loyaltyStatistics.Leave(customer.State.Loyalty.Tier);
         if (!_unsaved.Any)
         {
+            return;
+        }
+
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && _unsaved.Events > 0)
+        {
+            // Events still unsaved now are ones the final checkpoint did not make durable (it
+            // ran out of time or storage failed), so their offsets were not committed: they are
+            // re-delivered at the next start, as after a crash. Writing them now would only
+            // overrun the silo's stop as the checkpoint did.
+            LogLeftForRedelivery(_unsaved.Events);
             return;
         }
 
@@ -287,6 +298,13 @@ public sealed partial class CustomerGrain(
             return;
         }
 
+        if (silo.CurrentStatus.IsTerminating())
+        {
+            // The reminder service stops with the silo. WakeUpAt keeps what is registered: the
+            // reminder that woke the customer now (or its next event) brings it back to schedule.
+            return;
+        }
+
         try
         {
             if (change.Action == WakeUpAction.Register)
@@ -434,6 +452,9 @@ public sealed partial class CustomerGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Customer state write on deactivation failed ({ErrorType}); {UnsavedChanges} changes will be re-delivered")]
     private partial void LogDeactivationWriteFailed(string errorType, int unsavedChanges);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Silo stopping: {UnsavedEvents} unsaved events left for re-delivery at the next start")]
+    private partial void LogLeftForRedelivery(int unsavedEvents);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Early customer state write failed ({ErrorType}); will retry at the next checkpoint")]
     private partial void LogEarlyWriteFailed(string errorType);

@@ -11,6 +11,8 @@ namespace Engine.Silo.Demo;
 /// </summary>
 public sealed partial class DemoStream(KafkaEndpoint endpoint, IOptions<DemoOptions> options, TimeProvider time, ILogger<DemoStream> logger) : BackgroundService
 {
+    private const double MaxTicksPerSecond = 100;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var demo = options.Value;
@@ -23,17 +25,26 @@ public sealed partial class DemoStream(KafkaEndpoint endpoint, IOptions<DemoOpti
         var simulation = new ShopperSimulation(demo.Customers, demo.Seed, time.GetUtcNow(), "demo-", time.GetUtcNow);
         LogStarted(demo.Customers, demo.EventsPerSecond, simulation.CustomerIds.First());
         var topics = endpoint.Topics;
-        var interval = TimeSpan.FromSeconds(1 / Math.Max(0.1, demo.EventsPerSecond));
-        using var timer = new PeriodicTimer(interval, time);
+        // A timer cannot tick more than once a millisecond: above MaxTicksPerSecond each tick
+        // sends a burst, its share of the rate.
+        var rate = Math.Max(0.1, demo.EventsPerSecond);
+        var ticksPerSecond = Math.Min(rate, MaxTicksPerSecond);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1 / ticksPerSecond), time);
+        var due = 0.0;
         long produced = 0;
         try
         {
-            foreach (var simulated in simulation.Take(int.MaxValue))
+            using var events = simulation.Take(int.MaxValue).GetEnumerator();
+            while (true)
             {
-                producer.Produce(topics.TopicOf(simulated.Type), new Message<string, byte[]> { Key = simulated.CustomerId, Value = simulated.Json });
-                if (++produced % 500 == 0)
+                for (due += rate / ticksPerSecond; due >= 1 && events.MoveNext(); due--)
                 {
-                    LogProgress(produced);
+                    var simulated = events.Current;
+                    producer.Produce(topics.TopicOf(simulated.Type), new Message<string, byte[]> { Key = simulated.CustomerId, Value = simulated.Json });
+                    if (++produced % 500 == 0)
+                    {
+                        LogProgress(produced);
+                    }
                 }
 
                 await timer.WaitForNextTickAsync(stoppingToken);

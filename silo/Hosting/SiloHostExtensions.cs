@@ -12,6 +12,7 @@ using Engine.Silo.Metrics;
 using Engine.Silo.Sms;
 using Engine.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Prometheus;
 
 namespace Engine.Silo.Hosting;
@@ -19,6 +20,9 @@ namespace Engine.Silo.Hosting;
 /// <summary>Wires the silo: Orleans, Kafka ingestion, metrics and health.</summary>
 public static class SiloHostExtensions
 {
+    /// <summary>Time the host's stop leaves the silo after the final checkpoint: deactivating grains, leaving the cluster.</summary>
+    public static readonly TimeSpan SiloStopAllowance = TimeSpan.FromSeconds(60);
+
     /// <summary>Adds the engine's services and an Orleans silo configured from <c>builder.Configuration</c>.</summary>
     public static IHostApplicationBuilder AddEngineSilo(this IHostApplicationBuilder builder)
     {
@@ -68,11 +72,27 @@ public static class SiloHostExtensions
         return builder;
     }
 
-    /// <summary>The Kafka consumer and the demo stream; registered after UseOrleans so they start after the silo.</summary>
+    /// <summary>
+    /// The services that call grains: SMS dispatch, the Kafka consumer and the demo stream.
+    /// Registered after UseOrleans, so they start after the silo and stop before it, in
+    /// reverse order: the demo, then the ingestion (its final checkpoint writes customers, hands
+    /// their SMS to the dispatcher and commits), then the dispatcher, then the silo
+    /// (docs/architecture.md, "Shutdown").
+    /// </summary>
     public static IHostApplicationBuilder AddEngineIngestion(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddSmsDispatch();
         builder.Services.AddHostedService<KafkaIngestionService>();
         builder.Services.AddHostedService<DemoStream>();
+
+        // Past the host's stop budget the silo's stop is cancelled (grains deactivate without
+        // storage) and services are disposed under work still running; so the budget covers
+        // the final checkpoint and then the silo's own stop. A longer configured one is kept.
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<IngestionOptions>>((host, ingestion) =>
+        {
+            var needed = ingestion.Value.FinalCheckpointTimeout + SiloStopAllowance;
+            host.ShutdownTimeout = host.ShutdownTimeout > needed ? host.ShutdownTimeout : needed;
+        });
         return builder;
     }
 

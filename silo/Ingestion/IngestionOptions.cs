@@ -24,6 +24,13 @@ public sealed class IngestionOptions
     /// </summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// At shutdown, how long the final checkpoint may write customers before it commits what
+    /// it made durable. Customers it did not get to are re-delivered at the next start, as after
+    /// a crash. The host's stop budget is at least this plus the silo's own stop (60 s).
+    /// </summary>
+    public TimeSpan FinalCheckpointTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Flush calls in flight at once during a checkpoint.</summary>
     public int FlushConcurrency { get; set; } = 256;
 

@@ -39,6 +39,31 @@ public sealed partial class KafkaIngestionService(
     private int _failedCheckpoints;
     private bool _paused;
 
+    // Cancelled when the final checkpoint's time is up (FinalCheckpointTimeout after the stop
+    // began, or the host's stop budget): checkpoints then ask no more customers and commit
+    // what the others made durable.
+    private readonly CancellationTokenSource _timeUp = new();
+
+    /// <summary>
+    /// Returns only once the consumer loop has run its final checkpoint and closed the
+    /// consumer, however long the host allows: the silo must not deactivate grains under that
+    /// checkpoint, nor the broker go while the consumer is open. The loop bounds itself.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _timeUp.CancelAfter(_options.FinalCheckpointTimeout);
+        await using (cancellationToken.Register(_timeUp.Cancel))
+        {
+            await base.StopAsync(CancellationToken.None);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _timeUp.Dispose();
+        base.Dispose();
+    }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!_options.Enabled)
@@ -88,7 +113,16 @@ public sealed partial class KafkaIngestionService(
             {
                 FinishInFlight(null);
                 WaitForCheckpoint();
-                RunCheckpointNow([.. _partitions.Values]);
+                var final = RunCheckpointNow([.. _partitions.Values]);
+                var behind = Snapshot(_partitions.Values).Count;
+                if (behind == 0)
+                {
+                    LogFinalCheckpoint(final?.Reports.Count ?? 0);
+                }
+                else
+                {
+                    LogFinalCheckpointIncomplete(behind, final?.Unasked ?? 0, _options.FinalCheckpointTimeout.TotalSeconds, final?.Failures ?? 0);
+                }
             }
             catch (Exception ex)
             {
@@ -413,14 +447,18 @@ public sealed partial class KafkaIngestionService(
         }
     }
 
-    /// <summary>Flushes and commits the given partitions before returning (revocation, shutdown).</summary>
-    private void RunCheckpointNow(IReadOnlyCollection<PartitionProgress> partitions)
+    /// <summary>Flushes and commits the given partitions before returning (revocation, shutdown); null when none needed it.</summary>
+    private CheckpointResult? RunCheckpointNow(IReadOnlyCollection<PartitionProgress> partitions)
     {
         var snapshot = Snapshot(partitions);
-        if (snapshot.Count > 0)
+        if (snapshot.Count == 0)
         {
-            Settle(RunCheckpointAsync(snapshot, [.. snapshot.SelectMany(s => s.LastDispatched.Keys).Distinct(StringComparer.Ordinal)], force: true).GetAwaiter().GetResult());
+            return null;
         }
+
+        var result = RunCheckpointAsync(snapshot, [.. snapshot.SelectMany(s => s.LastDispatched.Keys).Distinct(StringComparer.Ordinal)], force: true).GetAwaiter().GetResult();
+        Settle(result);
+        return result;
     }
 
     private static List<PartitionSnapshot> Snapshot(IEnumerable<PartitionProgress> partitions) =>
@@ -442,9 +480,17 @@ public sealed partial class KafkaIngestionService(
         var started = Stopwatch.GetTimestamp();
         var reports = new System.Collections.Concurrent.ConcurrentDictionary<string, FlushReport>(StringComparer.Ordinal);
         var failures = 0;
+        var unasked = 0;
         string? firstError = null;
         await Parallel.ForEachAsync(customers, new ParallelOptions { MaxDegreeOfParallelism = _options.FlushConcurrency }, async (customerId, _) =>
         {
+            if (_timeUp.IsCancellationRequested)
+            {
+                // Not asked: holds its partitions' commit where its unsaved events begin.
+                Interlocked.Increment(ref unasked);
+                return;
+            }
+
             try
             {
                 var customer = grains.GetGrain<ICustomerGrain>(customerId);
@@ -458,7 +504,7 @@ public sealed partial class KafkaIngestionService(
         });
 
         metrics.CheckpointDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
-        return new CheckpointResult(snapshot, reports, failures, firstError);
+        return new CheckpointResult(snapshot, reports, failures, unasked, firstError);
     }
 
     /// <summary>Commits what the checkpoint proved durable; pauses and backs off if storage failed.</summary>
@@ -705,7 +751,7 @@ public sealed partial class KafkaIngestionService(
 
     private sealed record CustomerOutcome(string CustomerId, ApplyReport? Report, Exception? Error);
 
-    private sealed record CheckpointResult(List<PartitionSnapshot> Snapshot, IReadOnlyDictionary<string, FlushReport> Reports, int Failures, string? FirstError);
+    private sealed record CheckpointResult(List<PartitionSnapshot> Snapshot, IReadOnlyDictionary<string, FlushReport> Reports, int Failures, int Unasked, string? FirstError);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion started on {Topics}")]
     private partial void LogStarted(string topics);
@@ -727,6 +773,12 @@ public sealed partial class KafkaIngestionService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "State storage is back; ingestion resumed")]
     private partial void LogResumed();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Final checkpoint committed every applied event ({Customers} customers flushed)")]
+    private partial void LogFinalCheckpoint(int customers);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Final checkpoint left {Partitions} partitions behind their applied events ({Unasked} customers not written within Ingestion:FinalCheckpointTimeout {TimeoutSeconds:F0}s, {Failures} writes failed); those events are re-delivered at the next start")]
+    private partial void LogFinalCheckpointIncomplete(int partitions, int unasked, double timeoutSeconds, int failures);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Final checkpoint failed ({ErrorType}); uncommitted events will be re-delivered")]
     private partial void LogShutdownCheckpointFailed(string errorType);

@@ -17,7 +17,10 @@ public sealed class SmsDispatchOptions
 /// Sends the SMS customer grains hand it: for each, the grain first marks it Sending in
 /// durable state and renders it (<c>BeginSmsSendAsync</c>), then one gateway attempt is made
 /// and its answer goes back to the grain, which decides about retries. A message handed twice
-/// is sent once, because only the first BeginSmsSend finds it pending.
+/// is sent once, because only the first BeginSmsSend finds it pending. It stops before the
+/// silo (registered after <c>UseOrleans</c>): stopping ends the taking of new messages, lets
+/// the sends in flight finish while their grains can still record the answer, and leaves the
+/// queued ones pending with their customers, whose wake-up hands them out again.
 /// </summary>
 public sealed partial class SmsDispatcher(
     IGrainFactory grains,
@@ -27,6 +30,10 @@ public sealed partial class SmsDispatcher(
 {
     private readonly Channel<(string CustomerId, string MessageId)> _queue = Channel.CreateUnbounded<(string, string)>(new UnboundedChannelOptions { SingleReader = false });
     private readonly ConcurrentDictionary<string, byte> _queued = new(StringComparer.Ordinal);
+
+    // Cancelled only when the host's stop budget runs out: then a send in flight is cut short
+    // and its message, left Sending, is settled as unknown by the customer's next activation.
+    private readonly CancellationTokenSource _abandon = new();
 
     /// <summary>Messages waiting for a worker.</summary>
     public int Backlog => _queued.Count;
@@ -39,17 +46,42 @@ public sealed partial class SmsDispatcher(
         }
     }
 
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await using (cancellationToken.Register(_abandon.Cancel))
+        {
+            await base.StopAsync(cancellationToken);
+        }
+
+        if (Backlog > 0)
+        {
+            LogLeftQueued(Backlog);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _abandon.Dispose();
+        base.Dispose();
+    }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.Value.Workers)).Select(_ => WorkAsync(stoppingToken)));
 
     private async Task WorkAsync(CancellationToken stoppingToken)
     {
+        var reader = _queue.Reader;
         try
         {
-            await foreach (var (customerId, messageId) in _queue.Reader.ReadAllAsync(stoppingToken))
+            // Checked before every message: a reader drains what is already queued without
+            // looking at its token, and after the stop its grains would be gone.
+            while (!stoppingToken.IsCancellationRequested && await reader.WaitToReadAsync(stoppingToken))
             {
-                _queued.TryRemove(messageId, out _);
-                await SendAsync(customerId, messageId, stoppingToken);
+                while (!stoppingToken.IsCancellationRequested && reader.TryRead(out var next))
+                {
+                    _queued.TryRemove(next.MessageId, out _);
+                    await SendAsync(next.CustomerId, next.MessageId);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -57,7 +89,7 @@ public sealed partial class SmsDispatcher(
         }
     }
 
-    private async Task SendAsync(string customerId, string messageId, CancellationToken stoppingToken)
+    private async Task SendAsync(string customerId, string messageId)
     {
         var customer = grains.GetGrain<ICustomerGrain>(customerId);
         try
@@ -67,12 +99,12 @@ public sealed partial class SmsDispatcher(
                 return;
             }
 
-            var result = await gateway.SendAsync(new OutgoingSms(sms.MessageId, sms.CustomerId, sms.To, sms.Text, sms.Unicode, sms.Segments), stoppingToken);
+            var result = await gateway.SendAsync(new OutgoingSms(sms.MessageId, sms.CustomerId, sms.To, sms.Text, sms.Unicode, sms.Segments), _abandon.Token);
             await customer.CompleteSmsSendAsync(messageId, new SmsSendOutcome(result.Status, result.GatewayMessageId, result.Detail, gateway.Name));
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
         {
-            // Shutting down: a message marked Sending is settled as unknown by its next activation.
+            // Out of time: a message marked Sending is settled as unknown by its next activation.
         }
         catch (Exception ex)
         {
@@ -83,4 +115,7 @@ public sealed partial class SmsDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SMS dispatch failed ({ErrorType}); the customer grain keeps the message")]
     private partial void LogDispatchFailed(string errorType);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SMS dispatch stopped; {Count} queued messages stay pending with their customers for the next start")]
+    private partial void LogLeftQueued(int count);
 }

@@ -33,6 +33,16 @@ public static class SmsServiceRegistration
         services.AddSmsGateway(configuration);
         services.AddSingleton<SmsDispatcher>();
         services.AddSingleton<ISmsOutlet>(sp => sp.GetRequiredService<SmsDispatcher>());
+        return services;
+    }
+
+    /// <summary>
+    /// Runs the dispatcher. Call after <c>UseOrleans</c>: hosted services stop in reverse
+    /// order, so the dispatcher then stops before the silo and its last sends still reach
+    /// their grains (registered before, it outlived the silo and failed every queued message).
+    /// </summary>
+    public static IServiceCollection AddSmsDispatch(this IServiceCollection services)
+    {
         services.AddHostedService(sp => sp.GetRequiredService<SmsDispatcher>());
         return services;
     }

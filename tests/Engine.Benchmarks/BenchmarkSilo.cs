@@ -64,14 +64,18 @@ internal static class BenchmarkSilo
     }
 
     /// <summary>
-    /// Stops and disposes a silo host. A failure while disposing is reported, not thrown: it
-    /// happens after the measurement and must not cost the run its results.
+    /// Stops and disposes a silo host, and only then may the caller dispose the broker and
+    /// PostgreSQL. The stop gets the silo's own budget (HostOptions.ShutdownTimeout, which
+    /// covers the final checkpoint and the silo's stop): a shorter one cancelled the silo's stop
+    /// and disposed its services, Kafka clients included, under a final checkpoint still
+    /// running, and the process aborted in librdkafka. A failure while disposing is reported,
+    /// not thrown: it happens after the measurement and must not cost the run its results.
     /// </summary>
     public static async Task StopAsync(IHost host)
     {
         try
         {
-            await host.StopAsync(TimeSpan.FromSeconds(30));
+            await host.StopAsync();
         }
         finally
         {

@@ -1,5 +1,6 @@
 using Engine.Contracts;
 using Engine.Silo.Hosting;
+using Engine.Silo.Sms;
 using Engine.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -29,6 +30,8 @@ public sealed class LoyaltyClockFixture : IAsyncLifetime
             host.AddEngineServices();
         });
         builder.ConfigureSilo((_, silo) => silo.AddEngineMemoryStorage().UseInMemoryReminderService());
+        // After the silo, as in production, so it stops first.
+        builder.ConfigureSiloHost((_, host) => host.Services.AddSmsDispatch());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

@@ -86,6 +86,33 @@ public sealed partial class SiloProcess : IAsyncDisposable
     /// <summary>The embedded broker's address, as the silo printed it.</summary>
     public Task<string> BootstrapServersAsync() => _bootstrap.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
+    /// <summary>
+    /// SIGTERM, as an operator's stop or an orchestrator sends it, then waits for the process
+    /// to exit and returns its exit code. Kills it and fails after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<int> StopAsync(TimeSpan timeout)
+    {
+        var signal = await ToolRun.RunAsync("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        if (signal.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -TERM {_process.Id} failed: {signal.Error}");
+        }
+
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            // Also waits for the redirected output to be read to its end.
+            await _process.WaitForExitAsync(cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the silo did not stop within {timeout.TotalSeconds:F0}s of SIGTERM:\n{Output}");
+        }
+
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL: no shutdown hooks, no final checkpoint, as in a power cut.</summary>
     public async Task KillAsync()
     {

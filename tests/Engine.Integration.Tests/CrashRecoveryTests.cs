@@ -2,7 +2,7 @@ using System.Globalization;
 using Engine.Contracts;
 using Engine.Integration.Tests.Processes;
 using Engine.Silo.Kafka;
-using Engine.Storage.Tests;
+using Engine.Testing.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -98,8 +98,7 @@ public sealed class CrashRecoveryTests
 
         public static async Task<Setting> StartAsync()
         {
-            var postgres = new PostgresServer();
-            await postgres.InitializeAsync();
+            var postgres = await PostgresServer.StartForTestsAsync();
             var database = await postgres.CreateDatabaseAsync();
             var broker = EmbeddedKafkaBroker.Start();
             return new Setting(postgres, broker, new DurableStream(broker, partitions: 32, database.ConnectionString));

@@ -1,5 +1,3 @@
-using Engine.Integration.Tests.Processes;
-
 namespace Engine.Integration.Tests;
 
 /// <summary>What an operator applies must be accepted by the real tools.</summary>

@@ -13,8 +13,7 @@ using Engine.Integration.Tests.Processes;
 using Engine.Silo.Kafka;
 using Engine.Silo.Sms;
 using Engine.Sms;
-using Engine.Storage.Tests;
-using FreePorts = Engine.Integration.Tests.Processes.FreePorts;
+using Engine.Testing.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Xunit.Abstractions;
@@ -318,8 +317,7 @@ public sealed partial class SmsEndToEndTests(ITestOutputHelper output)
         /// <summary>As in the crash tests: PostgreSQL and a broker in the test process, so both outlive the silo.</summary>
         public static async Task<Setting> StartDurableAsync()
         {
-            var postgres = new PostgresServer();
-            await postgres.InitializeAsync();
+            var postgres = await PostgresServer.StartForTestsAsync();
             var database = await postgres.CreateDatabaseAsync();
             var broker = EmbeddedKafkaBroker.Start();
             var stream = new DurableStream(broker, DurablePartitions, database.ConnectionString);
@@ -355,7 +353,7 @@ public sealed partial class SmsEndToEndTests(ITestOutputHelper output)
                 Partitions = DurablePartitions,
                 BootstrapServers = broker.BootstrapServers,
             };
-            setting._owned.Add(new AsyncDisposable(postgres.DisposeAsync));
+            setting._owned.Add(postgres);
             try
             {
                 await setting.StartSiloAsync();
@@ -523,10 +521,5 @@ public sealed partial class SmsEndToEndTests(ITestOutputHelper output)
         public override string ToString() => $"{Count} messages: " + string.Join(", ", this
             .GroupBy(m => (m.Status, m.Delivery, m.Attempts, m.Detail))
             .Select(g => $"{g.Count()} x {g.Key.Status}/{g.Key.Delivery ?? "-"} after {g.Key.Attempts} failed attempts ({g.Key.Detail})"));
-    }
-
-    private sealed class AsyncDisposable(Func<Task> dispose) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await dispose();
     }
 }

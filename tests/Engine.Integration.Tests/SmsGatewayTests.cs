@@ -7,7 +7,6 @@ using System.Text;
 using System.Text.Json;
 using Engine.Grains.Effects;
 using Engine.Integration.Tests.Kannel;
-using Engine.Integration.Tests.Processes;
 using Engine.Silo.Sms;
 using Engine.Silo.Sms.Callbacks;
 using Engine.Silo.Sms.Gateways;

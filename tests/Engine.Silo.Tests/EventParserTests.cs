@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Engine.Domain.Events;
 using Engine.Domain.Processing;
 using Engine.Silo.Ingestion;
+using Engine.Testing;
 
 namespace Engine.Silo.Tests;
 
@@ -337,7 +338,7 @@ public sealed class EventParserTests
     [Fact]
     public void EveryExampleEventIsValid()
     {
-        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "examples", "events.jsonl"))
+        var lines = File.ReadAllLines(Path.Combine(RepositoryLayout.Root, "docs", "examples", "events.jsonl"))
             .Where(l => !string.IsNullOrWhiteSpace(l))
             .ToList();
 
@@ -373,7 +374,7 @@ public sealed class EventParserTests
     [InlineData(19, null)] // refund-exceeds-order: decided by the customer's state
     public void EveryBadExampleIsRefusedAsDocumented(int line, string? reason)
     {
-        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "examples", "bad-events.jsonl"));
+        var lines = File.ReadAllLines(Path.Combine(RepositoryLayout.Root, "docs", "examples", "bad-events.jsonl"));
 
         var parsed = Parse(lines[line - 1]);
 
@@ -384,7 +385,7 @@ public sealed class EventParserTests
     [Fact]
     public void EveryBadExampleLineIsCoveredByTheTest()
     {
-        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "examples", "bad-events.jsonl"));
+        var lines = File.ReadAllLines(Path.Combine(RepositoryLayout.Root, "docs", "examples", "bad-events.jsonl"));
 
         Assert.Equal(19, lines.Count(l => !string.IsNullOrWhiteSpace(l)));
     }
@@ -392,7 +393,7 @@ public sealed class EventParserTests
     [Fact]
     public void EveryLoyaltyExampleEventIsValid()
     {
-        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "examples", "loyalty-events.jsonl"))
+        var lines = File.ReadAllLines(Path.Combine(RepositoryLayout.Root, "docs", "examples", "loyalty-events.jsonl"))
             .Where(l => !string.IsNullOrWhiteSpace(l))
             .ToList();
 
@@ -628,18 +629,5 @@ public sealed class EventParserTests
         var click = Assert.IsType<ClickEvent>(Parse(json, new string('c', 128)).Event);
 
         Assert.Equal(128, click.EventId.Length);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Engine.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Engine.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -2,6 +2,7 @@ using Engine.Domain.Events;
 
 namespace Engine.Domain.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class CartTests
 {
     private static readonly DateTimeOffset T0 = Make.T0;

@@ -2,6 +2,7 @@ using Engine.Domain.Customers;
 
 namespace Engine.Domain.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class ContactRulesTests
 {
     [Theory]

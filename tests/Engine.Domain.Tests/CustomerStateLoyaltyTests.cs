@@ -7,6 +7,7 @@ using Orleans.Serialization;
 
 namespace Engine.Domain.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class CustomerStateLoyaltyTests
 {
     private static readonly DateTimeOffset T0 = Make.T0;

@@ -4,6 +4,7 @@ using Engine.Domain.Processing;
 
 namespace Engine.Domain.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class CustomerStateTests
 {
     private static readonly DateTimeOffset T0 = Make.T0;

@@ -8,6 +8,7 @@ using FsCheck.Xunit;
 
 namespace Engine.Domain.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class CustomerValueTests
 {
     private static readonly DateTimeOffset T0 = Make.T0;

@@ -4,6 +4,7 @@ using Engine.Domain.Events;
 
 namespace Engine.Domain.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class EngagementTests
 {
     private static readonly DateTimeOffset T0 = Make.T0;

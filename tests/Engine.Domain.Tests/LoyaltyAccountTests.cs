@@ -2,6 +2,7 @@ using Engine.Domain.Loyalty;
 
 namespace Engine.Domain.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class LoyaltyAccountTests
 {
     private static readonly DateTimeOffset T0 = Make.T0;

@@ -13,6 +13,7 @@ namespace Engine.Domain.Tests;
 /// always add up (balance = earned − redeemed − expired − refunded + adjusted) and never go
 /// below zero, and tiers only go down through re-qualification.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class LoyaltyPropertyTests
 {
     private static readonly DateTimeOffset T0 = Make.T0;

@@ -3,6 +3,7 @@ using Engine.Domain.Events;
 
 namespace Engine.Domain.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class ProfileTests
 {
     private static readonly DateTimeOffset T0 = Make.T0;

@@ -12,6 +12,7 @@ namespace Engine.Domain.Tests;
 /// deciding the outbox, inbound keywords and consent changes, retries; and
 /// <see cref="CustomerNotifications"/> turning loyalty effects into outbox messages.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class SmsPlanningTests
 {
     private static readonly DateTimeOffset T0 = Make.T0;

@@ -3,6 +3,7 @@ using Engine.Domain.Processing;
 
 namespace Engine.Domain.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class StreamProgressTests
 {
     private static readonly DateTimeOffset T0 = Make.T0;

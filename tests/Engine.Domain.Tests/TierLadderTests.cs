@@ -2,6 +2,7 @@ using Engine.Domain.Loyalty;
 
 namespace Engine.Domain.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class TierLadderTests
 {
     private static readonly DateTimeOffset T0 = Make.T0;

@@ -5,6 +5,7 @@ using Orleans.Serialization;
 
 namespace Engine.Domain.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class TierProgressTests
 {
     private static readonly DateTimeOffset T0 = Make.T0;

@@ -13,6 +13,7 @@ namespace Engine.Integration.Tests;
 /// known stream in a broker that outlives it, and at the end every customer equal to the
 /// oracle: no event lost, none applied twice.
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public sealed class CrashRecoveryTests
 {
     [Fact]

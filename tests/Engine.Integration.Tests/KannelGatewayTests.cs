@@ -15,6 +15,7 @@ namespace Engine.Integration.Tests;
 /// The Kannel gateway against the real thing: Debian's bearerbox and smsbox with their fake
 /// SMSC on loopback, started for each test.
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public sealed class KannelGatewayTests
 {
     private const string DlrPath = "/sms/kannel/dlr";

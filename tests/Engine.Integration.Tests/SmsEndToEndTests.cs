@@ -26,6 +26,7 @@ namespace Engine.Integration.Tests;
 /// as the gateway, and Kannel's delivery reports and inbound messages back through the
 /// silo's callback endpoints. Each test has its own customers, its own Kannel and its own silo.
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public sealed partial class SmsEndToEndTests(ITestOutputHelper output)
 {
     private const string TierUpgrade = "tier_upgrade";

@@ -17,6 +17,7 @@ namespace Engine.Integration.Tests;
 /// The gateways over loopback in this process: a local stand-in for Twilio's Messages API, a
 /// gateway that never answers, and the file sink.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class SmsGatewayLoopbackTests
 {
     [Fact]

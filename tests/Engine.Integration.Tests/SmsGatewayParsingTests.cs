@@ -16,6 +16,7 @@ namespace Engine.Integration.Tests;
 /// What the gateways read and refuse, with nothing listening: the gateways' replies, delivery
 /// reports, inbound messages, Twilio's signatures and statuses, and the options.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class SmsGatewayParsingTests
 {
     [Theory]

@@ -6,6 +6,7 @@ namespace Engine.Integration.Tests;
 
 /// <summary>When a customer's checkpoint writes: by the age of its unsaved events, or sooner for an effect.</summary>
 [Collection(LoyaltyClockCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class WriteBehindTests(LoyaltyClockFixture fixture)
 {
     private const string Stream = "engagement.purchases/0";

@@ -7,6 +7,7 @@ using Engine.Testing;
 
 namespace Engine.Silo.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class EventParserTests
 {
     private const string Purchase = """

@@ -7,6 +7,7 @@ using FsCheck.Xunit;
 namespace Engine.Sms.Tests;
 
 /// <summary>Nothing is ever sent to an opted-out customer, except the answers to their own keywords.</summary>
+[Trait("Category", "Unit")]
 public sealed class OptOutProperties
 {
     private static readonly SmsPolicyOptions Options = new();

@@ -2,6 +2,7 @@ using Engine.Domain.Sms;
 
 namespace Engine.Sms.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class QuietHoursTests
 {
     private static readonly SmsPolicyOptions Defaults = new();

@@ -3,6 +3,7 @@ using Engine.Domain.Sms;
 
 namespace Engine.Sms.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class SmsPolicyTests
 {
     private const string Paris = "Europe/Paris";

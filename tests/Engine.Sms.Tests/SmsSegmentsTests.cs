@@ -2,6 +2,7 @@ using Engine.Domain.Sms;
 
 namespace Engine.Sms.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class SmsSegmentsTests
 {
     private static string A(int count) => new('a', count);

@@ -2,6 +2,7 @@ using Engine.Domain.Sms;
 
 namespace Engine.Sms.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class SmsTemplatesTests
 {
     private static readonly SmsTemplates Defaults = new();

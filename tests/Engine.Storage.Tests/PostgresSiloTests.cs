@@ -18,6 +18,7 @@ namespace Engine.Storage.Tests;
 /// providers execute, so these tests are what proves them right.
 /// </summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class PostgresSiloTests(PostgresFixture server, ITestOutputHelper output)
 {
     private const string PurchaseStream = "engagement.purchases/0";

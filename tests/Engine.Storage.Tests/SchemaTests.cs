@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace Engine.Storage.Tests;
 
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class SchemaTests(PostgresFixture server, ITestOutputHelper output)
 {
     [Fact]

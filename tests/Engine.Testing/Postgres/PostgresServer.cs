@@ -41,7 +41,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public bool IsExternal => _directory is null;
 
-    private string DataDirectory => Path.Combine(_directory ?? throw ExternalCannot("have a data directory"), "data");
+    private string DataDirectory => Path.Combine(_directory ?? throw NotOurs(), "data");
 
     /// <summary>The server named by <see cref="ExternalServerVariable"/> if set, else a throwaway one with the tests' (not durable) settings.</summary>
     public static Task<PostgresServer> StartForTestsAsync()
@@ -181,7 +181,7 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     private Task RunServerProgramAsync(string program, IReadOnlyList<string> arguments) =>
-        RunServerProgramAsync(_programs ?? throw ExternalCannot("be started or stopped by a test"), _runAsPostgresUser, program, arguments);
+        RunServerProgramAsync(_programs ?? throw NotOurs(), _runAsPostgresUser, program, arguments);
 
     private static Task RunServerProgramAsync(PostgresPrograms programs, bool runAsPostgresUser, string program, IReadOnlyList<string> arguments)
     {
@@ -193,6 +193,6 @@ public sealed class PostgresServer : IAsyncDisposable
             : ToolRun.RunCheckedAsync(path, arguments, ProgramTimeout, workingDirectory);
     }
 
-    private static InvalidOperationException ExternalCannot(string what) =>
-        new($"The server named by {ExternalServerVariable} is not this test's to manage: it cannot {what}.");
+    private static InvalidOperationException NotOurs() =>
+        new($"The server named by {ExternalServerVariable} is not the tests' to start or stop.");
 }

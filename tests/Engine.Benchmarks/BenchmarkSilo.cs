@@ -1,16 +1,12 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using Engine.Silo.Hosting;
-using Microsoft.Extensions.Configuration;
+using Engine.Testing.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Engine.Benchmarks;
 
 /// <summary>
-/// A real engine silo in this process, built by the production wiring (<c>AddEngineSilo</c>)
-/// and pointed at the benchmark's broker with a fresh consumer group and free ports.
+/// A real engine silo in this process, built by the production wiring (<see cref="EngineSiloHost"/>,
+/// free ports) and pointed at the benchmark's broker with a fresh consumer group.
 /// </summary>
 internal static class BenchmarkSilo
 {
@@ -21,19 +17,10 @@ internal static class BenchmarkSilo
     /// </summary>
     public static IHost Build(string bootstrapServers, BenchmarkOptions options, bool ingestion, IReadOnlyDictionary<string, string>? rowSettings = null)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            Args = [],
-            ContentRootPath = AppContext.BaseDirectory,
-            EnvironmentName = Environments.Production,
-        });
-
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["Kafka:BootstrapServers"] = bootstrapServers,
             ["Kafka:GroupId"] = "bench-engine-" + Guid.NewGuid().ToString("N"),
-            ["Orleans:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Orleans:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
             ["Orleans:ClusterId"] = "bench-" + Guid.NewGuid().ToString("N")[..8],
             ["Ingestion:Enabled"] = ingestion ? "true" : "false",
             ["Demo:Enabled"] = "false",
@@ -55,12 +42,18 @@ internal static class BenchmarkSilo
             settings[key] = value;
         }
 
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        // Standard output is the results table; the silo's log goes to standard error.
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.AddEngineSilo();
-        return builder.Build();
+        var hostSettings = new HostApplicationBuilderSettings
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environments.Production,
+        };
+        return EngineSiloHost.Build(settings, hostSettings, logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Warning);
+            // Standard output is the results table; the silo's log goes to standard error.
+            logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        });
     }
 
     /// <summary>
@@ -88,12 +81,5 @@ internal static class BenchmarkSilo
                 Console.Error.WriteLine($"warning: disposing the silo host failed ({ex.GetType().Name}: {ex.Message}); a silo service is disposed twice");
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

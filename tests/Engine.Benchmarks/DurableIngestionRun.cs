@@ -50,7 +50,7 @@ internal static class DurableIngestionRun
         using var clients = SimulatedClientsProcess.Start(new SimulatedClientSettings(
             broker.BootstrapServers, groupId, partitions, d.Customers, options.Seed, CustomerPrefix, d.MaxAhead,
             Path.Combine(Path.GetTempPath(), $"engine-bench-latency-{Guid.NewGuid():N}.bin"), producerSettings));
-        var starting = ThrowawayPostgres.StartAsync(d.Fsync, d.ConnectionOptions, d.Statements);
+        var starting = BenchmarkDatabase.StartAsync(d.Fsync, d.ConnectionOptions, d.Statements);
         var openingCount = await clients.OpeningDelivered.WaitAsync(TimeSpan.FromMinutes(5));
         await using var postgres = await starting;
         var rowSettings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)

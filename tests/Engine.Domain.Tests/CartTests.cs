@@ -2,6 +2,7 @@ using Engine.Domain.Events;
 
 namespace Engine.Domain.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class CartTests
 {
     private static readonly DateTimeOffset T0 = Make.T0;
@@ -29,7 +30,7 @@ public sealed class CartTests
     private static int QuantityOf(Cart.Cart cart, string sku) => cart.Lines.SingleOrDefault(l => l.Sku == sku)?.Quantity ?? 0;
 
     [Fact]
-    public void AddPutsTheProductInTheCart()
+    public void Add_puts_the_product_in_the_cart()
     {
         var cart = CartOf(Make.Click(ClickAction.AddToCart, T0, "SKU-A", 2, 19.00m) with { ProductName = "Running cap" });
 
@@ -42,7 +43,7 @@ public sealed class CartTests
     }
 
     [Fact]
-    public void AddWithoutQuantityAddsOne()
+    public void Add_without_quantity_adds_one()
     {
         var cart = CartOf(Make.AddToCart(T0, "SKU-A"));
 
@@ -50,7 +51,7 @@ public sealed class CartTests
     }
 
     [Fact]
-    public void AddingTheSameProductAgainAccumulatesOnOneLine()
+    public void Adding_the_same_product_again_accumulates_on_one_line()
     {
         var cart = CartOf(Make.AddToCart(T0, "SKU-A", 2), Make.AddToCart(T0.AddMinutes(1), "SKU-A"), Make.AddToCart(T0.AddMinutes(2), "SKU-A", 3));
 
@@ -59,7 +60,7 @@ public sealed class CartTests
     }
 
     [Fact]
-    public void RemovingLessThanTheCartHoldsLowersTheQuantity()
+    public void Removing_less_than_the_cart_holds_lowers_the_quantity()
     {
         var cart = CartOf(Make.AddToCart(T0, "SKU-A", 3), Make.RemoveFromCart(T0.AddMinutes(1), "SKU-A", 1));
 
@@ -70,7 +71,7 @@ public sealed class CartTests
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(100)]
-    public void RemovingAsMuchOrMoreThanTheCartHoldsEmptiesTheLine(int removed)
+    public void Removing_as_much_or_more_than_the_cart_holds_empties_the_line(int removed)
     {
         var cart = CartOf(Make.AddToCart(T0, "SKU-A", 3), Make.AddToCart(T0, "SKU-B"), Make.RemoveFromCart(T0.AddMinutes(1), "SKU-A", removed));
 
@@ -80,7 +81,7 @@ public sealed class CartTests
     }
 
     [Fact]
-    public void RemovingWithoutQuantityRemovesTheWholeLine()
+    public void Removing_without_quantity_removes_the_whole_line()
     {
         var cart = CartOf(Make.AddToCart(T0, "SKU-A", 5), Make.AddToCart(T0, "SKU-B"), Make.RemoveFromCart(T0.AddMinutes(1), "SKU-A"));
 
@@ -88,7 +89,7 @@ public sealed class CartTests
     }
 
     [Fact]
-    public void RemovingAProductNotInTheCartIsIgnored()
+    public void Removing_a_product_not_in_the_cart_is_ignored()
     {
         var cart = CartOf(Make.AddToCart(T0, "SKU-A", 2));
 
@@ -100,7 +101,7 @@ public sealed class CartTests
     }
 
     [Fact]
-    public void PurchaseClearsTheBoughtLinesAndKeepsTheOthers()
+    public void Purchase_clears_the_bought_lines_and_keeps_the_others()
     {
         var cart = CartOf(Make.AddToCart(T0, "SKU-A", 1), Make.AddToCart(T0, "SKU-B", 2), Make.AddToCart(T0, "SKU-C", 1));
 
@@ -111,7 +112,7 @@ public sealed class CartTests
     }
 
     [Fact]
-    public void PurchaseOfProductsNotInTheCartLeavesTheCartUnchanged()
+    public void Purchase_of_products_not_in_the_cart_leaves_the_cart_unchanged()
     {
         var cart = CartOf(Make.AddToCart(T0, "SKU-A", 2, 15m));
 
@@ -123,7 +124,7 @@ public sealed class CartTests
     }
 
     [Fact]
-    public void PurchaseWithoutItemsLeavesTheLinesAlone()
+    public void Purchase_without_items_leaves_the_lines_alone()
     {
         var cart = CartOf(Make.AddToCart(T0, "SKU-A", 2, 15m));
 
@@ -133,7 +134,7 @@ public sealed class CartTests
     }
 
     [Fact]
-    public void LateAddThatHappenedBeforeThePurchaseOfThatProductIsIgnored()
+    public void Late_add_that_happened_before_the_purchase_of_that_product_is_ignored()
     {
         // The purchase (purchases topic) arrives before the add (clicks topic) that preceded it.
         var cart = CartOf(Make.Purchase(T0.AddMinutes(5), items: [Make.Line("SKU-A")]));
@@ -144,7 +145,7 @@ public sealed class CartTests
     }
 
     [Fact]
-    public void LateAddOfAnotherProductIsKept()
+    public void Late_add_of_another_product_is_kept()
     {
         var cart = CartOf(Make.Purchase(T0.AddMinutes(5), items: [Make.Line("SKU-A")]));
 
@@ -154,7 +155,7 @@ public sealed class CartTests
     }
 
     [Fact]
-    public void AddAfterThePurchaseOfThatProductIsKept()
+    public void Add_after_the_purchase_of_that_product_is_kept()
     {
         var cart = CartOf(
             Make.AddToCart(T0, "SKU-A", 1),
@@ -165,7 +166,7 @@ public sealed class CartTests
     }
 
     [Fact]
-    public void PurchaseArrivingAfterALaterAddOfTheSameProductRemovesOnlyWhatWasBought()
+    public void Purchase_arriving_after_a_later_add_of_the_same_product_removes_only_what_was_bought()
     {
         // Customer adds A, buys it, adds A again; the purchase arrives last (its topic lags).
         // In occurredAt order the cart ends with the one A added after the purchase.
@@ -181,7 +182,7 @@ public sealed class CartTests
     }
 
     [Fact]
-    public void CheckoutStartedIsRecordedForANonEmptyCart()
+    public void Checkout_started_is_recorded_for_a_non_empty_cart()
     {
         var cart = CartOf(Make.AddToCart(T0, "SKU-A"), Make.CheckoutStarted(T0.AddMinutes(1)));
 
@@ -189,7 +190,7 @@ public sealed class CartTests
     }
 
     [Fact]
-    public void CheckoutStartedOnAnEmptyCartIsIgnored()
+    public void Checkout_started_on_an_empty_cart_is_ignored()
     {
         var cart = CartOf(Make.CheckoutStarted(T0));
 
@@ -197,7 +198,7 @@ public sealed class CartTests
     }
 
     [Fact]
-    public void PurchaseClearsCheckoutStarted()
+    public void Purchase_clears_checkout_started()
     {
         var cart = CartOf(
             Make.AddToCart(T0, "SKU-A"),
@@ -210,7 +211,7 @@ public sealed class CartTests
     }
 
     [Fact]
-    public void EmptyingTheCartClearsCheckoutStarted()
+    public void Emptying_the_cart_clears_checkout_started()
     {
         var cart = CartOf(Make.AddToCart(T0, "SKU-A"), Make.CheckoutStarted(T0.AddMinutes(1)), Make.RemoveFromCart(T0.AddMinutes(2), "SKU-A"));
 
@@ -218,7 +219,7 @@ public sealed class CartTests
     }
 
     [Fact]
-    public void LateCheckoutStartedOlderThanTheLastPurchaseIsIgnored()
+    public void Late_checkout_started_older_than_the_last_purchase_is_ignored()
     {
         var cart = CartOf(
             Make.AddToCart(T0, "SKU-A"),
@@ -232,7 +233,7 @@ public sealed class CartTests
     }
 
     [Fact]
-    public void CheckoutStartedAfterThePurchaseCountsAgain()
+    public void Checkout_started_after_the_purchase_counts_again()
     {
         var cart = CartOf(
             Make.AddToCart(T0, "SKU-A"),
@@ -244,7 +245,7 @@ public sealed class CartTests
     }
 
     [Fact]
-    public void ValueIsQuantityTimesUnitPriceAndItemCountIsUnits()
+    public void Value_is_quantity_times_unit_price_and_item_count_is_units()
     {
         var cart = CartOf(
             Make.AddToCart(T0, "SKU-RUN-42", 1, 89.90m),
@@ -257,7 +258,7 @@ public sealed class CartTests
     }
 
     [Fact]
-    public void EmptyCartHasNoValueAndNoItems()
+    public void Empty_cart_has_no_value_and_no_items()
     {
         var cart = new Cart.Cart();
 
@@ -267,7 +268,7 @@ public sealed class CartTests
     }
 
     [Fact]
-    public void AddWithoutPriceKeepsTheKnownPrice()
+    public void Add_without_price_keeps_the_known_price()
     {
         var cart = CartOf(Make.AddToCart(T0, "SKU-A", 1, 20m), Make.AddToCart(T0.AddMinutes(1), "SKU-A", 1, null));
 

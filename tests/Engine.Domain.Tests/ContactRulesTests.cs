@@ -2,6 +2,7 @@ using Engine.Domain.Customers;
 
 namespace Engine.Domain.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class ContactRulesTests
 {
     [Theory]
@@ -21,7 +22,7 @@ public sealed class ContactRulesTests
     [InlineData("+1 4155550123", false)]
     [InlineData("++14155550123", false)]
     [InlineData("+١٤١٥٥٥٥٠١٢٣", false)] // Arabic-Indic digits are not ASCII digits
-    public void IsE164(string phone, bool valid)
+    public void A_phone_is_valid_only_in_E164_form(string phone, bool valid)
     {
         Assert.Equal(valid, ContactRules.IsE164(phone));
     }
@@ -34,7 +35,7 @@ public sealed class ContactRulesTests
     [InlineData("+12345")]
     [InlineData("+1234")]
     [InlineData("12")]
-    public void MaskRevealsAtMostTheLastTwoDigits(string phone)
+    public void Mask_reveals_at_most_the_last_two_digits(string phone)
     {
         var masked = ContactRules.Mask(phone);
 
@@ -45,7 +46,7 @@ public sealed class ContactRulesTests
     }
 
     [Fact]
-    public void MaskKeepsTheLastTwoDigitsOfANumber()
+    public void Mask_keeps_the_last_two_digits_of_a_number()
     {
         Assert.EndsWith("23", ContactRules.Mask("+14155550123"), StringComparison.Ordinal);
     }
@@ -53,7 +54,7 @@ public sealed class ContactRulesTests
     [Theory]
     [InlineData(null)]
     [InlineData("")]
-    public void MaskOfNoPhoneIsEmpty(string? phone)
+    public void Mask_of_no_phone_is_empty(string? phone)
     {
         Assert.Equal("", ContactRules.Mask(phone));
     }
@@ -65,7 +66,7 @@ public sealed class ContactRulesTests
     [InlineData("Mars/Base", false)]
     [InlineData("Europe/Atlantis", false)]
     [InlineData("", false)]
-    public void IsKnownTimeZone(string timeZone, bool known)
+    public void A_time_zone_is_known_only_if_the_machine_has_it(string timeZone, bool known)
     {
         Assert.Equal(known, ContactRules.IsKnownTimeZone(timeZone));
     }

@@ -7,6 +7,7 @@ using Orleans.Serialization;
 
 namespace Engine.Domain.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class CustomerStateLoyaltyTests
 {
     private static readonly DateTimeOffset T0 = Make.T0;
@@ -37,7 +38,7 @@ public sealed class CustomerStateLoyaltyTests
     // ---- purchases ----
 
     [Fact]
-    public void APurchaseEarnsAtTheHeldTierAndTheCrossingPurchaseUpgradesForTheNextOne()
+    public void A_purchase_earns_at_the_held_tier_and_the_crossing_purchase_upgrades_for_the_next_one()
     {
         var feed = new CustomerFeed();
 
@@ -57,7 +58,7 @@ public sealed class CustomerStateLoyaltyTests
     }
 
     [Fact]
-    public void ALatePurchaseThatCrossesTheThresholdUpgradesOnArrival()
+    public void A_late_purchase_that_crosses_the_threshold_upgrades_on_arrival()
     {
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Purchase(T0.AddDays(10), 400m));
@@ -69,7 +70,7 @@ public sealed class CustomerStateLoyaltyTests
     }
 
     [Fact]
-    public void PointsAreEarnedOnTheBaseCurrencyAmount()
+    public void Points_are_earned_on_the_base_currency_amount()
     {
         var feed = new CustomerFeed(new CustomerRules { ExchangeRates = { ["EUR"] = 1.10m } });
 
@@ -79,7 +80,7 @@ public sealed class CustomerStateLoyaltyTests
     }
 
     [Fact]
-    public void ARefusedPurchaseEarnsNothing()
+    public void A_refused_purchase_earns_nothing()
     {
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Purchase(T0, 100m, orderId: "o-1"));
@@ -91,7 +92,7 @@ public sealed class CustomerStateLoyaltyTests
     }
 
     [Fact]
-    public void TheOrderCriterionCountsOrdersInTheQualificationWindow()
+    public void The_order_criterion_counts_orders_in_the_qualification_window()
     {
         var rules = new CustomerRules
         {
@@ -110,7 +111,7 @@ public sealed class CustomerStateLoyaltyTests
     }
 
     [Fact]
-    public void TheQualificationWindowKeepsDailySpendLongEnoughEvenWithAShorterRollingWindow()
+    public void The_qualification_window_keeps_daily_spend_long_enough_even_with_a_shorter_rolling_window()
     {
         var rules = new CustomerRules { RollingWindowDays = 30 };
         var feed = new CustomerFeed(rules);
@@ -125,7 +126,7 @@ public sealed class CustomerStateLoyaltyTests
     // ---- redemptions and adjustments ----
 
     [Fact]
-    public void ARedemptionSpendsPoints()
+    public void A_redemption_spends_points()
     {
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Purchase(T0, 300m));
@@ -137,7 +138,7 @@ public sealed class CustomerStateLoyaltyTests
     }
 
     [Fact]
-    public void ARedemptionLargerThanTheBalanceIsRefusedAsInsufficientPointsAndChangesNothing()
+    public void A_redemption_larger_than_the_balance_is_refused_as_insufficient_points_and_changes_nothing()
     {
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Purchase(T0, 300m));
@@ -154,7 +155,7 @@ public sealed class CustomerStateLoyaltyTests
     }
 
     [Fact]
-    public void ARetriedRedemptionIsSpentOnce()
+    public void A_retried_redemption_is_spent_once()
     {
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Purchase(T0, 300m));
@@ -167,7 +168,7 @@ public sealed class CustomerStateLoyaltyTests
     }
 
     [Fact]
-    public void AGrantAndARemovalAreApplied()
+    public void A_grant_and_a_removal_are_applied()
     {
         var feed = new CustomerFeed();
 
@@ -179,7 +180,7 @@ public sealed class CustomerStateLoyaltyTests
     }
 
     [Fact]
-    public void ARemovalLargerThanTheBalanceIsRefusedAsInsufficientPoints()
+    public void A_removal_larger_than_the_balance_is_refused_as_insufficient_points()
     {
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Adjust(T0, 50));
@@ -191,7 +192,7 @@ public sealed class CustomerStateLoyaltyTests
     // ---- refunds ----
 
     [Fact]
-    public void ARefundOfAnUnknownOrderIsRefused()
+    public void A_refund_of_an_unknown_order_is_refused()
     {
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Purchase(T0, 100m, orderId: "o-1"));
@@ -200,7 +201,7 @@ public sealed class CustomerStateLoyaltyTests
     }
 
     [Fact]
-    public void ARefundOfAnOrderRememberedOnlyByIdFromOlderStateIsAnUnknownOrderButStillADuplicate()
+    public void A_refund_of_an_order_remembered_only_by_id_from_older_state_is_an_unknown_order_but_still_a_duplicate()
     {
         var feed = new CustomerFeed();
         feed.State.Value.RecentOrderIds.Add("legacy");
@@ -210,7 +211,7 @@ public sealed class CustomerStateLoyaltyTests
     }
 
     [Fact]
-    public void PartialRefundsAddUpAndMayNotExceedTheOrder()
+    public void Partial_refunds_add_up_and_may_not_exceed_the_order()
     {
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Purchase(T0, 100m, orderId: "o-1"));
@@ -225,7 +226,7 @@ public sealed class CustomerStateLoyaltyTests
     }
 
     [Fact]
-    public void ASingleRefundLargerThanTheOrderIsRefusedAndChangesNothing()
+    public void A_single_refund_larger_than_the_order_is_refused_and_changes_nothing()
     {
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Purchase(T0, 100m, orderId: "o-1"));
@@ -236,7 +237,7 @@ public sealed class CustomerStateLoyaltyTests
     }
 
     [Fact]
-    public void ARefundReversesSpendButKeepsTheOrderCounted()
+    public void A_refund_reverses_spend_but_keeps_the_order_counted()
     {
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Purchase(T0.AddDays(-3), 50m), Make.Purchase(T0, 200m, orderId: "o-1"));
@@ -255,7 +256,7 @@ public sealed class CustomerStateLoyaltyTests
     }
 
     [Fact]
-    public void ARefundInTheOrdersCurrencyIsComparedAsPaidWhateverTheRateIsNow()
+    public void A_refund_in_the_orders_currency_is_compared_as_paid_whatever_the_rate_is_now()
     {
         var rules = new CustomerRules { ExchangeRates = { ["EUR"] = 1.10m } };
         var feed = new CustomerFeed(rules);
@@ -269,7 +270,7 @@ public sealed class CustomerStateLoyaltyTests
     }
 
     [Fact]
-    public void ARefundInAnotherCurrencyIsComparedInTheBaseCurrency()
+    public void A_refund_in_another_currency_is_compared_in_the_base_currency()
     {
         var rules = new CustomerRules { ExchangeRates = { ["EUR"] = 1.10m } };
         var feed = new CustomerFeed(rules);
@@ -284,7 +285,7 @@ public sealed class CustomerStateLoyaltyTests
     }
 
     [Fact]
-    public void ARefundOfSpentPointsTakesFromTheRestAndRecordsTheShortfall()
+    public void A_refund_of_spent_points_takes_from_the_rest_and_records_the_shortfall()
     {
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Purchase(T0, 100m, orderId: "o-1"), Make.Purchase(T0.AddDays(1), 30m, orderId: "o-2"), Make.Redeem(T0.AddDays(2), 100));
@@ -297,7 +298,7 @@ public sealed class CustomerStateLoyaltyTests
     }
 
     [Fact]
-    public void ARefundNeverDowngradesAtOnceOnlyRequalificationDoes()
+    public void A_refund_never_downgrades_at_once_only_requalification_does()
     {
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Purchase(T0, 1200m, orderId: "o-1"));
@@ -318,7 +319,7 @@ public sealed class CustomerStateLoyaltyTests
     // ---- time passing with no events ----
 
     [Fact]
-    public void ALotReachesItsReminderDatesAndItsExpiryWithNoEvents()
+    public void A_lot_reaches_its_reminder_dates_and_its_expiry_with_no_events()
     {
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Purchase(T0, 80m, orderId: "o-1"));
@@ -339,7 +340,7 @@ public sealed class CustomerStateLoyaltyTests
     }
 
     [Fact]
-    public void ALotSpentBetweenItsRemindersCancelsTheRest()
+    public void A_lot_spent_between_its_reminders_cancels_the_rest()
     {
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Purchase(T0, 80m), Make.Purchase(T0.AddMonths(2), 20m));
@@ -355,7 +356,7 @@ public sealed class CustomerStateLoyaltyTests
     }
 
     [Fact]
-    public void ADowngradeHappensAtRequalificationWithNoEvents()
+    public void A_downgrade_happens_at_requalification_with_no_events()
     {
         var feed = new CustomerFeed(new CustomerRules { Loyalty = new LoyaltyRules { ExpiryReminderDays = [] } });
         feed.ApplyAll(Make.Purchase(T0, 5000m));
@@ -374,7 +375,7 @@ public sealed class CustomerStateLoyaltyTests
     }
 
     [Fact]
-    public void ACustomerWhoKeepsQualifyingKeepsTheTier()
+    public void A_customer_who_keeps_qualifying_keeps_the_tier()
     {
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Purchase(T0, 1000m));
@@ -394,7 +395,7 @@ public sealed class CustomerStateLoyaltyTests
     }
 
     [Fact]
-    public void AdvancingTwiceToTheSameInstantProducesNothingMore()
+    public void Advancing_twice_to_the_same_instant_produces_nothing_more()
     {
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Purchase(T0, 80m));
@@ -409,7 +410,7 @@ public sealed class CustomerStateLoyaltyTests
     }
 
     [Fact]
-    public void ACustomerWithoutLoyaltyActivityIsLeftAlone()
+    public void A_customer_without_loyalty_activity_is_left_alone()
     {
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Click(ClickAction.PageView, T0), Make.Profile(T0));
@@ -422,7 +423,7 @@ public sealed class CustomerStateLoyaltyTests
     }
 
     [Fact]
-    public void TakingTheEffectsForgetsThem()
+    public void Taking_the_effects_forgets_them()
     {
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Purchase(T0, 600m));
@@ -434,7 +435,7 @@ public sealed class CustomerStateLoyaltyTests
     // ---- the documented example and persistence ----
 
     [Fact]
-    public void TheDocumentedLoyaltyExampleEndsGoldWith565Points()
+    public void The_documented_loyalty_example_ends_Gold_with_565_points()
     {
         // docs/examples/loyalty-events.jsonl, as the parser reads it.
         var feed = new CustomerFeed();
@@ -458,7 +459,7 @@ public sealed class CustomerStateLoyaltyTests
     }
 
     [Fact]
-    public void LoyaltyStateSurvivesTheOrleansSerializer()
+    public void Loyalty_state_survives_the_Orleans_serializer()
     {
         var feed = new CustomerFeed(new CustomerRules { ExchangeRates = { ["EUR"] = 1.10m } });
         feed.ApplyAll(

@@ -4,13 +4,14 @@ using Engine.Domain.Processing;
 
 namespace Engine.Domain.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class CustomerStateTests
 {
     private static readonly DateTimeOffset T0 = Make.T0;
     private static readonly CustomerRules Rules = new();
 
     [Fact]
-    public void EachAcceptedEventIsAppliedAndCounted()
+    public void Each_accepted_event_is_applied_and_counted()
     {
         var state = new CustomerState();
 
@@ -28,7 +29,7 @@ public sealed class CustomerStateTests
     [InlineData(10)]
     [InlineData(9)]
     [InlineData(0)]
-    public void EventAtOrBelowTheStreamWatermarkIsDuplicateAndChangesNothing(long offset)
+    public void Event_at_or_below_the_stream_watermark_is_duplicate_and_changes_nothing(long offset)
     {
         var state = new CustomerState();
         state.Apply(Make.At(Make.Purchase(T0, 25m), 10), Rules);
@@ -44,7 +45,7 @@ public sealed class CustomerStateTests
     }
 
     [Fact]
-    public void SameEventIdAtANewOffsetIsDuplicate()
+    public void Same_event_id_at_a_new_offset_is_duplicate()
     {
         var state = new CustomerState();
         var click = Make.AddToCart(T0, "SKU-A", 1);
@@ -62,7 +63,7 @@ public sealed class CustomerStateTests
     }
 
     [Fact]
-    public void WatermarksOfDifferentStreamsAreIndependent()
+    public void Watermarks_of_different_streams_are_independent()
     {
         var state = new CustomerState();
         state.Apply(Make.At(Make.Click(ClickAction.PageView, T0), 500, "engagement.clicks/0"), Rules);
@@ -74,7 +75,7 @@ public sealed class CustomerStateTests
     }
 
     [Fact]
-    public void RejectedEventIsRecordedSoItsReplayIsDuplicateAndItIsNotCounted()
+    public void Rejected_event_is_recorded_so_its_replay_is_duplicate_and_it_is_not_counted()
     {
         var state = new CustomerState();
         var purchase = Make.Purchase(T0, 20m, currency: "GBP");
@@ -92,7 +93,7 @@ public sealed class CustomerStateTests
     }
 
     [Fact]
-    public void CorrectedEventUnderANewEventIdIsApplied()
+    public void Corrected_event_under_a_new_event_id_is_applied()
     {
         var state = new CustomerState();
         state.Apply(Make.At(Make.Purchase(T0, 20m, orderId: "ord-1", eventId: "evt-1", currency: "GBP"), 0), Rules);
@@ -105,7 +106,7 @@ public sealed class CustomerStateTests
     }
 
     [Fact]
-    public void RecentEventIdsAreForgottenAfterThirtyTwoOtherEvents()
+    public void Recent_event_ids_are_forgotten_after_thirty_two_other_events()
     {
         // Documents the limit of producer-retry detection: only the last
         // StreamProgress.RecentEventIdCapacity (32) event ids are remembered. A retry that lands
@@ -128,7 +129,7 @@ public sealed class CustomerStateTests
     }
 
     [Fact]
-    public void RetriedPurchaseBeyondTheEventIdRingIsStillRefusedByOrderId()
+    public void Retried_purchase_beyond_the_event_id_ring_is_still_refused_by_order_id()
     {
         var state = new CustomerState();
         var purchase = Make.Purchase(T0, 30m, orderId: "ord-1", eventId: "evt-retried");
@@ -145,7 +146,7 @@ public sealed class CustomerStateTests
     }
 
     [Fact]
-    public void PurchaseFeedsValueEngagementAndCart()
+    public void Purchase_feeds_value_engagement_and_cart()
     {
         var state = new CustomerState();
         state.Apply(Make.At(Make.AddToCart(T0, "SKU-A", 1, 30m), 0), Rules);

@@ -8,12 +8,13 @@ using FsCheck.Xunit;
 
 namespace Engine.Domain.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class CustomerValueTests
 {
     private static readonly DateTimeOffset T0 = Make.T0;
 
     [Fact]
-    public void LifetimeSpendAndOrdersAddUpEveryPurchase()
+    public void Lifetime_spend_and_orders_add_up_every_purchase()
     {
         var feed = new CustomerFeed();
 
@@ -24,7 +25,7 @@ public sealed class CustomerValueTests
     }
 
     [Fact]
-    public void AverageOrderValueIsRoundedToCents()
+    public void Average_order_value_is_rounded_to_cents()
     {
         var feed = new CustomerFeed();
 
@@ -35,13 +36,13 @@ public sealed class CustomerValueTests
     }
 
     [Fact]
-    public void AverageOrderValueIsZeroBeforeTheFirstOrder()
+    public void Average_order_value_is_zero_before_the_first_order()
     {
         Assert.Equal(0m, new CustomerValue().AverageOrderValue);
     }
 
     [Fact]
-    public void FirstAndLastPurchaseFollowOccurredAtNotArrivalOrder()
+    public void First_and_last_purchase_follow_occurred_at_not_arrival_order()
     {
         var feed = new CustomerFeed();
 
@@ -58,7 +59,7 @@ public sealed class CustomerValueTests
     [InlineData(364, true)]
     [InlineData(365, false)]
     [InlineData(366, false)]
-    public void RollingSpendCountsTheLast365DaysIncludingTheDayOfAsOf(int daysBeforeAsOf, bool counted)
+    public void Rolling_spend_counts_the_last_365_days_including_the_day_of_as_of(int daysBeforeAsOf, bool counted)
     {
         var asOf = T0;
         var value = new CustomerValue();
@@ -69,7 +70,7 @@ public sealed class CustomerValueTests
     }
 
     [Fact]
-    public void RollingSpendSumsOnlyThePurchasesInsideTheWindow()
+    public void Rolling_spend_sums_only_the_purchases_inside_the_window()
     {
         var feed = new CustomerFeed();
         var asOf = T0;
@@ -85,7 +86,7 @@ public sealed class CustomerValueTests
     }
 
     [Fact]
-    public void RollingWindowLengthComesFromTheRules()
+    public void Rolling_window_length_comes_from_the_rules()
     {
         var feed = new CustomerFeed(new CustomerRules { RollingWindowDays = 30 });
         var asOf = T0;
@@ -101,7 +102,7 @@ public sealed class CustomerValueTests
     }
 
     [Fact]
-    public void RollingSpendMovesWithAsOf()
+    public void Rolling_spend_moves_with_as_of()
     {
         var value = new CustomerValue();
         value.RecordPurchase(Make.Purchase(T0, 25m), 25m, 365);
@@ -112,7 +113,7 @@ public sealed class CustomerValueTests
     }
 
     [Fact]
-    public void PurchaseDaysAreDistinctUtcDaysAndFrequencyIsRepeatDays()
+    public void Purchase_days_are_distinct_UTC_days_and_frequency_is_repeat_days()
     {
         var feed = new CustomerFeed();
 
@@ -132,7 +133,7 @@ public sealed class CustomerValueTests
     }
 
     [Fact]
-    public void FrequencyIsZeroForNoneOrOnePurchaseDay()
+    public void Frequency_is_zero_for_none_or_one_purchase_day()
     {
         var feed = new CustomerFeed();
         Assert.Equal(0, feed.State.Value.Frequency);
@@ -143,7 +144,7 @@ public sealed class CustomerValueTests
     }
 
     [Fact]
-    public void RecencyIsWholeUtcDaysSinceTheLastPurchase()
+    public void Recency_is_whole_UTC_days_since_the_last_purchase()
     {
         var feed = new CustomerFeed();
         Assert.Null(feed.State.Value.RecencyDays(T0));
@@ -159,7 +160,7 @@ public sealed class CustomerValueTests
     }
 
     [Fact]
-    public void PurchaseInAnotherCurrencyIsConvertedWithTheConfiguredRate()
+    public void Purchase_in_another_currency_is_converted_with_the_configured_rate()
     {
         var feed = new CustomerFeed(new CustomerRules { ExchangeRates = { ["EUR"] = 1.10m } });
 
@@ -171,7 +172,7 @@ public sealed class CustomerValueTests
     }
 
     [Fact]
-    public void ConvertedAmountIsRoundedToCents()
+    public void Converted_amount_is_rounded_to_cents()
     {
         var rules = new CustomerRules { ExchangeRates = { ["EUR"] = 1.0851m } };
 
@@ -180,7 +181,7 @@ public sealed class CustomerValueTests
     }
 
     [Fact]
-    public void PurchaseInTheBaseCurrencyNeedsNoRate()
+    public void Purchase_in_the_base_currency_needs_no_rate()
     {
         var rules = new CustomerRules { BaseCurrency = "EUR" };
 
@@ -189,7 +190,7 @@ public sealed class CustomerValueTests
     }
 
     [Fact]
-    public void PurchaseInACurrencyWithoutARateIsRefusedAndChangesNothing()
+    public void Purchase_in_a_currency_without_a_rate_is_refused_and_changes_nothing()
     {
         var feed = new CustomerFeed(new CustomerRules { ExchangeRates = { ["EUR"] = 1.10m } });
         feed.ApplyAll(Make.Purchase(T0, 50m), Make.AddToCart(T0, "SKU-A", 1, 10m));
@@ -209,7 +210,7 @@ public sealed class CustomerValueTests
     }
 
     [Fact]
-    public void SameOrderUnderANewEventIdIsRefusedAsDuplicateOrderAndNotCountedTwice()
+    public void Same_order_under_a_new_event_id_is_refused_as_duplicate_order_and_not_counted_twice()
     {
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Purchase(T0, 40m, orderId: "ord-1", eventId: "evt-1"));
@@ -229,7 +230,7 @@ public sealed class CustomerValueTests
     }
 
     [Fact]
-    public void DuplicateOrderIsDetectedOnlyAmongTheMostRecentOrders()
+    public void Duplicate_order_is_detected_only_among_the_most_recent_orders()
     {
         // Documents the limit: order ids are remembered in a ring of RecentOrderCapacity.
         var feed = new CustomerFeed();
@@ -247,7 +248,7 @@ public sealed class CustomerValueTests
     }
 
     [Fact]
-    public void OrderIdsFromOlderStateAreForgottenFirstAndShareTheRing()
+    public void Order_ids_from_older_state_are_forgotten_first_and_share_the_ring()
     {
         // State written before refunds existed remembers orders by id only.
         var value = new CustomerValue { RecentOrderIds = [.. Enumerable.Range(0, CustomerValue.RecentOrderCapacity).Select(i => $"old-{i}")] };
@@ -264,7 +265,7 @@ public sealed class CustomerValueTests
     }
 
     [Fact]
-    public void RollingOrdersCountsOrdersPerUtcDayInTheWindow()
+    public void Rolling_orders_counts_orders_per_UTC_day_in_the_window()
     {
         var value = new CustomerValue();
         foreach (var days in new[] { 0, 0, -1, -364, -365 })
@@ -278,7 +279,7 @@ public sealed class CustomerValueTests
     }
 
     [Property]
-    public Property AnyArrivalOrderGivesTheSameValue() =>
+    public Property Any_arrival_order_gives_the_same_value() =>
         Prop.ForAll(PurchaseHistories().ToArbitrary(), history =>
         {
             var inOrder = Replay(history.Purchases, history.WindowDays);

@@ -4,6 +4,7 @@ using Engine.Domain.Events;
 
 namespace Engine.Domain.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class EngagementTests
 {
     private static readonly DateTimeOffset T0 = Make.T0;
@@ -25,7 +26,7 @@ public sealed class EngagementTests
     }
 
     [Fact]
-    public void ClicksAreCountedPerAction()
+    public void Clicks_are_counted_per_action()
     {
         var engagement = EngagementOf(
         [
@@ -48,7 +49,7 @@ public sealed class EngagementTests
     }
 
     [Fact]
-    public void EachSessionIsCountedOnce()
+    public void Each_session_is_counted_once()
     {
         var engagement = EngagementOf(
         [
@@ -62,7 +63,7 @@ public sealed class EngagementTests
     }
 
     [Fact]
-    public void SessionReturningAfterSixteenOthersIsCountedAgain()
+    public void Session_returning_after_sixteen_others_is_counted_again()
     {
         // Documents the limit: only the last RecentSessionCapacity (16) session ids are remembered.
         var clicks = new List<CustomerEvent> { Make.Click(ClickAction.PageView, T0, sessionId: "s-first") };
@@ -76,7 +77,7 @@ public sealed class EngagementTests
     }
 
     [Fact]
-    public void PurchasesDoNotCountAsSessionsOrClicks()
+    public void Purchases_do_not_count_as_sessions_or_clicks()
     {
         var engagement = EngagementOf([Make.Click(ClickAction.PageView, T0), Make.Purchase(T0.AddMinutes(1))]);
 
@@ -86,7 +87,7 @@ public sealed class EngagementTests
     }
 
     [Fact]
-    public void LastSeenIsTheNewestInteractionWhateverTheArrivalOrder()
+    public void Last_seen_is_the_newest_interaction_whatever_the_arrival_order()
     {
         var engagement = EngagementOf(
         [
@@ -99,7 +100,7 @@ public sealed class EngagementTests
     }
 
     [Fact]
-    public void ScoreHalvesAfterOneHalfLife()
+    public void Score_halves_after_one_half_life()
     {
         var policy = new EngagementPolicy { HalfLife = TimeSpan.FromDays(14) };
         var engagement = EngagementOf([Make.Click(ClickAction.AddToCart, T0, "SKU-A")], policy);
@@ -110,7 +111,7 @@ public sealed class EngagementTests
     }
 
     [Fact]
-    public void ScoreAddsWeightsDecayedToTheNewestInteraction()
+    public void Score_adds_weights_decayed_to_the_newest_interaction()
     {
         var policy = new EngagementPolicy { HalfLife = TimeSpan.FromDays(7), PageViewWeight = 1, PurchaseWeight = 10 };
         var engagement = EngagementOf([Make.Click(ClickAction.PageView, T0), Make.Purchase(T0.AddDays(7))], policy);
@@ -119,7 +120,7 @@ public sealed class EngagementTests
     }
 
     [Fact]
-    public void ScoreIsNotGrownForAnInstantBeforeTheNewestInteraction()
+    public void Score_is_not_grown_for_an_instant_before_the_newest_interaction()
     {
         var engagement = EngagementOf([Make.Click(ClickAction.PageView, T0)]);
 
@@ -127,7 +128,7 @@ public sealed class EngagementTests
     }
 
     [Fact]
-    public void OutOfOrderClicksGiveTheSameScoreAsInOrder()
+    public void Out_of_order_clicks_give_the_same_score_as_in_order()
     {
         CustomerEvent[] events =
         [

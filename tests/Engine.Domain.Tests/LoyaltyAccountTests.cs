@@ -2,6 +2,7 @@ using Engine.Domain.Loyalty;
 
 namespace Engine.Domain.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class LoyaltyAccountTests
 {
     private static readonly DateTimeOffset T0 = Make.T0;
@@ -26,7 +27,7 @@ public sealed class LoyaltyAccountTests
     [InlineData(10.99, 10)]
     [InlineData(0.99, 0)]
     [InlineData(100, 100)]
-    public void PointsAreOnePerBaseUnitFlooredByDefault(decimal amount, long points)
+    public void Points_are_one_per_base_unit_floored_by_default(decimal amount, long points)
     {
         var account = Account();
 
@@ -35,7 +36,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void PointsPerUnitIsConfigurable()
+    public void Points_per_unit_is_configurable()
     {
         var rules = new LoyaltyRules { PointsPerUnit = 2.5m };
 
@@ -49,13 +50,13 @@ public sealed class LoyaltyAccountTests
     [InlineData("Platinum", 100, 200)]
     [InlineData("Silver", 10.99, 13)] // 13.7375 floored after the multiplier, not before
     [InlineData("Gold", 0.67, 1)] // 1.005
-    public void PointsAreMultipliedByTheHeldTier(string tier, decimal amount, long points)
+    public void Points_are_multiplied_by_the_held_tier(string tier, decimal amount, long points)
     {
         Assert.Equal(points, Account(tier).EarnForPurchase("o-1", amount, T0, Rules));
     }
 
     [Fact]
-    public void ACustomerWithoutATierOrWithAnUnknownTierEarnsAtTheEntryMultiplier()
+    public void A_customer_without_a_tier_or_with_an_unknown_tier_earns_at_the_entry_multiplier()
     {
         var rules = new LoyaltyRules { Tiers = [new() { Name = "Base", Multiplier = 1.1m }, new() { Name = "Top", MinRollingSpend = 10m, Multiplier = 3m }] };
 
@@ -64,7 +65,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void APurchaseEarningNothingMakesNoLot()
+    public void A_purchase_earning_nothing_makes_no_lot()
     {
         var account = Account();
 
@@ -76,7 +77,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void ALotRemembersItsOrderAndExpiresTwelveCalendarMonthsAfterThePurchaseInUtc()
+    public void A_lot_remembers_its_order_and_expires_twelve_calendar_months_after_the_purchase_in_UTC()
     {
         var account = Account();
         var at = new DateTimeOffset(2028, 2, 29, 0, 30, 0, TimeSpan.FromHours(1)); // 2028-02-28 23:30 UTC
@@ -94,7 +95,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void ExpiryMonthsAreConfigurable()
+    public void Expiry_months_are_configurable()
     {
         var account = Account();
 
@@ -104,7 +105,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void AnOrderIdSeenAgainGetsItsOwnLot()
+    public void An_order_id_seen_again_gets_its_own_lot()
     {
         var account = Account();
 
@@ -117,7 +118,7 @@ public sealed class LoyaltyAccountTests
     // ---- redeeming ----
 
     [Fact]
-    public void RedemptionSpendsTheSoonestExpiringLotsFirst()
+    public void Redemption_spends_the_soonest_expiring_lots_first()
     {
         var account = Account();
         account.EarnForPurchase("a", 100m, T0, Rules);
@@ -135,7 +136,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void RedemptionOrderFollowsExpiryNotArrival()
+    public void Redemption_order_follows_expiry_not_arrival()
     {
         var account = Account();
         // The older purchase arrives second: its lot expires first, so it is spent first.
@@ -149,7 +150,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void LotsExpiringTogetherAreSpentOldestEarnedFirstThenByLotId()
+    public void Lots_expiring_together_are_spent_oldest_earned_first_then_by_lot_id()
     {
         var account = Account();
         // Twelve months after 28 and 29 February 2028 are both 28 February 2029.
@@ -168,7 +169,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void RedemptionLargerThanTheBalanceIsRefusedAndChangesNothing()
+    public void Redemption_larger_than_the_balance_is_refused_and_changes_nothing()
     {
         var account = Account();
         account.EarnForPurchase("a", 100m, T0, Rules);
@@ -182,7 +183,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void TheWholeBalanceCanBeRedeemed()
+    public void The_whole_balance_can_be_redeemed()
     {
         var account = Account();
         account.EarnForPurchase("a", 100m, T0, Rules);
@@ -195,7 +196,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void PointsPastTheirExpiryCannotBeSpentEvenBeforeTheyAreExpired()
+    public void Points_past_their_expiry_cannot_be_spent_even_before_they_are_expired()
     {
         var account = Account();
         account.EarnForPurchase("a", 100m, T0, Rules);
@@ -207,7 +208,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void RedeemingNothingIsAProgrammingError()
+    public void Redeeming_nothing_is_a_programming_error()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Account().Redeem(0, T0, Rules));
     }
@@ -215,7 +216,7 @@ public sealed class LoyaltyAccountTests
     // ---- refunds ----
 
     [Fact]
-    public void APartialRefundReversesItsShareOfThatOrdersLotOnly()
+    public void A_partial_refund_reverses_its_share_of_that_orders_lot_only()
     {
         var account = Account();
         account.EarnForPurchase("a", 100m, T0, Rules);
@@ -231,7 +232,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void PartialRefundsAddUpToExactlyTheLotWithoutRoundingDrift()
+    public void Partial_refunds_add_up_to_exactly_the_lot_without_rounding_drift()
     {
         var account = Account();
         account.EarnForPurchase("a", 10m, T0, Rules);
@@ -247,7 +248,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void AThirdOfTheOrderReversesExactlyAThirdOfItsPoints()
+    public void A_third_of_the_order_reverses_exactly_a_third_of_its_points()
     {
         var account = Account();
         account.EarnForPurchase("a", 300m, T0, Rules);
@@ -257,7 +258,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void ARefundNeverReversesMoreThanTheLotEarned()
+    public void A_refund_never_reverses_more_than_the_lot_earned()
     {
         var account = Account();
         account.EarnForPurchase("a", 100m, T0, Rules);
@@ -272,7 +273,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void RefundPointsAlreadySpentAreTakenFromOtherLotsSoonestExpiringFirst()
+    public void Refund_points_already_spent_are_taken_from_other_lots_soonest_expiring_first()
     {
         var account = Account();
         account.EarnForPurchase("a", 100m, T0, Rules);
@@ -290,7 +291,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void WhatTheBalanceCannotCoverIsRecordedAsShortfallAndTheBalanceStaysAtZero()
+    public void What_the_balance_cannot_cover_is_recorded_as_shortfall_and_the_balance_stays_at_zero()
     {
         var account = Account();
         account.EarnForPurchase("a", 100m, T0, Rules);
@@ -310,7 +311,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void PointsOfARefundedOrderThatAlreadyExpiredAreNotTakenAgain()
+    public void Points_of_a_refunded_order_that_already_expired_are_not_taken_again()
     {
         var account = Account();
         account.EarnForPurchase("a", 100m, T0, Rules);
@@ -327,7 +328,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void ARefundOfAnOrderThatEarnedNoPointsReversesNothing()
+    public void A_refund_of_an_order_that_earned_no_points_reverses_nothing()
     {
         var account = Account();
         account.EarnForPurchase("b", 100m, T0, Rules);
@@ -340,7 +341,7 @@ public sealed class LoyaltyAccountTests
     // ---- adjustments ----
 
     [Fact]
-    public void AGrantIsALotOfItsOwnExpiringByTheRules()
+    public void A_grant_is_a_lot_of_its_own_expiring_by_the_rules()
     {
         var account = Account();
 
@@ -356,7 +357,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void ARemovalTakesSoonestExpiringFirst()
+    public void A_removal_takes_soonest_expiring_first()
     {
         var account = Account();
         account.EarnForPurchase("a", 100m, T0, Rules);
@@ -370,7 +371,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void ARemovalLargerThanTheBalanceIsRefusedAndChangesNothing()
+    public void A_removal_larger_than_the_balance_is_refused_and_changes_nothing()
     {
         var account = Account();
         account.EarnForPurchase("a", 100m, T0, Rules);
@@ -382,7 +383,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void ASpentGrantIsDropped()
+    public void A_spent_grant_is_dropped()
     {
         var account = Account();
         account.Adjust("g", 10, T0, Rules);
@@ -396,7 +397,7 @@ public sealed class LoyaltyAccountTests
     // ---- expiry ----
 
     [Fact]
-    public void ALotExpiresExactlyAtItsExpiryAndNotATickBefore()
+    public void A_lot_expires_exactly_at_its_expiry_and_not_a_tick_before()
     {
         var account = Account();
         account.EarnForPurchase("a", 100m, T0, Rules);
@@ -414,7 +415,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void OnlyWhatIsLeftOfALotExpiresAndOnlyOnce()
+    public void Only_what_is_left_of_a_lot_expires_and_only_once()
     {
         var account = Account();
         account.EarnForPurchase("a", 100m, T0, Rules);
@@ -431,7 +432,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void RollingExpiryExpiresEverythingAfterTheInactivityPeriod()
+    public void Rolling_expiry_expires_everything_after_the_inactivity_period()
     {
         var rules = new LoyaltyRules { Expiry = PointsExpiryMode.RollingInactivity };
         var account = Account();
@@ -451,7 +452,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void RollingExpiryIsMovedOnByARedemptionAndAGrantButNotByARemovalOrARefund()
+    public void Rolling_expiry_is_moved_on_by_a_redemption_and_a_grant_but_not_by_a_removal_or_a_refund()
     {
         var rules = new LoyaltyRules { Expiry = PointsExpiryMode.RollingInactivity };
         var account = Account();
@@ -470,7 +471,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void RollingActivityDoesNotBringBackPointsThatAlreadyExpired()
+    public void Rolling_activity_does_not_bring_back_points_that_already_expired()
     {
         var rules = new LoyaltyRules { Expiry = PointsExpiryMode.RollingInactivity };
         var account = Account();
@@ -486,7 +487,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void ALatePurchaseInRollingModeExpiresWithTheRest()
+    public void A_late_purchase_in_rolling_mode_expires_with_the_rest()
     {
         var rules = new LoyaltyRules { Expiry = PointsExpiryMode.RollingInactivity };
         var account = Account();
@@ -501,7 +502,7 @@ public sealed class LoyaltyAccountTests
     // ---- expiry reminders ----
 
     [Fact]
-    public void RemindersFallDueFourteenAndThreeDaysBeforeExpiryEachOnce()
+    public void Reminders_fall_due_fourteen_and_three_days_before_expiry_each_once()
     {
         var account = Account();
         account.EarnForPurchase("a", 100m, T0, Rules);
@@ -516,7 +517,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void AReminderCarriesThePointsLeftInTheLot()
+    public void A_reminder_carries_the_points_left_in_the_lot()
     {
         var account = Account();
         account.EarnForPurchase("a", 100m, T0, Rules);
@@ -528,7 +529,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void ALotSpentBeforeItsReminderGetsNone()
+    public void A_lot_spent_before_its_reminder_gets_none()
     {
         var account = Account();
         account.EarnForPurchase("a", 100m, T0, Rules);
@@ -543,7 +544,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void ALotRefundedBeforeItsReminderGetsNone()
+    public void A_lot_refunded_before_its_reminder_gets_none()
     {
         var account = Account();
         account.EarnForPurchase("a", 100m, T0, Rules);
@@ -555,7 +556,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void ALateRunSendsOnlyTheNearestReminderAndSkipsTheOthers()
+    public void A_late_run_sends_only_the_nearest_reminder_and_skips_the_others()
     {
         var account = Account();
         account.EarnForPurchase("a", 100m, T0, Rules);
@@ -568,7 +569,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void ReminderDaysAreConfigurable()
+    public void Reminder_days_are_configurable()
     {
         var rules = new LoyaltyRules { ExpiryReminderDays = [30] };
         var account = Account();
@@ -579,7 +580,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void NoReminderDaysMeansNoReminders()
+    public void No_reminder_days_means_no_reminders()
     {
         var rules = new LoyaltyRules { ExpiryReminderDays = [] };
         var account = Account();
@@ -590,7 +591,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void InRollingModeOneReminderCoversTheBalanceAndActivityRearmsIt()
+    public void In_rolling_mode_one_reminder_covers_the_balance_and_activity_rearms_it()
     {
         var rules = new LoyaltyRules { Expiry = PointsExpiryMode.RollingInactivity };
         var account = Account();
@@ -612,7 +613,7 @@ public sealed class LoyaltyAccountTests
     // ---- what is due next ----
 
     [Fact]
-    public void NextDueIsTheEarliestReminderThenTheExpiry()
+    public void Next_due_is_the_earliest_reminder_then_the_expiry()
     {
         var account = Account();
         Assert.Null(account.NextDueAt(Rules));
@@ -630,7 +631,7 @@ public sealed class LoyaltyAccountTests
     }
 
     [Fact]
-    public void NextDueIncludesTheTierDates()
+    public void Next_due_includes_the_tier_dates()
     {
         var account = Account("Gold");
         account.RequalifyAt = T0.AddMonths(2);
@@ -646,7 +647,7 @@ public sealed class LoyaltyAccountTests
     // ---- keeping state small ----
 
     [Fact]
-    public void OnlyTheNewestSpentPurchaseLotsAreKept()
+    public void Only_the_newest_spent_purchase_lots_are_kept()
     {
         var account = Account();
         for (var i = 0; i < LoyaltyAccount.SpentLotCapacity + 10; i++)

@@ -13,6 +13,7 @@ namespace Engine.Domain.Tests;
 /// always add up (balance = earned − redeemed − expired − refunded + adjusted) and never go
 /// below zero, and tiers only go down through re-qualification.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class LoyaltyPropertyTests
 {
     private static readonly DateTimeOffset T0 = Make.T0;
@@ -70,7 +71,7 @@ public sealed class LoyaltyPropertyTests
     }
 
     [Property(MaxTest = 300)]
-    public Property PointsAlwaysAddUpAndNeverGoBelowZero() =>
+    public Property Points_always_add_up_and_never_go_below_zero() =>
         Prop.ForAll(Scenarios().ToArbitrary(), scenario =>
         {
             var rules = scenario.Rules;
@@ -177,7 +178,7 @@ public sealed class LoyaltyPropertyTests
         });
 
     [Property(MaxTest = 200)]
-    public Property ThroughTheCustomerStatePointsAddUpAndTiersOnlyFallByRequalification() =>
+    public Property Through_the_customer_state_points_add_up_and_tiers_only_fall_by_requalification() =>
         Prop.ForAll(Scenarios().ToArbitrary(), scenario =>
         {
             var rules = new CustomerRules { Loyalty = scenario.Rules };

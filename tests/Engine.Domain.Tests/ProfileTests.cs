@@ -3,6 +3,7 @@ using Engine.Domain.Events;
 
 namespace Engine.Domain.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class ProfileTests
 {
     private static readonly DateTimeOffset T0 = Make.T0;
@@ -19,7 +20,7 @@ public sealed class ProfileTests
     }
 
     [Fact]
-    public void FirstUpdateSetsEveryFieldItCarries()
+    public void First_update_sets_every_field_it_carries()
     {
         var consent = new SmsConsent(ConsentStatus.OptedIn, "web-form", T0);
         var profile = ProfileOf(Make.Profile(T0) with
@@ -42,7 +43,7 @@ public sealed class ProfileTests
     }
 
     [Fact]
-    public void PartialUpdateKeepsTheFieldsItDoesNotCarry()
+    public void Partial_update_keeps_the_fields_it_does_not_carry()
     {
         var consent = new SmsConsent(ConsentStatus.OptedIn, "web-form", T0);
         var profile = ProfileOf(
@@ -60,7 +61,7 @@ public sealed class ProfileTests
     }
 
     [Fact]
-    public void OlderUpdateArrivingLateDoesNotOverwriteNewerFieldsButFillsEmptyOnes()
+    public void Older_update_arriving_late_does_not_overwrite_newer_fields_but_fills_empty_ones()
     {
         var profile = ProfileOf(
             Make.Profile(T0.AddDays(5)) with { FirstName = "Camille", Phone = "+33612345678" },
@@ -74,7 +75,7 @@ public sealed class ProfileTests
     }
 
     [Fact]
-    public void OlderBirthdayArrivingLateDoesNotOverwriteANewerOne()
+    public void Older_birthday_arriving_late_does_not_overwrite_a_newer_one()
     {
         var profile = ProfileOf(
             Make.Profile(T0.AddDays(1)) with { Birthday = new DateOnly(1991, 4, 17) },
@@ -86,7 +87,7 @@ public sealed class ProfileTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void NewestConsentDecisionWinsWhateverTheArrivalOrder(bool newestArrivesFirst)
+    public void Newest_consent_decision_wins_whatever_the_arrival_order(bool newestArrivesFirst)
     {
         var optedIn = Make.Profile(T0) with { SmsConsent = new SmsConsent(ConsentStatus.OptedIn, "web-form", T0) };
         var optedOut = Make.Profile(T0.AddDays(1)) with { SmsConsent = new SmsConsent(ConsentStatus.OptedOut, "sms-keyword", T0.AddDays(1)) };
@@ -99,7 +100,7 @@ public sealed class ProfileTests
     }
 
     [Fact]
-    public void ConsentIsDecidedByItsOwnTimeNotTheUpdateTime()
+    public void Consent_is_decided_by_its_own_time_not_the_update_time()
     {
         // A newer profile update can carry an older decision (e.g. a CRM re-sync): the decision time wins.
         var profile = ProfileOf(
@@ -110,7 +111,7 @@ public sealed class ProfileTests
     }
 
     [Fact]
-    public void UpdateWithoutConsentKeepsTheConsent()
+    public void Update_without_consent_keeps_the_consent()
     {
         var consent = new SmsConsent(ConsentStatus.OptedIn, "checkout", T0);
         var profile = ProfileOf(Make.Profile(T0) with { SmsConsent = consent }, Make.Profile(T0.AddDays(1)) with { FirstName = "Jordan" });

@@ -12,6 +12,7 @@ namespace Engine.Domain.Tests;
 /// deciding the outbox, inbound keywords and consent changes, retries; and
 /// <see cref="CustomerNotifications"/> turning loyalty effects into outbox messages.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class SmsPlanningTests
 {
     private static readonly DateTimeOffset T0 = Make.T0;
@@ -52,7 +53,7 @@ public sealed class SmsPlanningTests
     // ---- DecideDue ----
 
     [Fact]
-    public void ADueTierUpgradeGoesToAnOptedInCustomerWithAValidPhoneInTheDaytime()
+    public void A_due_tier_upgrade_goes_to_an_opted_in_customer_with_a_valid_phone_in_the_daytime()
     {
         var state = Reachable();
         var message = Queue(state, SmsTrigger.TierUpgrade, Daytime);
@@ -65,7 +66,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void AMessageNotDueYetIsLeftAlone()
+    public void A_message_not_due_yet_is_left_alone()
     {
         var state = Reachable();
         var message = Queue(state, SmsTrigger.TierUpgrade, Daytime.AddMinutes(5));
@@ -76,7 +77,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void MarketingDueInQuietHoursWaitsForTheNextMorningInTheCustomersZoneThenGoes()
+    public void Marketing_due_in_quiet_hours_waits_for_the_next_morning_in_the_customers_zone_then_goes()
     {
         var state = Reachable(Paris);
         var message = Queue(state, SmsTrigger.TierUpgrade, ParisEvening);
@@ -95,7 +96,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void QuietHoursAreTheCustomersOwnAtTheSameInstant()
+    public void Quiet_hours_are_the_customers_own_at_the_same_instant()
     {
         // 11:00 UTC: noon in Paris, 06:00 in New York.
         var now = new DateTimeOffset(2026, 11, 23, 11, 0, 0, TimeSpan.Zero);
@@ -113,7 +114,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void ADeferralOverASpringForwardNightOpensAtEightOnTheNewOffset()
+    public void A_deferral_over_a_spring_forward_night_opens_at_eight_on_the_new_offset()
     {
         // Paris moves from +01:00 to +02:00 at 02:00 on 2026-03-29.
         var state = Reachable(Paris);
@@ -126,7 +127,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void TransactionalMessagesIgnoreQuietHours()
+    public void Transactional_messages_ignore_quiet_hours()
     {
         var state = Reachable(Paris);
         var test = Queue(state, SmsTrigger.Test, ParisEvening);
@@ -140,7 +141,7 @@ public sealed class SmsPlanningTests
     [InlineData(ConsentStatus.OptedIn, null, SmsSuppressionReasons.InvalidPhone)]
     [InlineData(ConsentStatus.OptedIn, "0612345678", SmsSuppressionReasons.InvalidPhone)]
     [InlineData(ConsentStatus.OptedIn, "+33 6 12 34 56 78", SmsSuppressionReasons.InvalidPhone)]
-    public void MarketingIsSuppressedWithoutConsentOrAValidPhone(ConsentStatus consent, string? phone, string reason)
+    public void Marketing_is_suppressed_without_consent_or_a_valid_phone(ConsentStatus consent, string? phone, string reason)
     {
         var state = With(consent, phone);
         var message = Queue(state, SmsTrigger.TierUpgrade, Daytime);
@@ -153,7 +154,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void ConsentIsCheckedBeforeQuietHoursSoAnOptedOutCustomerIsNotKeptWaiting()
+    public void Consent_is_checked_before_quiet_hours_so_an_opted_out_customer_is_not_kept_waiting()
     {
         var state = With(ConsentStatus.OptedOut);
         var message = Queue(state, SmsTrigger.CartAbandoned, ParisEvening);
@@ -164,7 +165,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void AMessageAlreadySentTodayCountsAgainstTheDailyCap()
+    public void A_message_already_sent_today_counts_against_the_daily_cap()
     {
         var state = Reachable();
         var earlier = Queue(state, SmsTrigger.CartAbandoned, Daytime.AddHours(-2));
@@ -178,7 +179,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void AMessageThatGaveUpAfterTransientFailuresDoesNotCountAgainstTheCap()
+    public void A_message_that_gave_up_after_transient_failures_does_not_count_against_the_cap()
     {
         var state = Reachable();
         var earlier = Queue(state, SmsTrigger.CartAbandoned, Daytime.AddHours(-2));
@@ -191,7 +192,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void TwoMarketingMessagesDueTogetherWithRoomForOneSendTheHigherPriority()
+    public void Two_marketing_messages_due_together_with_room_for_one_send_the_higher_priority()
     {
         var state = Reachable();
         var cart = Queue(state, SmsTrigger.CartAbandoned, Daytime);
@@ -226,7 +227,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void APointsReminderGoesWhileItsPointsAreThere()
+    public void A_points_reminder_goes_while_its_points_are_there()
     {
         var (feed, reminder, at) = RemindedOfExpiringPoints();
 
@@ -234,7 +235,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void APointsReminderWhoseLotWasSpentIsSuppressedAsStale()
+    public void A_points_reminder_whose_lot_was_spent_is_suppressed_as_stale()
     {
         var (feed, reminder, at) = RemindedOfExpiringPoints();
         feed.ApplyAll(Make.Redeem(at, 100));
@@ -246,7 +247,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void APointsReminderWhoseLotExpiredIsStale()
+    public void A_points_reminder_whose_lot_expired_is_stale()
     {
         var (feed, reminder, _) = RemindedOfExpiringPoints();
         var expiry = feed.State.Loyalty.Lots.Single().ExpiresAt;
@@ -256,7 +257,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void ARollingModeReminderIsStaleOnceActivityHasMovedTheExpiryItSpeaksOf()
+    public void A_rolling_mode_reminder_is_stale_once_activity_has_moved_the_expiry_it_speaks_of()
     {
         // Rolling mode: any activity moves every live lot's expiry a year on. The reminder says
         // "100 points expire on <old date>", which the purchase below has made untrue.
@@ -294,7 +295,7 @@ public sealed class SmsPlanningTests
     // ---- inbound keywords ----
 
     [Fact]
-    public void StopOptsOutCancelsPendingMarketingAndQueuesOneConfirmation()
+    public void STOP_opts_out_cancels_pending_marketing_and_queues_one_confirmation()
     {
         var state = Reachable();
         var upgrade = Queue(state, SmsTrigger.TierUpgrade, Daytime);
@@ -320,7 +321,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void StopIsHandledOncePerGatewayIdAndASecondStopIsNotConfirmedAgain()
+    public void STOP_is_handled_once_per_gateway_id_and_a_second_STOP_is_not_confirmed_again()
     {
         var state = Reachable();
         Assert.True(SmsPlanning.Receive(state, "gw-1", "STOP", Daytime));
@@ -340,7 +341,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void TheStopConfirmationGoesToTheOptedOutCustomerEvenInQuietHoursButNothingElseDoes()
+    public void The_STOP_confirmation_goes_to_the_opted_out_customer_even_in_quiet_hours_but_nothing_else_does()
     {
         var state = Reachable();
         var test = Queue(state, SmsTrigger.Test, ParisEvening);
@@ -355,7 +356,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void StopAlsoCancelsAPendingReplyToAnEarlierKeywordSoTheOptOutConfirmationIsTheLastWord()
+    public void STOP_also_cancels_a_pending_reply_to_an_earlier_keyword_so_the_opt_out_confirmation_is_the_last_word()
     {
         // START is answered, but the gateway is down: the confirmation waits to be retried.
         var state = With(ConsentStatus.OptedOut);
@@ -377,7 +378,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void StartOptsInAndConfirmsOnce()
+    public void START_opts_in_and_confirms_once()
     {
         var state = With(ConsentStatus.OptedOut);
 
@@ -395,7 +396,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void HelpQueuesTheHelpTextAndLeavesConsentAlone()
+    public void HELP_queues_the_help_text_and_leaves_consent_alone()
     {
         var state = With(ConsentStatus.Unknown);
         var upgrade = Queue(state, SmsTrigger.TierUpgrade, Daytime.AddHours(1));
@@ -412,7 +413,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void OtherTextIsRecordedButChangesNothing()
+    public void Other_text_is_recorded_but_changes_nothing()
     {
         var state = Reachable();
         var upgrade = Queue(state, SmsTrigger.TierUpgrade, Daytime);
@@ -428,7 +429,7 @@ public sealed class SmsPlanningTests
     // ---- admin consent ----
 
     [Fact]
-    public void OptingOutCancelsPendingMarketingButNotTransactional()
+    public void Opting_out_cancels_pending_marketing_but_not_transactional()
     {
         var state = Reachable();
         var upgrade = Queue(state, SmsTrigger.TierUpgrade, Daytime);
@@ -447,7 +448,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void OptingInRecordsTheDecisionAndBringsNothingBack()
+    public void Opting_in_records_the_decision_and_brings_nothing_back()
     {
         var state = Reachable();
         var upgrade = Queue(state, SmsTrigger.TierUpgrade, Daytime);
@@ -483,7 +484,7 @@ public sealed class SmsPlanningTests
     // Jitter outside [0, 1] is clamped.
     [InlineData(1, -3.0, 15)]
     [InlineData(1, 7.0, 30)]
-    public void RetryLaterBacksOffExponentiallyWithinTheJitterBoundsAndTheCeiling(int attempt, double jitter, int seconds)
+    public void Retry_later_backs_off_exponentially_within_the_jitter_bounds_and_the_ceiling(int attempt, double jitter, int seconds)
     {
         var state = Reachable();
         var message = BeingSent(state, Daytime);
@@ -506,7 +507,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void EveryRetryDelayLiesBetweenHalfAndAllOfTheCappedExponentialDelay()
+    public void Every_retry_delay_lies_between_half_and_all_of_the_capped_exponential_delay()
     {
         var first = TimeSpan.FromSeconds(20);
         var max = TimeSpan.FromMinutes(15);
@@ -529,7 +530,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void RetryLaterGivesUpAtMaxAttempts()
+    public void Retry_later_gives_up_at_max_attempts()
     {
         var state = Reachable();
         var message = BeingSent(state, Daytime);
@@ -555,7 +556,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void TheLastFailureKeepsTheGatewaysWords()
+    public void The_last_failure_keeps_the_gateways_words()
     {
         var state = Reachable();
         var message = BeingSent(state, Daytime);
@@ -580,7 +581,7 @@ public sealed class SmsPlanningTests
     // Not a trigger this version knows: read as an operator's test message.
     [InlineData("birthday", SmsTrigger.Test)]
     [InlineData("", SmsTrigger.Test)]
-    public void TriggerOfReadsTheKeyAndTakesAnUnknownOneForATest(string key, SmsTrigger trigger)
+    public void Trigger_of_reads_the_key_and_takes_an_unknown_one_for_a_test(string key, SmsTrigger trigger)
     {
         var message = new OutboxMessage { Id = "m", Kind = OutboxKind.Sms, Sms = new SmsRequest(key, IsTransactional: false, new Dictionary<string, string>()) };
 
@@ -588,15 +589,15 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void AMessageWithoutAnSmsRequestCountsAsATest() =>
+    public void A_message_without_an_sms_request_counts_as_a_test() =>
         Assert.Equal(SmsTrigger.Test, SmsPlanning.TriggerOf(new OutboxMessage { Id = "m", Kind = OutboxKind.TierChange }));
 
     [Fact]
-    public void TheTestTriggerIsTheTestKey() =>
+    public void The_test_trigger_is_the_test_key() =>
         Assert.Equal(SmsPlanning.TestTrigger, SmsTriggers.Key(SmsTrigger.Test));
 
     [Fact]
-    public void QueueingIsIdempotentById()
+    public void Queueing_is_idempotent_by_id()
     {
         var state = Reachable();
         Assert.True(SmsPlanning.Queue(state, "c-1:help:gw-1", "help", Daytime, transactional: true));
@@ -612,7 +613,7 @@ public sealed class SmsPlanningTests
         new(Make.CustomerId, from, to, upgrade ? TierChangeReasons.RollingSpend : TierChangeReasons.Requalification, at ?? T0, upgrade);
 
     [Fact]
-    public void AnUpgradeIsRecordedAsATierChangeToPublishAndAnUpgradeSms()
+    public void An_upgrade_is_recorded_as_a_tier_change_to_publish_and_an_upgrade_sms()
     {
         var state = Reachable();
         var change = Change("Bronze", "Silver", upgrade: true);
@@ -646,7 +647,7 @@ public sealed class SmsPlanningTests
     [Theory]
     [InlineData(true, 2)]
     [InlineData(false, 1)]
-    public void ADowngradeGetsAnSmsOnlyWhenConfigured(bool sendDowngradeSms, int added)
+    public void A_downgrade_gets_an_sms_only_when_configured(bool sendDowngradeSms, int added)
     {
         var state = Reachable();
 
@@ -669,7 +670,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void AnUpgradeSmsIsSentEvenWhenDowngradeSmsAreOff()
+    public void An_upgrade_sms_is_sent_even_when_downgrade_sms_are_off()
     {
         var state = Reachable();
 
@@ -679,7 +680,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void TierChangeIdsFollowTheStatesSequenceSoAReplayFromTheSameStateGivesTheSameIds()
+    public void Tier_change_ids_follow_the_states_sequence_so_a_replay_from_the_same_state_gives_the_same_ids()
     {
         var rules = new LoyaltyRules();
         var first = Reachable();
@@ -695,7 +696,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void TheSameExpiryReminderRecordedTwiceIsOneMessage()
+    public void The_same_expiry_reminder_recorded_twice_is_one_message()
     {
         var state = Reachable();
         var expires = new DateTimeOffset(2027, 11, 23, 10, 0, 0, TimeSpan.Zero);
@@ -716,7 +717,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void AMovedExpiryRearmsItsReminderUnderANewId()
+    public void A_moved_expiry_rearms_its_reminder_under_a_new_id()
     {
         var state = Reachable();
         var rules = new LoyaltyRules { Expiry = PointsExpiryMode.RollingInactivity };
@@ -736,7 +737,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void RecordingWithdrawsAPendingReminderWhosePointsWereSpent()
+    public void Recording_withdraws_a_pending_reminder_whose_points_were_spent()
     {
         var (feed, reminder, at) = RemindedOfExpiringPoints();
         Assert.Equal(0, CustomerNotifications.Record(feed.State, [], at, feed.Rules.Loyalty));
@@ -749,7 +750,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void AReminderAlreadyHandedOutIsNotWithdrawn()
+    public void A_reminder_already_handed_out_is_not_withdrawn()
     {
         var (feed, reminder, at) = RemindedOfExpiringPoints();
         reminder.Status = OutboxStatus.Sending;
@@ -760,7 +761,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void ARollingModeReminderIsOwedWhileItsPointsAreAvailable()
+    public void A_rolling_mode_reminder_is_owed_while_its_points_are_available()
     {
         var account = new LoyaltyAccount();
         var expires = T0.AddMonths(12);
@@ -779,7 +780,7 @@ public sealed class SmsPlanningTests
     }
 
     [Fact]
-    public void AReminderForALotTheAccountNoLongerHoldsIsNotOwed()
+    public void A_reminder_for_a_lot_the_account_no_longer_holds_is_not_owed()
     {
         var reminder = new SmsRequest("points_expiring", IsTransactional: false, new Dictionary<string, string> { ["lot_id"] = "order:gone" });
 

@@ -3,6 +3,7 @@ using Engine.Domain.Processing;
 
 namespace Engine.Domain.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class StreamProgressTests
 {
     private static readonly DateTimeOffset T0 = Make.T0;
@@ -11,7 +12,7 @@ public sealed class StreamProgressTests
         Make.At(Make.Click(ClickAction.PageView, T0, eventId: eventId), offset, stream);
 
     [Fact]
-    public void NothingIsSeenBeforeAnythingIsRecorded()
+    public void Nothing_is_seen_before_anything_is_recorded()
     {
         var progress = new StreamProgress();
 
@@ -20,7 +21,7 @@ public sealed class StreamProgressTests
     }
 
     [Fact]
-    public void EventAtOrBelowTheWatermarkIsSeen()
+    public void Event_at_or_below_the_watermark_is_seen()
     {
         var progress = new StreamProgress();
         progress.Record(Event("e-10", 10));
@@ -31,7 +32,7 @@ public sealed class StreamProgressTests
     }
 
     [Fact]
-    public void WatermarkNeverMovesBack()
+    public void Watermark_never_moves_back()
     {
         var progress = new StreamProgress();
         progress.Record(Event("e-10", 10));
@@ -41,7 +42,7 @@ public sealed class StreamProgressTests
     }
 
     [Fact]
-    public void WatermarksArePerStream()
+    public void Watermarks_are_per_stream()
     {
         var progress = new StreamProgress();
         progress.Record(Event("e-1", 100, "engagement.clicks/0"));
@@ -52,7 +53,7 @@ public sealed class StreamProgressTests
     }
 
     [Fact]
-    public void SameEventIdAtANewOffsetIsSeen()
+    public void Same_event_id_at_a_new_offset_is_seen()
     {
         var progress = new StreamProgress();
         progress.Record(Event("e-1", 0));
@@ -62,7 +63,7 @@ public sealed class StreamProgressTests
     }
 
     [Fact]
-    public void RecentIdsAreARingOfThirtyTwo()
+    public void Recent_ids_are_a_ring_of_thirty_two()
     {
         var progress = new StreamProgress();
         progress.Record(Event("first", 0));
@@ -82,7 +83,7 @@ public sealed class StreamProgressTests
     }
 
     [Fact]
-    public void EventIdHashIsStableAcrossProcesses()
+    public void Event_id_hash_is_stable_across_processes()
     {
         // Persisted in state, so it must never change (string.GetHashCode would differ per process):
         // 64-bit FNV-1a over the low then high byte of each UTF-16 code unit.

@@ -2,6 +2,7 @@ using Engine.Domain.Loyalty;
 
 namespace Engine.Domain.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class TierLadderTests
 {
     private static readonly DateTimeOffset T0 = Make.T0;
@@ -41,7 +42,7 @@ public sealed class TierLadderTests
     [InlineData(4999.99, "Gold")]
     [InlineData(5000, "Platinum")]
     [InlineData(1000000, "Platinum")]
-    public void TheDefaultLadderQualifiesByRollingSpend(decimal spend, string tier)
+    public void The_default_ladder_qualifies_by_rolling_spend(decimal spend, string tier)
     {
         Assert.Equal(tier, TierLadder.Qualify(spend, 0, Rules).Name);
     }
@@ -56,13 +57,13 @@ public sealed class TierLadderTests
     [InlineData(4999, 39, "Premium")]
     [InlineData(5000, 10, "Elite")] // Elite: spend OR orders
     [InlineData(0, 40, "Elite")]
-    public void ALadderWithSpendAndOrderCriteria(decimal spend, int orders, string tier)
+    public void A_ladder_with_spend_and_order_criteria(decimal spend, int orders, string tier)
     {
         Assert.Equal(tier, TierLadder.Qualify(spend, orders, Mixed).Name);
     }
 
     [Fact]
-    public void TheHighestTierMetWinsEvenWhenALowerOneIsNot()
+    public void The_highest_tier_met_wins_even_when_a_lower_one_is_not()
     {
         // 5000 spend with 1 order: Elite (spend OR orders) although Regular (5 orders) is not met.
         Assert.Equal("Elite", TierLadder.Qualify(5000m, 1, Mixed).Name);
@@ -71,7 +72,7 @@ public sealed class TierLadderTests
     // ---- assignment and upgrades ----
 
     [Fact]
-    public void ANewCustomerStartsOnTheEntryTierSilently()
+    public void A_new_customer_starts_on_the_entry_tier_silently()
     {
         var account = new LoyaltyAccount();
 
@@ -85,7 +86,7 @@ public sealed class TierLadderTests
     }
 
     [Fact]
-    public void AnUpgradeTakesEffectOnTheEvaluationThatCrossesTheThreshold()
+    public void An_upgrade_takes_effect_on_the_evaluation_that_crosses_the_threshold()
     {
         var account = new LoyaltyAccount();
         Assert.Null(TierLadder.Evaluate(account, 499.99m, 3, T0, Rules));
@@ -99,7 +100,7 @@ public sealed class TierLadderTests
     }
 
     [Fact]
-    public void AFirstEvaluationAboveTheEntryTierIsAnUpgradeFromIt()
+    public void A_first_evaluation_above_the_entry_tier_is_an_upgrade_from_it()
     {
         var account = new LoyaltyAccount();
 
@@ -109,7 +110,7 @@ public sealed class TierLadderTests
     }
 
     [Fact]
-    public void AnUpgradeCanSkipTiers()
+    public void An_upgrade_can_skip_tiers()
     {
         var account = Holding("Silver", T0);
 
@@ -124,7 +125,7 @@ public sealed class TierLadderTests
     [InlineData(1000, 10, "Premium", TierChangeReasons.RollingSpendAndOrders)]
     [InlineData(5000, 0, "Elite", TierChangeReasons.RollingSpend)]
     [InlineData(0, 40, "Elite", TierChangeReasons.Orders)]
-    public void TheUpgradeReasonNamesTheCriterionMet(decimal spend, int orders, string tier, string reason)
+    public void The_upgrade_reason_names_the_criterion_met(decimal spend, int orders, string tier, string reason)
     {
         var change = TierLadder.Evaluate(new LoyaltyAccount(), spend, orders, T0, Mixed);
 
@@ -135,7 +136,7 @@ public sealed class TierLadderTests
     // ---- re-qualification and downgrades ----
 
     [Fact]
-    public void LosingQualificationChangesNothingBeforeTheRequalificationDate()
+    public void Losing_qualification_changes_nothing_before_the_requalification_date()
     {
         var account = Holding("Gold", T0);
 
@@ -149,7 +150,7 @@ public sealed class TierLadderTests
     }
 
     [Fact]
-    public void StillQualifyingAtTheRequalificationDateExtendsItByAPeriod()
+    public void Still_qualifying_at_the_requalification_date_extends_it_by_a_period()
     {
         var account = Holding("Gold", T0);
 
@@ -161,7 +162,7 @@ public sealed class TierLadderTests
     }
 
     [Fact]
-    public void FailingRequalificationStartsTheGraceAndTheDowngradeComesOnlyAfterIt()
+    public void Failing_requalification_starts_the_grace_and_the_downgrade_comes_only_after_it()
     {
         var account = Holding("Gold", T0);
         var requalifyAt = T0.AddMonths(12);
@@ -183,7 +184,7 @@ public sealed class TierLadderTests
     }
 
     [Fact]
-    public void TheDowngradeGoesToTheTierQualifiedForAtThatMomentAndCanSkipTiers()
+    public void The_downgrade_goes_to_the_tier_qualified_for_at_that_moment_and_can_skip_tiers()
     {
         var account = Holding("Platinum", T0);
         TierLadder.Evaluate(account, 0m, 0, T0.AddMonths(12), Rules);
@@ -195,7 +196,7 @@ public sealed class TierLadderTests
     }
 
     [Fact]
-    public void TheGraceIsConfigurable()
+    public void The_grace_is_configurable()
     {
         var rules = new LoyaltyRules { DowngradeGrace = TimeSpan.Zero, RequalificationMonths = 6 };
         var account = Holding("Gold", T0, rules);
@@ -206,7 +207,7 @@ public sealed class TierLadderTests
     }
 
     [Fact]
-    public void QualifyingAgainDuringTheGraceCancelsTheDowngrade()
+    public void Qualifying_again_during_the_grace_cancels_the_downgrade()
     {
         var account = Holding("Gold", T0);
         TierLadder.Evaluate(account, 0m, 0, T0.AddMonths(12), Rules);
@@ -221,7 +222,7 @@ public sealed class TierLadderTests
     }
 
     [Fact]
-    public void QualifyingHigherDuringTheGraceIsAnUpgrade()
+    public void Qualifying_higher_during_the_grace_is_an_upgrade()
     {
         var account = Holding("Silver", T0);
         TierLadder.Evaluate(account, 0m, 0, T0.AddMonths(12), Rules);
@@ -234,7 +235,7 @@ public sealed class TierLadderTests
     }
 
     [Fact]
-    public void QualifyingForALowerTierDuringTheGraceStillWaitsForTheDueDate()
+    public void Qualifying_for_a_lower_tier_during_the_grace_still_waits_for_the_due_date()
     {
         var account = Holding("Platinum", T0);
         TierLadder.Evaluate(account, 0m, 0, T0.AddMonths(12), Rules);
@@ -245,7 +246,7 @@ public sealed class TierLadderTests
     }
 
     [Fact]
-    public void AnEvaluationLongAfterBothDatesDowngradesAtOnce()
+    public void An_evaluation_long_after_both_dates_downgrades_at_once()
     {
         // The reminder fired late (the cluster was down): the rules still apply in one step.
         var account = Holding("Gold", T0);
@@ -256,7 +257,7 @@ public sealed class TierLadderTests
     }
 
     [Fact]
-    public void AnEvaluationLongAfterTheDateWithQualificationMovesTheDateByWholePeriods()
+    public void An_evaluation_long_after_the_date_with_qualification_moves_the_date_by_whole_periods()
     {
         var account = Holding("Gold", T0);
 
@@ -266,7 +267,7 @@ public sealed class TierLadderTests
     }
 
     [Fact]
-    public void TheEntryTierNeverNeedsRequalification()
+    public void The_entry_tier_never_needs_requalification()
     {
         var account = new LoyaltyAccount();
         TierLadder.Evaluate(account, 0m, 0, T0, Rules);
@@ -277,7 +278,7 @@ public sealed class TierLadderTests
     }
 
     [Fact]
-    public void ATierHeldWithoutARequalificationDateGetsOneFromWhenItWasAttained()
+    public void A_tier_held_without_a_requalification_date_gets_one_from_when_it_was_attained()
     {
         var account = new LoyaltyAccount { Tier = "Gold", TierAttainedAt = T0 };
 
@@ -287,7 +288,7 @@ public sealed class TierLadderTests
     }
 
     [Fact]
-    public void ATierRemovedFromTheLadderIsReplacedByTheQualifiedTier()
+    public void A_tier_removed_from_the_ladder_is_replaced_by_the_qualified_tier()
     {
         var account = new LoyaltyAccount { Tier = "Diamond", TierAttainedAt = T0 };
 
@@ -299,7 +300,7 @@ public sealed class TierLadderTests
     // ---- configuration ----
 
     [Fact]
-    public void TheDefaultRulesAreValid()
+    public void The_default_rules_are_valid()
     {
         Assert.Empty(new LoyaltyRules().Validate());
         Assert.Empty(Mixed.Validate());
@@ -330,7 +331,7 @@ public sealed class TierLadderTests
 
     [Theory]
     [MemberData(nameof(InvalidRules))]
-    public void InvalidRulesAreReported(string @case, LoyaltyRules rules)
+    public void Invalid_rules_are_reported(string @case, LoyaltyRules rules)
     {
         Assert.True(rules.Validate().Count > 0, @case);
     }

@@ -5,6 +5,7 @@ using Orleans.Serialization;
 
 namespace Engine.Domain.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class TierProgressTests
 {
     private static readonly DateTimeOffset T0 = Make.T0;
@@ -50,7 +51,7 @@ public sealed class TierProgressTests
     // ---- spend ----
 
     [Fact]
-    public void TheSpendGapIsDueByTheLastDayTheOldestSpendStillCounts()
+    public void The_spend_gap_is_due_by_the_last_day_the_oldest_spend_still_counts()
     {
         // Silver from the second purchase, re-qualified after six months; 770 in the window, Gold at 1000.
         var feed = Buying(HalfYearly(), (On(2026, 3, 2), 300m), (On(2026, 9, 1), 470m));
@@ -71,7 +72,7 @@ public sealed class TierProgressTests
     }
 
     [Fact]
-    public void TheByDateIsTheLastDayOnWhichTheGapIsAsStated()
+    public void The_by_date_is_the_last_day_on_which_the_gap_is_as_stated()
     {
         var feed = Buying(null, (On(2026, 3, 2), 600m), (On(2026, 6, 1), 170m));
         var by = ProgressOf(feed, On(2026, 12, 1)).By!.Value;
@@ -86,7 +87,7 @@ public sealed class TierProgressTests
     }
 
     [Fact]
-    public void SpendOutsideTheWindowCountsForNothing()
+    public void Spend_outside_the_window_counts_for_nothing()
     {
         var feed = Buying(null, (On(2025, 1, 10), 450m), (On(2026, 6, 1), 100m));
 
@@ -97,7 +98,7 @@ public sealed class TierProgressTests
     }
 
     [Fact]
-    public void WithNoSpendInTheWindowThereIsNoByDate()
+    public void With_no_spend_in_the_window_there_is_no_by_date()
     {
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Profile(T0));
@@ -115,7 +116,7 @@ public sealed class TierProgressTests
     }
 
     [Fact]
-    public void TheTopTierHasNoNextTier()
+    public void The_top_tier_has_no_next_tier()
     {
         var feed = Buying(HalfYearly(), (T0, 6000m));
 
@@ -129,7 +130,7 @@ public sealed class TierProgressTests
     }
 
     [Fact]
-    public void TheSpendShownIsRoundedUpToTheCent()
+    public void The_spend_shown_is_rounded_up_to_the_cent()
     {
         var gap = new TierGap("Silver", 230.001m, null, false);
 
@@ -139,7 +140,7 @@ public sealed class TierProgressTests
     // ---- orders ----
 
     [Fact]
-    public void AnOrdersOnlyTierCountsOrders()
+    public void An_orders_only_tier_counts_orders()
     {
         var feed = Buying(Mixed(), (On(2026, 3, 2), 10m), (On(2026, 4, 1), 10m), (On(2026, 5, 1), 10m));
 
@@ -154,7 +155,7 @@ public sealed class TierProgressTests
     }
 
     [Fact]
-    public void OneOrderIsSingular()
+    public void One_order_is_singular()
     {
         var feed = Buying(Mixed(), (T0, 10m), (T0.AddDays(1), 10m), (T0.AddDays(2), 10m), (T0.AddDays(3), 10m));
 
@@ -162,7 +163,7 @@ public sealed class TierProgressTests
     }
 
     [Fact]
-    public void AFullyRefundedOrderStillCountsAsAnOrder()
+    public void A_fully_refunded_order_still_counts_as_an_order()
     {
         var feed = new CustomerFeed(Mixed());
         feed.ApplyAll(Make.Purchase(On(2026, 3, 2), 50m, orderId: "o-1"), Make.Refund(On(2026, 3, 3), "o-1", 50m));
@@ -177,7 +178,7 @@ public sealed class TierProgressTests
     // ---- both criteria ----
 
     [Fact]
-    public void RequireBothNeedsSpendAndOrders()
+    public void Require_both_needs_spend_and_orders()
     {
         // Five orders: Regular; Premium needs 1000 AND 10 orders.
         var feed = Buying(Mixed(), [.. Enumerable.Range(0, 5).Select(i => (On(2026, 3, 2).AddDays(i), 154m))]);
@@ -193,7 +194,7 @@ public sealed class TierProgressTests
     }
 
     [Fact]
-    public void RequireBothWithTheSpendMetAsksOnlyForOrders()
+    public void Require_both_with_the_spend_met_asks_only_for_orders()
     {
         var feed = Buying(Mixed(), [.. Enumerable.Range(0, 5).Select(i => (On(2026, 3, 2).AddDays(i), 300m))]);
 
@@ -205,7 +206,7 @@ public sealed class TierProgressTests
     }
 
     [Fact]
-    public void EitherCriterionReachesAnOrTier()
+    public void Either_criterion_reaches_an_OR_tier()
     {
         // Ten orders of 110: Premium; Elite needs 5000 OR 40 orders.
         var feed = Buying(Mixed(), [.. Enumerable.Range(0, 10).Select(i => (On(2026, 3, 2).AddDays(i), 110m))]);
@@ -222,7 +223,7 @@ public sealed class TierProgressTests
     // ---- keeping the tier ----
 
     [Fact]
-    public void ADueDowngradeSaysWhatKeepingTheTierTakes()
+    public void A_due_downgrade_says_what_keeping_the_tier_takes()
     {
         var feed = Buying(null, (T0, 500m));
         // A year on the purchase has left the window: re-qualification fails, 30 days' grace.
@@ -240,7 +241,7 @@ public sealed class TierProgressTests
     }
 
     [Fact]
-    public void ADueDowngradeOnTheTopTier()
+    public void A_due_downgrade_on_the_top_tier()
     {
         var feed = Buying(null, (T0, 5000m));
         feed.State.AdvanceTo(T0.AddMonths(12), feed.Rules);
@@ -251,7 +252,7 @@ public sealed class TierProgressTests
     }
 
     [Fact]
-    public void QualifyingAgainBeforeTheDowngradeIsSaid()
+    public void Qualifying_again_before_the_downgrade_is_said()
     {
         var feed = Buying(null, (T0, 500m));
         feed.State.Loyalty.DowngradeDueAt = T0.AddDays(40);
@@ -262,7 +263,7 @@ public sealed class TierProgressTests
     }
 
     [Fact]
-    public void ReQualifyingCountsOnlyTheSpendStillInTheWindowThen()
+    public void Requalifying_counts_only_the_spend_still_in_the_window_then()
     {
         // A year on, the purchase that reached Silver has left the window.
         var feed = Buying(null, (T0, 700m), (T0.AddDays(100), 200m));
@@ -277,7 +278,7 @@ public sealed class TierProgressTests
     }
 
     [Fact]
-    public void ARefundBelowTheThresholdShowsWhatReQualifyingTakes()
+    public void A_refund_below_the_threshold_shows_what_requalifying_takes()
     {
         // A refund never lowers the tier, but the customer must qualify again in six months.
         var feed = new CustomerFeed(HalfYearly());
@@ -293,7 +294,7 @@ public sealed class TierProgressTests
     }
 
     [Fact]
-    public void AMetKeepGapAddsNothing()
+    public void A_met_keep_gap_adds_nothing()
     {
         var feed = Buying(HalfYearly(), (T0, 700m));
 
@@ -301,7 +302,7 @@ public sealed class TierProgressTests
     }
 
     [Fact]
-    public void ARequalificationPeriodLongerThanTheWindowSaysWhenSpendStartsToCount()
+    public void A_requalification_period_longer_than_the_window_says_when_spend_starts_to_count()
     {
         var rules = new CustomerRules();
         rules.Loyalty.RequalificationMonths = 24;
@@ -317,7 +318,7 @@ public sealed class TierProgressTests
     // ---- a changed ladder ----
 
     [Fact]
-    public void FiguresAlreadyMeetingTheNextTierAreReportedAsQualifying()
+    public void Figures_already_meeting_the_next_tier_are_reported_as_qualifying()
     {
         var feed = Buying(null, (T0, 600m));
         // Silver at 600 under the old ladder; the new one puts Gold at 550.
@@ -331,7 +332,7 @@ public sealed class TierProgressTests
     }
 
     [Fact]
-    public void ATierTheLadderNoLongerHasCountsFromWhereTheFiguresPlaceTheCustomer()
+    public void A_tier_the_ladder_no_longer_has_counts_from_where_the_figures_place_the_customer()
     {
         var feed = Buying(null, (T0, 1200m));
         feed.State.Loyalty.Tier = "Diamond";
@@ -345,7 +346,7 @@ public sealed class TierProgressTests
     }
 
     [Fact]
-    public void AnEmptyLadderHasNoProgress()
+    public void An_empty_ladder_has_no_progress()
     {
         var rules = new CustomerRules();
         rules.Loyalty.Tiers.Clear();
@@ -354,7 +355,7 @@ public sealed class TierProgressTests
     }
 
     [Fact]
-    public void TheQualificationWindowIsTheLoyaltyOne()
+    public void The_qualification_window_is_the_loyalty_one()
     {
         var rules = new CustomerRules { RollingWindowDays = 30 };
         rules.Loyalty.QualificationWindowDays = 90;
@@ -368,7 +369,7 @@ public sealed class TierProgressTests
     }
 
     [Fact]
-    public void ProgressSurvivesTheOrleansSerializer()
+    public void Progress_survives_the_Orleans_serializer()
     {
         var feed = Buying(Mixed(), [.. Enumerable.Range(0, 5).Select(i => (T0.AddDays(i), 154m))]);
         var progress = ProgressOf(feed, T0.AddDays(10));

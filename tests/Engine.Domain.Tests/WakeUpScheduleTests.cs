@@ -2,12 +2,13 @@ using Engine.Domain.Customers;
 
 namespace Engine.Domain.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class WakeUpScheduleTests
 {
     private static readonly DateTimeOffset Now = Make.T0;
 
     [Fact]
-    public void FirstWorkRegistersAtItsDueTimeWithTheIdlePeriod()
+    public void First_work_registers_at_its_due_time_with_the_idle_period()
     {
         var change = WakeUpSchedule.Decide(registered: null, due: Now.AddDays(300), openWork: false, Now);
 
@@ -15,7 +16,7 @@ public sealed class WakeUpScheduleTests
     }
 
     [Fact]
-    public void OpenWorkRegistersWithTheShortPeriod()
+    public void Open_work_registers_with_the_short_period()
     {
         var change = WakeUpSchedule.Decide(null, Now.AddMinutes(1), openWork: true, Now);
 
@@ -26,7 +27,7 @@ public sealed class WakeUpScheduleTests
     [InlineData(300, 300)] // unchanged
     [InlineData(300, 400)] // work moved later: the reminder fires early, looks, and moves then
     [InlineData(300, 300.00001)] // within the tolerance
-    public void AReminderThatFiresNoLaterThanTheWorkIsKept(double registeredDays, double dueDays)
+    public void A_reminder_that_fires_no_later_than_the_work_is_kept(double registeredDays, double dueDays)
     {
         var change = WakeUpSchedule.Decide(Now.AddDays(registeredDays), Now.AddDays(dueDays), openWork: false, Now);
 
@@ -34,7 +35,7 @@ public sealed class WakeUpScheduleTests
     }
 
     [Fact]
-    public void WorkDueEarlierMovesTheReminder()
+    public void Work_due_earlier_moves_the_reminder()
     {
         var change = WakeUpSchedule.Decide(Now.AddDays(300), Now.AddDays(10), openWork: false, Now);
 
@@ -42,7 +43,7 @@ public sealed class WakeUpScheduleTests
     }
 
     [Fact]
-    public void AReminderThatHasFiredIsReplacedByTheNextDueTime()
+    public void A_reminder_that_has_fired_is_replaced_by_the_next_due_time()
     {
         // Its next tick depends on its period, so the next due time is registered exactly.
         var change = WakeUpSchedule.Decide(Now.AddSeconds(-5), Now.AddDays(11), openWork: false, Now);
@@ -51,20 +52,20 @@ public sealed class WakeUpScheduleTests
     }
 
     [Fact]
-    public void AReminderThatHasFiredWithNothingLeftIsRemoved()
+    public void A_reminder_that_has_fired_with_nothing_left_is_removed()
     {
         Assert.Equal(WakeUpAction.Unregister, WakeUpSchedule.Decide(Now, due: null, openWork: false, Now).Action);
     }
 
     [Fact]
-    public void WorkThatDisappearsLeavesAFutureReminderToFireOnce()
+    public void Work_that_disappears_leaves_a_future_reminder_to_fire_once()
     {
         Assert.Equal(WakeUpAction.Keep, WakeUpSchedule.Decide(Now.AddDays(3), due: null, openWork: false, Now).Action);
         Assert.Equal(WakeUpAction.Keep, WakeUpSchedule.Decide(registered: null, due: null, openWork: false, Now).Action);
     }
 
     [Fact]
-    public void WorkDueNowIsRegisteredASecondAhead()
+    public void Work_due_now_is_registered_a_second_ahead()
     {
         var change = WakeUpSchedule.Decide(null, Now.AddMilliseconds(-20), openWork: true, Now);
 
@@ -72,7 +73,7 @@ public sealed class WakeUpScheduleTests
     }
 
     [Fact]
-    public void RepeatedChecksOfOpenWorkDoNotMoveTheReminder()
+    public void Repeated_checks_of_open_work_do_not_move_the_reminder()
     {
         // An SMS waiting to go asks for a look a minute from every call; one registration serves them all.
         var registered = WakeUpSchedule.Decide(null, Now.AddMinutes(1), openWork: true, Now).At;

@@ -7,6 +7,7 @@ using Engine.Silo.Demo;
 namespace Engine.Integration.Tests;
 
 [Collection(EngineClusterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class BadInputTests(EngineClusterFixture engine)
 {
     private sealed record BadEvent(string Topic, string Key, byte[] Value, string Reason);

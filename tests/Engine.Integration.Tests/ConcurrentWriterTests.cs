@@ -8,6 +8,7 @@ using Orleans.Storage;
 namespace Engine.Integration.Tests;
 
 [Collection(EngineClusterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class ConcurrentWriterTests(EngineClusterFixture engine)
 {
     [Fact]

@@ -2,7 +2,7 @@ using System.Globalization;
 using Engine.Contracts;
 using Engine.Integration.Tests.Processes;
 using Engine.Silo.Kafka;
-using Engine.Storage.Tests;
+using Engine.Testing.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -13,6 +13,7 @@ namespace Engine.Integration.Tests;
 /// known stream in a broker that outlives it, and at the end every customer equal to the
 /// oracle: no event lost, none applied twice.
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public sealed class CrashRecoveryTests
 {
     [Fact]
@@ -98,8 +99,7 @@ public sealed class CrashRecoveryTests
 
         public static async Task<Setting> StartAsync()
         {
-            var postgres = new PostgresServer();
-            await postgres.InitializeAsync();
+            var postgres = await PostgresServer.StartForTestsAsync();
             var database = await postgres.CreateDatabaseAsync();
             var broker = EmbeddedKafkaBroker.Start();
             return new Setting(postgres, broker, new DurableStream(broker, partitions: 32, database.ConnectionString));

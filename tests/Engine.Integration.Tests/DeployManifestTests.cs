@@ -1,8 +1,7 @@
-using Engine.Integration.Tests.Processes;
-
 namespace Engine.Integration.Tests;
 
 /// <summary>What an operator applies must be accepted by the real tools.</summary>
+[Trait("Category", "Integration")]
 public sealed class DeployManifestTests
 {
     [Fact]

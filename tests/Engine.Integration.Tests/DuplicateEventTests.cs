@@ -5,6 +5,7 @@ using Engine.Contracts;
 namespace Engine.Integration.Tests;
 
 [Collection(EngineClusterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class DuplicateEventTests(EngineClusterFixture engine)
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace Engine.Integration.Tests;
 /// The engine as a user runs it: the silo process on its embedded defaults, events produced
 /// by Debian's kcat (an independent Kafka client), state read back with the admin client.
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public sealed class EndToEndTests
 {
     [Fact]

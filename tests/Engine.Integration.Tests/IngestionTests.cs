@@ -5,6 +5,7 @@ using Engine.Silo.Demo;
 namespace Engine.Integration.Tests;
 
 [Collection(EngineClusterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class IngestionTests(EngineClusterFixture engine)
 {
     [Fact]

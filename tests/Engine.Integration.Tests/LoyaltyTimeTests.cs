@@ -6,6 +6,7 @@ namespace Engine.Integration.Tests;
 
 /// <summary>Time-driven loyalty work done by the grain with no events arriving.</summary>
 [Collection(LoyaltyClockCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class LoyaltyTimeTests(LoyaltyClockFixture fixture)
 {
     private long _offset;

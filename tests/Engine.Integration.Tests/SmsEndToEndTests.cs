@@ -13,8 +13,7 @@ using Engine.Integration.Tests.Processes;
 using Engine.Silo.Kafka;
 using Engine.Silo.Sms;
 using Engine.Sms;
-using Engine.Storage.Tests;
-using FreePorts = Engine.Integration.Tests.Processes.FreePorts;
+using Engine.Testing.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Xunit.Abstractions;
@@ -27,6 +26,7 @@ namespace Engine.Integration.Tests;
 /// as the gateway, and Kannel's delivery reports and inbound messages back through the
 /// silo's callback endpoints. Each test has its own customers, its own Kannel and its own silo.
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public sealed partial class SmsEndToEndTests(ITestOutputHelper output)
 {
     private const string TierUpgrade = "tier_upgrade";
@@ -343,8 +343,7 @@ public sealed partial class SmsEndToEndTests(ITestOutputHelper output)
         /// </summary>
         public static async Task<Setting> StartDurableAsync(bool writeBehindDefaults = false)
         {
-            var postgres = new PostgresServer();
-            await postgres.InitializeAsync();
+            var postgres = await PostgresServer.StartForTestsAsync();
             var database = await postgres.CreateDatabaseAsync();
             var broker = EmbeddedKafkaBroker.Start();
             var stream = new DurableStream(broker, DurablePartitions, database.ConnectionString);
@@ -383,7 +382,7 @@ public sealed partial class SmsEndToEndTests(ITestOutputHelper output)
                 Partitions = DurablePartitions,
                 BootstrapServers = broker.BootstrapServers,
             };
-            setting._owned.Add(new AsyncDisposable(postgres.DisposeAsync));
+            setting._owned.Add(postgres);
             try
             {
                 await setting.StartSiloAsync();
@@ -564,10 +563,5 @@ public sealed partial class SmsEndToEndTests(ITestOutputHelper output)
         public override string ToString() => $"{Count} messages: " + string.Join(", ", this
             .GroupBy(m => (m.Status, m.Delivery, m.Attempts, m.Detail))
             .Select(g => $"{g.Count()} x {g.Key.Status}/{g.Key.Delivery ?? "-"} after {g.Key.Attempts} failed attempts ({g.Key.Detail})"));
-    }
-
-    private sealed class AsyncDisposable(Func<Task> dispose) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await dispose();
     }
 }

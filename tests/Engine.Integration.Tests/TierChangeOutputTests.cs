@@ -7,6 +7,7 @@ using Engine.Domain.Effects;
 namespace Engine.Integration.Tests;
 
 [Collection(EngineClusterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class TierChangeOutputTests(EngineClusterFixture engine)
 {
     [Fact]

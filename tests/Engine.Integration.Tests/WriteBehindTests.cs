@@ -6,6 +6,7 @@ namespace Engine.Integration.Tests;
 
 /// <summary>When a customer writes: by the age of its unsaved events, or at once for an effect.</summary>
 [Collection(LoyaltyClockCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class WriteBehindTests(LoyaltyClockFixture fixture)
 {
     private const string Stream = "engagement.purchases/0";

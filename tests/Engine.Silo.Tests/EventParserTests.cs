@@ -3,9 +3,11 @@ using System.Text.Json.Nodes;
 using Engine.Domain.Events;
 using Engine.Domain.Processing;
 using Engine.Silo.Ingestion;
+using Engine.Testing;
 
 namespace Engine.Silo.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class EventParserTests
 {
     private const string Purchase = """
@@ -199,7 +201,7 @@ public sealed class EventParserTests
 
     [Theory]
     [MemberData(nameof(Rejections))]
-    public void RefusesWithTheContractReason(string @case, string json, string reason)
+    public void Refuses_with_the_contract_reason(string @case, string json, string reason)
     {
         var parsed = Parse(json);
 
@@ -216,7 +218,7 @@ public sealed class EventParserTests
     [InlineData(Refund)]
     [InlineData(Redeemed)]
     [InlineData(Adjusted)]
-    public void ValueLargerThanTheConfiguredMaximumIsOversized(string json)
+    public void Value_larger_than_the_configured_maximum_is_oversized(string json)
     {
         var parser = new EventParser(maxEventBytes: 64);
 
@@ -226,7 +228,7 @@ public sealed class EventParserTests
     }
 
     [Fact]
-    public void DefaultMaximumIs64KiBInclusive()
+    public void Default_maximum_is_64_KiB_inclusive()
     {
         var atLimit = Customer.PadRight(65_536);
 
@@ -235,7 +237,7 @@ public sealed class EventParserTests
     }
 
     [Fact]
-    public void OversizedIsDecidedBeforeParsing()
+    public void Oversized_is_decided_before_parsing()
     {
         var parser = new EventParser(maxEventBytes: 8);
 
@@ -246,7 +248,7 @@ public sealed class EventParserTests
     [InlineData("\"s-7f3a\"", "in a string value")]
     [InlineData("\"Running cap\"", "in an optional string value")]
     [InlineData("\"customerId\"", "in a property name")]
-    public void InvalidUtf8IsInvalidJsonAndNeverThrows(string token, string where)
+    public void Invalid_utf8_is_invalid_json_and_never_throws(string token, string where)
     {
         // The contract's value is UTF-8 JSON; a producer bug sending Latin-1 bytes must be
         // dead-lettered, not crash the consumer loop.
@@ -268,7 +270,7 @@ public sealed class EventParserTests
     [InlineData("c-1001 ")]
     [InlineData("c-100")]
     [InlineData("c-10011")]
-    public void KeyThatDiffersFromCustomerIdIsKeyMismatch(string key)
+    public void Key_that_differs_from_customer_id_is_key_mismatch(string key)
     {
         foreach (var json in EveryType)
         {
@@ -277,7 +279,7 @@ public sealed class EventParserTests
     }
 
     [Fact]
-    public void KeyEqualToCustomerIdIsAccepted()
+    public void Key_equal_to_customer_id_is_accepted()
     {
         foreach (var json in EveryType)
         {
@@ -286,13 +288,13 @@ public sealed class EventParserTests
     }
 
     [Fact]
-    public void EmptyKeyIsAccepted()
+    public void Empty_key_is_accepted()
     {
         Assert.True(Parser.Parse(ReadOnlySpan<byte>.Empty, Encoding.UTF8.GetBytes(Customer)).IsValid);
     }
 
     [Fact]
-    public void KeyIsComparedAsUtf8()
+    public void Key_is_compared_as_utf8()
     {
         var json = With(AddToCart, "customerId", "c-Zoë-1001");
 
@@ -301,7 +303,7 @@ public sealed class EventParserTests
     }
 
     [Fact]
-    public void KeyIsNotCheckedOnAnEventRefusedForAnotherReason()
+    public void Key_is_not_checked_on_an_event_refused_for_another_reason()
     {
         Assert.Equal(RejectionReasons.UnknownCurrency, Parse(With(Purchase, "currency", "XYZ"), "someone-else").Reason);
     }
@@ -313,7 +315,7 @@ public sealed class EventParserTests
     [InlineData("+1-312-555-0188")]
     [InlineData("+131255501889999999")]
     [InlineData("tel:+13125550188")]
-    public void RejectionDetailNeverContainsThePhoneNumber(string phone)
+    public void Rejection_detail_never_contains_the_phone_number(string phone)
     {
         var parsed = Parse(With(Customer, "phone", phone));
 
@@ -324,7 +326,7 @@ public sealed class EventParserTests
     }
 
     [Fact]
-    public void RejectionDetailNeverContainsTheName()
+    public void Rejection_detail_never_contains_the_name()
     {
         var name = "Camille" + new string('x', 100);
 
@@ -335,9 +337,9 @@ public sealed class EventParserTests
     }
 
     [Fact]
-    public void EveryExampleEventIsValid()
+    public void Every_example_event_is_valid()
     {
-        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "examples", "events.jsonl"))
+        var lines = File.ReadAllLines(Path.Combine(RepositoryLayout.Root, "docs", "examples", "events.jsonl"))
             .Where(l => !string.IsNullOrWhiteSpace(l))
             .ToList();
 
@@ -371,9 +373,9 @@ public sealed class EventParserTests
     [InlineData(17, null)] // insufficient-points: decided by the customer's state
     [InlineData(18, null)] // unknown-order: decided by the customer's state
     [InlineData(19, null)] // refund-exceeds-order: decided by the customer's state
-    public void EveryBadExampleIsRefusedAsDocumented(int line, string? reason)
+    public void Every_bad_example_is_refused_as_documented(int line, string? reason)
     {
-        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "examples", "bad-events.jsonl"));
+        var lines = File.ReadAllLines(Path.Combine(RepositoryLayout.Root, "docs", "examples", "bad-events.jsonl"));
 
         var parsed = Parse(lines[line - 1]);
 
@@ -382,17 +384,17 @@ public sealed class EventParserTests
     }
 
     [Fact]
-    public void EveryBadExampleLineIsCoveredByTheTest()
+    public void Every_bad_example_line_is_covered_by_the_test()
     {
-        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "examples", "bad-events.jsonl"));
+        var lines = File.ReadAllLines(Path.Combine(RepositoryLayout.Root, "docs", "examples", "bad-events.jsonl"));
 
         Assert.Equal(19, lines.Count(l => !string.IsNullOrWhiteSpace(l)));
     }
 
     [Fact]
-    public void EveryLoyaltyExampleEventIsValid()
+    public void Every_loyalty_example_event_is_valid()
     {
-        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "examples", "loyalty-events.jsonl"))
+        var lines = File.ReadAllLines(Path.Combine(RepositoryLayout.Root, "docs", "examples", "loyalty-events.jsonl"))
             .Where(l => !string.IsNullOrWhiteSpace(l))
             .ToList();
 
@@ -411,7 +413,7 @@ public sealed class EventParserTests
     }
 
     [Fact]
-    public void RefundMapsEveryField()
+    public void Refund_maps_every_field()
     {
         var refund = Assert.IsType<RefundEvent>(Parse(Refund, "c-1001").Event);
 
@@ -425,13 +427,13 @@ public sealed class EventParserTests
     }
 
     [Fact]
-    public void RefundOfZeroIsAccepted()
+    public void Refund_of_zero_is_accepted()
     {
         Assert.Equal(0m, Assert.IsType<RefundEvent>(Parse(With(Refund, "amount", 0)).Event).Amount);
     }
 
     [Fact]
-    public void RedemptionMapsEveryField()
+    public void Redemption_maps_every_field()
     {
         var redemption = Assert.IsType<PointsRedeemedEvent>(Parse(Redeemed, "c-1001").Event);
 
@@ -445,7 +447,7 @@ public sealed class EventParserTests
     }
 
     [Fact]
-    public void RedemptionReasonAndIdAreOptional()
+    public void Redemption_reason_and_id_are_optional()
     {
         var redemption = Assert.IsType<PointsRedeemedEvent>(Parse(Without(With(Redeemed, "reason", null), "redemptionId")).Event);
 
@@ -456,7 +458,7 @@ public sealed class EventParserTests
     [Theory]
     [InlineData(1L)]
     [InlineData(1_000_000_000_000L)]
-    public void RedemptionPointsAtTheirLimitsAreAccepted(long points)
+    public void Redemption_points_at_their_limits_are_accepted(long points)
     {
         Assert.Equal(points, Assert.IsType<PointsRedeemedEvent>(Parse(With(Redeemed, "points", points)).Event).Points);
     }
@@ -466,7 +468,7 @@ public sealed class EventParserTests
     [InlineData(500L)]
     [InlineData(-1_000_000_000_000L)]
     [InlineData(1_000_000_000_000L)]
-    public void AdjustmentMapsEveryFieldForGrantsAndRemovals(long points)
+    public void Adjustment_maps_every_field_for_grants_and_removals(long points)
     {
         var adjustment = Assert.IsType<PointsAdjustedEvent>(Parse(With(Adjusted, "points", points), "c-1001").Event);
 
@@ -479,7 +481,7 @@ public sealed class EventParserTests
     }
 
     [Fact]
-    public void PurchaseMapsEveryField()
+    public void Purchase_maps_every_field()
     {
         var purchase = Assert.IsType<PurchaseEvent>(Parse(Purchase, "c-1001").Event);
 
@@ -500,7 +502,7 @@ public sealed class EventParserTests
     }
 
     [Fact]
-    public void PurchaseMayHaveNoItemsAndNoOptionalFields()
+    public void Purchase_may_have_no_items_and_no_optional_fields()
     {
         var json = Without(Without(Without(With(Purchase, "items", new JsonArray()), "channel"), "store"), "location");
 
@@ -513,7 +515,7 @@ public sealed class EventParserTests
     }
 
     [Fact]
-    public void ZeroAmountAndZeroUnitPriceAreAccepted()
+    public void Zero_amount_and_zero_unit_price_are_accepted()
     {
         var json = With(With(Purchase, "amount", 0), "items.0.unitPrice", 0);
 
@@ -524,7 +526,7 @@ public sealed class EventParserTests
     }
 
     [Fact]
-    public void ClickMapsEveryField()
+    public void Click_maps_every_field()
     {
         var click = Assert.IsType<ClickEvent>(Parse(AddToCart, "c-1001").Event);
 
@@ -542,7 +544,7 @@ public sealed class EventParserTests
     }
 
     [Fact]
-    public void ClickOptionalFieldsMayBeAbsent()
+    public void Click_optional_fields_may_be_absent()
     {
         var json = """{"type":"click","eventId":"e-1","customerId":"c-1001","occurredAt":"2026-11-23T10:15:00Z","action":"page_view","sessionId":"s-1"}""";
 
@@ -563,7 +565,7 @@ public sealed class EventParserTests
     [InlineData("add_to_cart", ClickAction.AddToCart)]
     [InlineData("remove_from_cart", ClickAction.RemoveFromCart)]
     [InlineData("checkout_started", ClickAction.CheckoutStarted)]
-    public void EveryClickActionMaps(string action, ClickAction expected)
+    public void Every_click_action_maps(string action, ClickAction expected)
     {
         var click = Assert.IsType<ClickEvent>(Parse(With(AddToCart, "action", action)).Event);
 
@@ -571,7 +573,7 @@ public sealed class EventParserTests
     }
 
     [Fact]
-    public void CustomerMapsEveryField()
+    public void Customer_maps_every_field()
     {
         var profile = Assert.IsType<CustomerProfileEvent>(Parse(Customer, "c-1001").Event);
 
@@ -588,7 +590,7 @@ public sealed class EventParserTests
     }
 
     [Fact]
-    public void ConsentOptedOutMapsWithItsOwnTime()
+    public void Consent_opted_out_maps_with_its_own_time()
     {
         var json = With(Customer, "smsConsent", new JsonObject { ["status"] = "opted_out", ["source"] = "sms-keyword", ["at"] = "2026-11-20T14:29:41Z" });
 
@@ -598,7 +600,7 @@ public sealed class EventParserTests
     }
 
     [Fact]
-    public void CustomerWithOnlyCommonFieldsLeavesEverythingNull()
+    public void Customer_with_only_common_fields_leaves_everything_null()
     {
         var json = """{"type":"customer","eventId":"e-1","customerId":"c-1001","occurredAt":"2026-11-02T09:12:00+01:00","firstName":null,"smsConsent":null}""";
 
@@ -613,7 +615,7 @@ public sealed class EventParserTests
     }
 
     [Fact]
-    public void UnknownFieldsAreIgnored()
+    public void Unknown_fields_are_ignored()
     {
         var json = With(With(Purchase, "couponCode", "BLACKFRIDAY"), "items.0.color", "red");
 
@@ -621,25 +623,12 @@ public sealed class EventParserTests
     }
 
     [Fact]
-    public void FieldsAtTheirMaximumLengthAreAccepted()
+    public void Fields_at_their_maximum_length_are_accepted()
     {
         var json = With(With(AddToCart, "eventId", new string('e', 128)), "customerId", new string('c', 128));
 
         var click = Assert.IsType<ClickEvent>(Parse(json, new string('c', 128)).Event);
 
         Assert.Equal(128, click.EventId.Length);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Engine.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Engine.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -4,6 +4,7 @@ using Engine.Silo.Ingestion;
 
 namespace Engine.Silo.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class PartitionCheckpointTests
 {
     private const string Stream = "engagement.clicks/3";

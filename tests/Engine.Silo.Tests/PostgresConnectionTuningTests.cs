@@ -3,6 +3,7 @@ using Npgsql;
 
 namespace Engine.Silo.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class PostgresConnectionTuningTests
 {
     [Fact]

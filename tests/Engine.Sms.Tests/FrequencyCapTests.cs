@@ -2,6 +2,7 @@ using Engine.Domain.Sms;
 
 namespace Engine.Sms.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class FrequencyCapTests
 {
     private static readonly SmsPolicyOptions Options = new();
@@ -10,7 +11,7 @@ public sealed class FrequencyCapTests
         new(sent, SmsTimeZones.Resolve(zone, Options), caps ?? Options.Caps);
 
     [Fact]
-    public void OnePerDayByDefault()
+    public void One_per_day_by_default()
     {
         var cap = Cap("Europe/Paris", null, Make.Sent(SmsTrigger.CartAbandoned, Make.Local("Europe/Paris", 2026, 3, 10, 9)));
 
@@ -20,7 +21,7 @@ public sealed class FrequencyCapTests
     }
 
     [Fact]
-    public void MessagesAt2359And0001LocalAreOnDifferentDays()
+    public void Messages_at_2359_and_0001_local_are_on_different_days()
     {
         // 23:59 CET on the 10th is 22:59Z; 00:01 CET on the 11th is 23:01Z, still the 10th in UTC.
         var cap = Cap("Europe/Paris", null, Make.Sent(SmsTrigger.CartAbandoned, Make.Local("Europe/Paris", 2026, 3, 10, 23, 59)));
@@ -30,7 +31,7 @@ public sealed class FrequencyCapTests
     }
 
     [Fact]
-    public void TheDayIsTheCustomersNotUtcs()
+    public void The_day_is_the_customers_not_UTCs()
     {
         // 10:00 EDT is 14:00Z on the 10th; 20:30 EDT is 00:30Z on the 11th: different UTC days,
         // the same New York day.
@@ -42,7 +43,7 @@ public sealed class FrequencyCapTests
     }
 
     [Fact]
-    public void SameInstantsFallOnDifferentDaysInTokyo()
+    public void Same_instants_fall_on_different_days_in_Tokyo()
     {
         // 14:00Z is 23:00 JST on the 10th; 15:30Z is 00:30 JST on the 11th.
         var cap = Cap("Asia/Tokyo", null, Make.Sent(SmsTrigger.TierUpgrade, Make.Utc(2026, 3, 10, 14)));
@@ -51,7 +52,7 @@ public sealed class FrequencyCapTests
     }
 
     [Fact]
-    public void ThreePerWeekCountsTodayAndTheSixDaysBefore()
+    public void Three_per_week_counts_today_and_the_six_days_before()
     {
         const string zone = "Australia/Sydney";
         var sent = new[]
@@ -68,7 +69,7 @@ public sealed class FrequencyCapTests
     }
 
     [Fact]
-    public void AMessageAt2359SevenDaysAgoIsOutsideTheWeek()
+    public void A_message_at_2359_seven_days_ago_is_outside_the_week()
     {
         const string zone = "Europe/Paris";
         var cap = Cap(
@@ -84,7 +85,7 @@ public sealed class FrequencyCapTests
     }
 
     [Fact]
-    public void TransactionalMessagesNeitherCountNorAreCapped()
+    public void Transactional_messages_neither_count_nor_are_capped()
     {
         const string zone = "Europe/Paris";
         var today = Make.Local(zone, 2026, 6, 10, 9);
@@ -102,7 +103,7 @@ public sealed class FrequencyCapTests
     }
 
     [Fact]
-    public void CustomersOwnCapsReplaceTheDefaults()
+    public void Customers_own_caps_replace_the_defaults()
     {
         const string zone = "Europe/Paris";
         var today = Make.Local(zone, 2026, 6, 10, 9);

@@ -7,6 +7,7 @@ using FsCheck.Xunit;
 namespace Engine.Sms.Tests;
 
 /// <summary>Nothing is ever sent to an opted-out customer, except the answers to their own keywords.</summary>
+[Trait("Category", "Unit")]
 public sealed class OptOutProperties
 {
     private static readonly SmsPolicyOptions Options = new();
@@ -21,7 +22,7 @@ public sealed class OptOutProperties
     ];
 
     [Property(MaxTest = 500)]
-    public Property NoMarketingIsEverSentWithoutOptIn() =>
+    public Property No_marketing_is_ever_sent_without_opt_in() =>
         Prop.ForAll(Situations(Gen.Elements(ConsentStatus.OptedOut, ConsentStatus.Unknown)).ToArbitrary(), s =>
         {
             var decision = SmsPolicy.Decide(s.Candidate, s.Contact, s.History, s.Now, Options);
@@ -34,7 +35,7 @@ public sealed class OptOutProperties
         });
 
     [Property(MaxTest = 500)]
-    public Property OptedOutCustomersGetOnlyKeywordReplies() =>
+    public Property Opted_out_customers_get_only_keyword_replies() =>
         Prop.ForAll(Situations(Gen.Constant(ConsentStatus.OptedOut)).ToArbitrary(), s =>
         {
             var decision = SmsPolicy.Decide(s.Candidate, s.Contact, s.History, s.Now, Options);
@@ -51,7 +52,7 @@ public sealed class OptOutProperties
         });
 
     [Property(MaxTest = 300)]
-    public Property KeywordRepliesAlwaysReachAValidPhone() =>
+    public Property Keyword_replies_always_reach_a_valid_phone() =>
         Prop.ForAll(Situations(Gen.Elements(Enum.GetValues<ConsentStatus>())).ToArbitrary(), s =>
         {
             var reply = s.Candidate with { Trigger = SmsTrigger.OptOutConfirmation, DueAt = s.Now, IsStale = false };
@@ -67,7 +68,7 @@ public sealed class OptOutProperties
     /// keyword reply, and every marketing message goes out while they are opted in.
     /// </summary>
     [Property(MaxTest = 300)]
-    public Property NothingIsEverSentToAnOptedOutCustomerOverAnySequence() =>
+    public Property Nothing_is_ever_sent_to_an_opted_out_customer_over_any_sequence() =>
         Prop.ForAll(Lives().ToArbitrary(), life =>
         {
             var consent = life.InitialConsent;

@@ -2,6 +2,7 @@ using Engine.Domain.Sms;
 
 namespace Engine.Sms.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class QuietHoursTests
 {
     private static readonly SmsPolicyOptions Defaults = new();
@@ -27,11 +28,11 @@ public sealed class QuietHoursTests
     [InlineData("Australia/Sydney", "2026-04-04T11:00:00Z", "2026-04-04T22:00:00Z")]
     // 06:00 in New York (EST) → 08:00 EST.
     [InlineData("America/New_York", "2026-01-20T11:00:00Z", "2026-01-20T13:00:00Z")]
-    public void DefersToTheNextAllowedMinuteInTheCustomersZone(string zone, string dueAt, string expected) =>
+    public void Defers_to_the_next_allowed_minute_in_the_customers_zone(string zone, string dueAt, string expected) =>
         Assert.Equal(DateTimeOffset.Parse(expected), QuietHours.NextAllowed(DateTimeOffset.Parse(dueAt), zone, Defaults));
 
     [Fact]
-    public void SameInstantIsQuietInOneZoneAndAllowedInAnother()
+    public void Same_instant_is_quiet_in_one_zone_and_allowed_in_another()
     {
         var instant = Make.Utc(2026, 1, 15, 12);  // 13:00 Paris, 21:00 Tokyo, 07:00 New York, 23:00 Sydney
 
@@ -42,7 +43,7 @@ public sealed class QuietHoursTests
     }
 
     [Fact]
-    public void UsSpringForwardDayOpensAt8WithTheNewOffset()
+    public void US_spring_forward_day_opens_at_8_with_the_new_offset()
     {
         // 2026-03-08 02:00 EST jumps to 03:00 EDT. A message due at 01:30 EST waits for 08:00 EDT
         // (12:00Z), not 08:00 at the old offset (13:00Z, which would be 09:00 EDT).
@@ -53,7 +54,7 @@ public sealed class QuietHoursTests
     }
 
     [Fact]
-    public void UsEveningBeforeSpringForwardOpensAt8EdtNextMorning()
+    public void US_evening_before_spring_forward_opens_at_8_EDT_next_morning()
     {
         var dueAt = Make.Local("America/New_York", 2026, 3, 7, 22);
 
@@ -61,7 +62,7 @@ public sealed class QuietHoursTests
     }
 
     [Fact]
-    public void EuFallBackDayOpensAt8WithTheNewOffset()
+    public void EU_fall_back_day_opens_at_8_with_the_new_offset()
     {
         // 2026-10-25 03:00 CEST falls back to 02:00 CET. Due 22:30 CEST the evening before: opens
         // 08:00 CET (07:00Z), not 08:00 at the old offset (06:00Z, which would be 07:00 CET).
@@ -72,7 +73,7 @@ public sealed class QuietHoursTests
     }
 
     [Fact]
-    public void WindowOpeningInsideASpringForwardGapOpensWhenTheGapEnds()
+    public void Window_opening_inside_a_spring_forward_gap_opens_when_the_gap_ends()
     {
         // 02:30 does not exist in New York on 2026-03-08: the clock lands on 03:00 EDT (07:00Z).
         var options = WithWindow(new TimeOnly(2, 30), new TimeOnly(21, 0));
@@ -82,7 +83,7 @@ public sealed class QuietHoursTests
     }
 
     [Fact]
-    public void WindowOpeningInsideAFallBackOverlapFollowsTheWallClock()
+    public void Window_opening_inside_a_fall_back_overlap_follows_the_wall_clock()
     {
         // 02:00–02:59 happens twice in Paris on 2026-10-25 (CEST, then CET). The window opens at
         // 02:30 each time the wall clock shows 02:30 after showing an earlier time.
@@ -101,7 +102,7 @@ public sealed class QuietHoursTests
     [InlineData(23, 0, 23, 0)]   // allowed
     [InlineData(5, 59, 5, 59)]   // allowed, before the end at 06:00
     [InlineData(6, 0, 22, 0)]    // the end is exclusive
-    public void WindowMayCrossMidnight(int hour, int minute, int expectedHour, int expectedMinute)
+    public void Window_may_cross_midnight(int hour, int minute, int expectedHour, int expectedMinute)
     {
         var options = WithWindow(new TimeOnly(22, 0), new TimeOnly(6, 0));
         var dueAt = Make.Local("Asia/Tokyo", 2026, 2, 2, hour, minute);
@@ -110,7 +111,7 @@ public sealed class QuietHoursTests
     }
 
     [Fact]
-    public void EqualBoundsAllowTheWholeDay()
+    public void Equal_bounds_allow_the_whole_day()
     {
         var options = WithWindow(new TimeOnly(0, 0), new TimeOnly(0, 0));
         var dueAt = Make.Local("Europe/Paris", 2026, 2, 2, 3);
@@ -119,7 +120,7 @@ public sealed class QuietHoursTests
     }
 
     [Fact]
-    public void LongestMatchingRegionOverrideWins()
+    public void Longest_matching_region_override_wins()
     {
         var options = new SmsPolicyOptions
         {
@@ -143,7 +144,7 @@ public sealed class QuietHoursTests
     [InlineData(null)]
     [InlineData("")]
     [InlineData("Mars/Olympus_Mons")]
-    public void CustomersWithoutAKnownZoneUseTheDefaultZone(string? zone)
+    public void Customers_without_a_known_zone_use_the_default_zone(string? zone)
     {
         var options = new SmsPolicyOptions { DefaultTimeZone = "America/New_York" };
 
@@ -154,7 +155,7 @@ public sealed class QuietHoursTests
     }
 
     [Fact]
-    public void NextAllowedIsNeverEarlierThanDueAndAlwaysAllowed()
+    public void Next_allowed_is_never_earlier_than_due_and_always_allowed()
     {
         foreach (var zone in new[] { "America/New_York", "Europe/Paris", "Asia/Tokyo", "Australia/Sydney", "Pacific/Chatham", "Australia/Lord_Howe" })
         {

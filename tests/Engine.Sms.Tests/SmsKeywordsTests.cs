@@ -3,6 +3,7 @@ using Engine.Domain.Sms;
 
 namespace Engine.Sms.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class SmsKeywordsTests
 {
     [Theory]
@@ -61,7 +62,7 @@ public sealed class SmsKeywordsTests
     [InlineData("", SmsKeyword.None)]
     [InlineData("   ", SmsKeyword.None)]
     [InlineData(null, SmsKeyword.None)]
-    public void ParsesTheFirstWord(string? text, SmsKeyword expected) =>
+    public void Parses_the_first_word(string? text, SmsKeyword expected) =>
         Assert.Equal(expected, SmsKeywords.Parse(text));
 
     private static readonly DateTimeOffset At = Make.Utc(2026, 5, 4, 10);
@@ -73,7 +74,7 @@ public sealed class SmsKeywordsTests
     ];
 
     [Fact]
-    public void StopOptsOutAtOnceCancelsEverythingPendingAndConfirmsOnce()
+    public void STOP_opts_out_at_once_cancels_everything_pending_and_confirms_once()
     {
         var outcome = SmsInbound.Handle("Stop.", ConsentStatus.OptedIn, Pending, At);
 
@@ -84,7 +85,7 @@ public sealed class SmsKeywordsTests
     }
 
     [Fact]
-    public void StopWhenAlreadyOptedOutCancelsButDoesNotConfirmAgain()
+    public void STOP_when_already_opted_out_cancels_but_does_not_confirm_again()
     {
         var outcome = SmsInbound.Handle("STOP", ConsentStatus.OptedOut, Pending, At);
 
@@ -96,7 +97,7 @@ public sealed class SmsKeywordsTests
     [Theory]
     [InlineData(ConsentStatus.OptedOut)]
     [InlineData(ConsentStatus.Unknown)]
-    public void StartOptsBackInAndConfirms(ConsentStatus current)
+    public void START_opts_back_in_and_confirms(ConsentStatus current)
     {
         var outcome = SmsInbound.Handle("unstop", current, Pending, At);
 
@@ -108,7 +109,7 @@ public sealed class SmsKeywordsTests
     [Theory]
     [InlineData(ConsentStatus.OptedIn)]
     [InlineData(ConsentStatus.OptedOut)]
-    public void HelpAnswersWithoutChangingConsent(ConsentStatus current)
+    public void HELP_answers_without_changing_consent(ConsentStatus current)
     {
         var outcome = SmsInbound.Handle("INFO", current, Pending, At);
 
@@ -118,7 +119,7 @@ public sealed class SmsKeywordsTests
     }
 
     [Fact]
-    public void OtherTextChangesNothingAndIsNotAnswered()
+    public void Other_text_changes_nothing_and_is_not_answered()
     {
         var outcome = SmsInbound.Handle("when does my order arrive?", ConsentStatus.OptedIn, Pending, At);
 

@@ -3,6 +3,7 @@ using Engine.Domain.Sms;
 
 namespace Engine.Sms.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class SmsPolicyTests
 {
     private const string Paris = "Europe/Paris";
@@ -14,13 +15,13 @@ public sealed class SmsPolicyTests
         SmsPolicy.Decide(candidate, contact ?? Make.Contact(), history ?? SmsHistory.Empty, now ?? candidate.DueAt, Options);
 
     [Fact]
-    public void OptedInMarketingDueInTheWindowIsSentNow() =>
+    public void Opted_in_marketing_due_in_the_window_is_sent_now() =>
         Assert.Equal(SmsDecision.Send(Noon), Decide(Make.Candidate(SmsTrigger.TierUpgrade, Noon)));
 
     [Theory]
     [InlineData(ConsentStatus.OptedOut, SmsSuppressionReasons.OptedOut)]
     [InlineData(ConsentStatus.Unknown, SmsSuppressionReasons.NoConsent)]
-    public void MarketingNeedsConsent(ConsentStatus consent, string reason) =>
+    public void Marketing_needs_consent(ConsentStatus consent, string reason) =>
         Assert.Equal(SmsDecision.Suppress(reason), Decide(Make.Candidate(SmsTrigger.CartAbandoned, Noon), Make.Contact(consent)));
 
     [Theory]
@@ -29,17 +30,17 @@ public sealed class SmsPolicyTests
     [InlineData("0612345678")]
     [InlineData("+0612345678")]
     [InlineData("+33 6 12 34 56 78")]
-    public void MarketingNeedsAnE164Phone(string? phone) =>
+    public void Marketing_needs_an_E164_phone(string? phone) =>
         Assert.Equal(
             SmsDecision.Suppress(SmsSuppressionReasons.InvalidPhone),
             Decide(Make.Candidate(SmsTrigger.CartAbandoned, Noon), Make.Contact(phone: phone)));
 
     [Fact]
-    public void StaleMarketingIsDroppedEvenInQuietHours() =>
+    public void Stale_marketing_is_dropped_even_in_quiet_hours() =>
         Assert.Equal(SmsDecision.Suppress(SmsSuppressionReasons.Stale), Decide(Make.Candidate(SmsTrigger.CartAbandoned, Night, stale: true)));
 
     [Fact]
-    public void MarketingDueInQuietHoursIsDeferredToTheNextAllowedMinuteNotDropped()
+    public void Marketing_due_in_quiet_hours_is_deferred_to_the_next_allowed_minute_not_dropped()
     {
         var decision = Decide(Make.Candidate(SmsTrigger.CartAbandoned, Night));
 
@@ -47,7 +48,7 @@ public sealed class SmsPolicyTests
     }
 
     [Fact]
-    public void DeferredMessageThatWentStaleMeanwhileIsDroppedWhenItsTurnComes()
+    public void Deferred_message_that_went_stale_meanwhile_is_dropped_when_its_turn_comes()
     {
         var candidate = Make.Candidate(SmsTrigger.CartAbandoned, Night);
         var morning = Make.Local(Paris, 2026, 6, 11, 8);
@@ -58,7 +59,7 @@ public sealed class SmsPolicyTests
     }
 
     [Fact]
-    public void MarketingNotYetDueWaitsForItsDueTime()
+    public void Marketing_not_yet_due_waits_for_its_due_time()
     {
         var dueAt = Noon.AddHours(3);
 
@@ -70,7 +71,7 @@ public sealed class SmsPolicyTests
     }
 
     [Fact]
-    public void OverdueMarketingIsJudgedAtNow()
+    public void Overdue_marketing_is_judged_at_now()
     {
         // Due at noon but looked at 23:00: quiet hours apply to now, not to the due time.
         var decision = Decide(Make.Candidate(SmsTrigger.TierUpgrade, Noon), now: Night);
@@ -79,7 +80,7 @@ public sealed class SmsPolicyTests
     }
 
     [Fact]
-    public void CappedMarketingIsSuppressedWithTheReason()
+    public void Capped_marketing_is_suppressed_with_the_reason()
     {
         var sentThisMorning = Make.Sent(SmsTrigger.TierUpgrade, Noon.AddHours(-3));
         var week = new[]
@@ -98,7 +99,7 @@ public sealed class SmsPolicyTests
     }
 
     [Fact]
-    public void CapIsCheckedOnTheDayTheMessageFinallyGoesOut()
+    public void Cap_is_checked_on_the_day_the_message_finally_goes_out()
     {
         // Sent one at noon; a second due at 23:00 is deferred (not capped) and goes out tomorrow.
         var history = Make.History([Make.Sent(SmsTrigger.TierUpgrade, Noon)]);
@@ -110,7 +111,7 @@ public sealed class SmsPolicyTests
     }
 
     [Fact]
-    public void PointsExpiryReminderLaterTheSameDayWinsOverACartReminderDueNow()
+    public void Points_expiry_reminder_later_the_same_day_wins_over_a_cart_reminder_due_now()
     {
         var cart = Make.Candidate(SmsTrigger.CartAbandoned, Make.Local(Paris, 2026, 6, 10, 10), id: "cart");
         var expiry = Make.Candidate(SmsTrigger.PointsExpiring, Make.Local(Paris, 2026, 6, 10, 15), id: "expiry");
@@ -121,7 +122,7 @@ public sealed class SmsPolicyTests
     }
 
     [Fact]
-    public void HigherPriorityDueNowIsSentWhileTheLowerOneWaits()
+    public void Higher_priority_due_now_is_sent_while_the_lower_one_waits()
     {
         var cart = Make.Candidate(SmsTrigger.CartAbandoned, Noon, id: "cart");
         var expiry = Make.Candidate(SmsTrigger.PointsExpiring, Noon, id: "expiry");
@@ -142,7 +143,7 @@ public sealed class SmsPolicyTests
     [InlineData(2026, 6, 10, 22, false)]
     // Due at 20:00 today: competes today.
     [InlineData(2026, 6, 10, 20, true)]
-    public void OnlyMessagesThatWouldGoOutTheSameCustomerDayCompete(int year, int month, int day, int hour, bool competes)
+    public void Only_messages_that_would_go_out_the_same_customer_day_compete(int year, int month, int day, int hour, bool competes)
     {
         var cart = Make.Candidate(SmsTrigger.CartAbandoned, Noon, id: "cart");
         var expiry = Make.Candidate(SmsTrigger.PointsExpiring, Make.Local(Paris, year, month, day, hour), id: "expiry");
@@ -153,7 +154,7 @@ public sealed class SmsPolicyTests
     }
 
     [Fact]
-    public void StaleOrTransactionalPendingMessagesDoNotCompete()
+    public void Stale_or_transactional_pending_messages_do_not_compete()
     {
         var cart = Make.Candidate(SmsTrigger.CartAbandoned, Noon, id: "cart");
         var staleExpiry = Make.Candidate(SmsTrigger.PointsExpiring, Noon.AddHours(2), id: "expiry", stale: true);
@@ -163,7 +164,7 @@ public sealed class SmsPolicyTests
     }
 
     [Fact]
-    public void WhenTheCapAllowsTwoTheLowerPriorityMessageGoesToo()
+    public void When_the_cap_allows_two_the_lower_priority_message_goes_too()
     {
         var cart = Make.Candidate(SmsTrigger.CartAbandoned, Noon, id: "cart");
         var expiry = Make.Candidate(SmsTrigger.PointsExpiring, Noon.AddHours(2), id: "expiry");
@@ -173,7 +174,7 @@ public sealed class SmsPolicyTests
     }
 
     [Fact]
-    public void EqualPrioritiesGoFirstComeFirstServed()
+    public void Equal_priorities_go_first_come_first_served()
     {
         var first = Make.Candidate(SmsTrigger.CartAbandoned, Noon, id: "cart-b", createdAt: Noon.AddHours(-2));
         var second = Make.Candidate(SmsTrigger.CartAbandoned, Noon, id: "cart-a", createdAt: Noon.AddHours(-1));
@@ -184,7 +185,7 @@ public sealed class SmsPolicyTests
     }
 
     [Fact]
-    public void ConfiguredPrioritiesCanReverseTheOrder()
+    public void Configured_priorities_can_reverse_the_order()
     {
         var options = new SmsPolicyOptions();
         options.Priorities[SmsTrigger.CartAbandoned] = 50;
@@ -198,7 +199,7 @@ public sealed class SmsPolicyTests
     [InlineData(SmsTrigger.OptOutConfirmation)]
     [InlineData(SmsTrigger.OptInConfirmation)]
     [InlineData(SmsTrigger.Help)]
-    public void KeywordRepliesGoOutNowWhateverTheConsentQuietHoursOrCaps(SmsTrigger reply)
+    public void Keyword_replies_go_out_now_whatever_the_consent_quiet_hours_or_caps(SmsTrigger reply)
     {
         var fullDay = Make.History([Make.Sent(SmsTrigger.TierUpgrade, Night.AddHours(-2))]);
 
@@ -209,20 +210,20 @@ public sealed class SmsPolicyTests
     }
 
     [Fact]
-    public void KeywordRepliesStillNeedAValidPhone() =>
+    public void Keyword_replies_still_need_a_valid_phone() =>
         Assert.Equal(
             SmsDecision.Suppress(SmsSuppressionReasons.InvalidPhone),
             Decide(Make.Candidate(SmsTrigger.OptOutConfirmation, Noon), Make.Contact(ConsentStatus.OptedOut, phone: "12345")));
 
     [Fact]
-    public void OtherTransactionalMessagesNeverGoToOptedOutCustomers()
+    public void Other_transactional_messages_never_go_to_opted_out_customers()
     {
         Assert.Equal(SmsDecision.Suppress(SmsSuppressionReasons.OptedOut), Decide(Make.Candidate(SmsTrigger.Test, Night), Make.Contact(ConsentStatus.OptedOut)));
         Assert.Equal(SmsDecision.Send(Night), Decide(Make.Candidate(SmsTrigger.Test, Night), Make.Contact(ConsentStatus.Unknown)));
     }
 
     [Fact]
-    public void KindFollowsTheTrigger()
+    public void Kind_follows_the_trigger()
     {
         Assert.All(
             new[] { SmsTrigger.TierUpgrade, SmsTrigger.TierDowngrade, SmsTrigger.PointsExpiring, SmsTrigger.CartAbandoned },
@@ -233,7 +234,7 @@ public sealed class SmsPolicyTests
     }
 
     [Fact]
-    public void DefaultOptionsAreValidAndTriggersRoundTripThroughTheirKeys()
+    public void Default_options_are_valid_and_triggers_round_trip_through_their_keys()
     {
         Assert.Empty(new SmsPolicyOptions().Validate());
         Assert.NotEmpty(new SmsPolicyOptions { DefaultTimeZone = "Nowhere/Land" }.Validate());

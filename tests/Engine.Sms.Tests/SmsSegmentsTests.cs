@@ -2,6 +2,7 @@ using Engine.Domain.Sms;
 
 namespace Engine.Sms.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class SmsSegmentsTests
 {
     private static string A(int count) => new('a', count);
@@ -14,11 +15,11 @@ public sealed class SmsSegmentsTests
     [InlineData(307, 3)]
     [InlineData(459, 3)]
     [InlineData(460, 4)]
-    public void Gsm7Is160InOnePartThen153PerPart(int length, int segments) =>
+    public void Gsm7_is_160_in_one_part_then_153_per_part(int length, int segments) =>
         Assert.Equal(new SmsSegmentCount(SmsEncoding.Gsm7, segments, length), SmsSegments.Count(A(length)));
 
     [Fact]
-    public void EmptyTextIsOneEmptyPart() =>
+    public void Empty_text_is_one_empty_part() =>
         Assert.Equal(new SmsSegmentCount(SmsEncoding.Gsm7, 1, 0), SmsSegments.Count(""));
 
     [Theory]
@@ -32,14 +33,14 @@ public sealed class SmsSegmentsTests
     [InlineData("]")]
     [InlineData("|")]
     [InlineData("\f")]
-    public void ExtensionCharactersCountTwice(string extension)
+    public void Extension_characters_count_twice(string extension)
     {
         Assert.Equal(new SmsSegmentCount(SmsEncoding.Gsm7, 1, 160), SmsSegments.Count(A(158) + extension));
         Assert.Equal(new SmsSegmentCount(SmsEncoding.Gsm7, 2, 161), SmsSegments.Count(A(159) + extension));
     }
 
     [Fact]
-    public void AnEscapePairIsNeverSplitAcrossParts()
+    public void An_escape_pair_is_never_split_across_parts()
     {
         // 152 + 2 + 152 = 306 septets would fit two parts of 153, but the € cannot straddle
         // the boundary: part 1 holds 152, part 2 holds € and 151, part 3 the last one.
@@ -49,7 +50,7 @@ public sealed class SmsSegmentsTests
     }
 
     [Fact]
-    public void TheWholeDefaultAlphabetIsGsm7()
+    public void The_whole_default_alphabet_is_gsm7()
     {
         const string all = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
 
@@ -64,11 +65,11 @@ public sealed class SmsSegmentsTests
     [InlineData("\u00A0")] // a non-breaking space
     [InlineData("\u202F")] // the narrow one French number formats use
     [InlineData("Ж")]
-    public void OneCharacterOutsideGsm7MakesTheTextUcs2(string odd) =>
+    public void One_character_outside_gsm7_makes_the_text_ucs2(string odd) =>
         Assert.Equal(SmsEncoding.Ucs2, SmsSegments.Count("Hello " + odd).Encoding);
 
     [Fact]
-    public void OneEmojiMakesTheMessageUcs2AndTakesTwoUnits()
+    public void One_emoji_makes_the_message_ucs2_and_takes_two_units()
     {
         Assert.Equal(new SmsSegmentCount(SmsEncoding.Ucs2, 1, 5), SmsSegments.Count("Hi 😀"));
         Assert.Equal(new SmsSegmentCount(SmsEncoding.Ucs2, 1, 70), SmsSegments.Count(A(68) + "😀"));
@@ -82,11 +83,11 @@ public sealed class SmsSegmentsTests
     [InlineData(135, 3)]
     [InlineData(201, 3)]
     [InlineData(202, 4)]
-    public void Ucs2Is70InOnePartThen67PerPart(int length, int segments) =>
+    public void Ucs2_is_70_in_one_part_then_67_per_part(int length, int segments) =>
         Assert.Equal(new SmsSegmentCount(SmsEncoding.Ucs2, segments, length), SmsSegments.Count("ê" + A(length - 1)));
 
     [Fact]
-    public void ASurrogatePairIsNeverSplitAcrossParts()
+    public void A_surrogate_pair_is_never_split_across_parts()
     {
         // 66 + 2 + 66 = 134 units would fit two parts of 67, but the emoji cannot straddle them.
         var text = A(66) + "😀" + A(66);
@@ -95,7 +96,7 @@ public sealed class SmsSegmentsTests
     }
 
     [Fact]
-    public void MoreThanTwoPartsIsLong()
+    public void More_than_two_parts_is_long()
     {
         Assert.False(SmsSegments.Count(A(306)).IsLong);
         Assert.True(SmsSegments.Count(A(307)).IsLong);

@@ -2,16 +2,17 @@ using Engine.Domain.Sms;
 
 namespace Engine.Sms.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class SmsTemplatesTests
 {
     private static readonly SmsTemplates Defaults = new();
     private static readonly SmsTemplateModel Model = SmsTemplateModel.Sample;
 
     [Fact]
-    public void DefaultTemplatesAreValid() => Defaults.Validate();
+    public void Default_templates_are_valid() => Defaults.Validate();
 
     [Fact]
-    public void RendersEnglishWithTheCustomersValues()
+    public void Renders_English_with_the_customers_values()
     {
         var text = Defaults.Render(SmsTrigger.TierUpgrade, "en-US", Model);
 
@@ -21,7 +22,7 @@ public sealed class SmsTemplatesTests
     }
 
     [Fact]
-    public void RendersFrenchWithTheLocalesDateFormat()
+    public void Renders_French_with_the_locales_date_format()
     {
         var text = Defaults.Render(SmsTrigger.PointsExpiring, "fr-FR", Model);
 
@@ -37,7 +38,7 @@ public sealed class SmsTemplatesTests
     [InlineData("en-GB", "30/06/2026")]
     [InlineData("fr-FR", "30/06/2026")]
     [InlineData("fr-CA", "2026-06-30")]
-    public void ExpiryDateFollowsTheFullLocaleEvenWhenTheTemplateIsTheLanguages(string locale, string date)
+    public void Expiry_date_follows_the_full_locale_even_when_the_template_is_the_languages(string locale, string date)
     {
         var templates = new SmsTemplates(new Dictionary<string, string>
         {
@@ -49,7 +50,7 @@ public sealed class SmsTemplatesTests
     }
 
     [Fact]
-    public void RendersCartLines()
+    public void Renders_cart_lines()
     {
         var text = Defaults.Render(SmsTrigger.CartAbandoned, "en", Model);
 
@@ -62,7 +63,7 @@ public sealed class SmsTemplatesTests
     }
 
     [Fact]
-    public void MissingFirstNameFallsBackGracefully()
+    public void Missing_first_name_falls_back_gracefully()
     {
         var anonymous = Model with { FirstName = null };
 
@@ -80,7 +81,7 @@ public sealed class SmsTemplatesTests
     [InlineData("", "cart_abandoned.en")]
     [InlineData(null, "cart_abandoned.en")]
     [InlineData("not a locale", "cart_abandoned.en")]
-    public void LocaleFallsBackFromExactToLanguageToEnglish(string? locale, string expected)
+    public void Locale_falls_back_from_exact_to_language_to_English(string? locale, string expected)
     {
         var templates = new SmsTemplates(new Dictionary<string, string> { ["cart_abandoned.fr-CA"] = "Allo {{ first_name }}" });
 
@@ -88,7 +89,7 @@ public sealed class SmsTemplatesTests
     }
 
     [Fact]
-    public void ConfiguredTemplateReplacesTheDefault()
+    public void Configured_template_replaces_the_default()
     {
         var templates = new SmsTemplates(new Dictionary<string, string> { ["TIER_UPGRADE.en"] = "{{ first_name }} is {{ tier }} with {{ points }} points" });
 
@@ -96,7 +97,7 @@ public sealed class SmsTemplatesTests
     }
 
     [Fact]
-    public void KeywordRepliesUseTheConfiguredTextsInEnglish()
+    public void Keyword_replies_use_the_configured_texts_in_English()
     {
         var options = new SmsPolicyOptions { HelpText = "Acme: help at acme.example/sms", OptOutConfirmationText = "Acme: unsubscribed." };
 
@@ -107,7 +108,7 @@ public sealed class SmsTemplatesTests
     }
 
     [Fact]
-    public void NothingIsHtmlEncoded()
+    public void Nothing_is_HTML_encoded()
     {
         var text = Defaults.Render(SmsTrigger.TierUpgrade, "en", Model with { FirstName = "O'Brien & <Co>" }).Text;
 
@@ -115,7 +116,7 @@ public sealed class SmsTemplatesTests
     }
 
     [Fact]
-    public void EveryDefaultTemplateFitsOneGsm7PartAndMarketingOnesCarryTheOptOutHint()
+    public void Every_default_template_fits_one_gsm7_part_and_marketing_ones_carry_the_opt_out_hint()
     {
         var options = new SmsPolicyOptions();
         foreach (var trigger in SmsTriggers.All)
@@ -136,7 +137,7 @@ public sealed class SmsTemplatesTests
     }
 
     [Fact]
-    public void FirstNameOutsideGsm7MakesTheMessageUcs2()
+    public void First_name_outside_gsm7_makes_the_message_ucs2()
     {
         var text = Defaults.Render(SmsTrigger.TierUpgrade, "fr", Model with { FirstName = "François" });
 
@@ -153,7 +154,7 @@ public sealed class SmsTemplatesTests
     [InlineData("birthday.en", "Happy birthday!")]                         // unknown trigger
     [InlineData("help", "Help!")]                                          // no locale
     [InlineData("help.fr", "  ")]                                          // empty
-    public void BrokenTemplateFailsValidationWithItsName(string name, string text)
+    public void Broken_template_fails_validation_with_its_name(string name, string text)
     {
         var templates = new SmsTemplates(new Dictionary<string, string> { [name] = text });
 
@@ -164,7 +165,7 @@ public sealed class SmsTemplatesTests
     }
 
     [Fact]
-    public void ValidationNamesEveryBrokenTemplateAndEveryMissingFallback()
+    public void Validation_names_every_broken_template_and_every_missing_fallback()
     {
         var templates = new SmsTemplates(
             new Dictionary<string, string>
@@ -183,7 +184,7 @@ public sealed class SmsTemplatesTests
     }
 
     [Fact]
-    public void RenderingATriggerWithNoUsableTemplateNamesTheMissingOne()
+    public void Rendering_a_trigger_with_no_usable_template_names_the_missing_one()
     {
         var templates = new SmsTemplates(new Dictionary<string, string> { ["tier_upgrade.en"] = "Hi" }, includeDefaults: false);
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using Engine.Silo.Hosting;
-using Microsoft.Extensions.Configuration;
+using Engine.Testing.Hosting;
+using Engine.Testing.Postgres;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
@@ -10,7 +10,8 @@ namespace Engine.Storage.Tests;
 
 /// <summary>
 /// Builds a silo host exactly as Program.cs does (<see cref="SiloHostExtensions.AddEngineSilo"/>),
-/// configured for PostgreSQL storage and clustering, with Kafka ingestion switched off.
+/// configured for PostgreSQL storage and clustering, with Kafka ingestion switched off
+/// (<see cref="EngineSiloHost"/> picks free ports).
 /// </summary>
 internal static class EngineHosts
 {
@@ -23,13 +24,7 @@ internal static class EngineHosts
         string? connectionString = null,
         ConcurrentQueue<string>? capture = null)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            DisableDefaults = true,
-            EnvironmentName = "Testing",
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Storage:Provider"] = "postgres",
             ["Storage:ConnectionString"] = connectionString ?? database.ConnectionString,
@@ -37,8 +32,6 @@ internal static class EngineHosts
             ["Storage:Clustering"] = clustering,
             ["Orleans:ClusterId"] = clusterId,
             ["Orleans:ServiceId"] = "engine-storage-tests",
-            ["Orleans:SiloPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture),
-            ["Orleans:GatewayPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture),
             ["Orleans:AdvertisedIPAddress"] = "127.0.0.1",
             // Ingestion off and a bootstrap address given, so no embedded broker is started.
             ["Ingestion:Enabled"] = "false",
@@ -46,11 +39,18 @@ internal static class EngineHosts
             // Nothing listens there; keep librdkafka from reporting that on stderr.
             ["Kafka:Producer:log_level"] = "0",
             ["Kafka:Consumer:log_level"] = "0",
+        };
+        var hostSettings = new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            EnvironmentName = "Testing",
+            ContentRootPath = AppContext.BaseDirectory,
+        };
+        return EngineSiloHost.Build(settings, hostSettings, logging =>
+        {
+            logging.SetMinimumLevel(capture is null ? LogLevel.Warning : LogLevel.Debug);
+            logging.AddProvider(new TestOutputLoggerProvider(output, capture));
         });
-        builder.Logging.SetMinimumLevel(capture is null ? LogLevel.Warning : LogLevel.Debug);
-        builder.Logging.AddProvider(new TestOutputLoggerProvider(output, capture));
-        builder.AddEngineSilo();
-        return builder.Build();
     }
 }
 

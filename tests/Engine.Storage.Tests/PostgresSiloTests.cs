@@ -18,7 +18,8 @@ namespace Engine.Storage.Tests;
 /// providers execute, so these tests are what proves them right.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresSiloTests(PostgresServer server, ITestOutputHelper output)
+[Trait("Category", "Integration")]
+public sealed class PostgresSiloTests(PostgresFixture server, ITestOutputHelper output)
 {
     private const string PurchaseStream = "engagement.purchases/0";
 

@@ -1,12 +1,14 @@
-using System.Diagnostics;
 using Engine.Silo.Storage;
+using Engine.Testing;
+using Engine.Testing.Postgres;
 using Npgsql;
 using Xunit.Abstractions;
 
 namespace Engine.Storage.Tests;
 
 [Collection(PostgresCollection.Name)]
-public sealed class SchemaTests(PostgresServer server, ITestOutputHelper output)
+[Trait("Category", "Integration")]
+public sealed class SchemaTests(PostgresFixture server, ITestOutputHelper output)
 {
     [Fact]
     public async Task Applying_the_scripts_a_second_time_changes_nothing()
@@ -172,24 +174,15 @@ public sealed class SchemaTests(PostgresServer server, ITestOutputHelper output)
     private async Task RunReadmeCommandAsync(TestDatabase database)
     {
         const string ReadmeCommand = "cat deploy/sql/[0-9]*.sql | psql \"$ENGINE_PG\" -v ON_ERROR_STOP=1 --single-transaction --quiet";
-        var start = new ProcessStartInfo("bash", ["-c", ReadmeCommand])
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["ENGINE_PG"] = database.Url;
+        var environment = new Dictionary<string, string> { ["ENGINE_PG"] = database.Url };
         if (server.BinDirectory is { } bin)
         {
-            start.Environment["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH");
+            environment["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH");
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        output.WriteLine(await stdout);
-        output.WriteLine(await stderr);
-        Assert.Equal(0, process.ExitCode);
+        var run = await ToolRun.RunAsync("bash", ["-c", ReadmeCommand], workingDirectory: AppContext.BaseDirectory, environment: environment);
+        output.WriteLine(run.Output);
+        output.WriteLine(run.Error);
+        Assert.Equal(0, run.ExitCode);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace Engine.Storage.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class StorageOptionsTests
 {
     [Fact]

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Web;
-using Engine.Integration.Tests.Processes;
 using Engine.Silo.Sms.Callbacks;
 
 namespace Engine.Integration.Tests.Kannel;

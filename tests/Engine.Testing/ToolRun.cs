@@ -1,13 +1,26 @@
 using System.Diagnostics;
 
-namespace Engine.Integration.Tests.Processes;
+namespace Engine.Testing;
 
 /// <summary>Runs a command-line tool to completion and captures what it printed.</summary>
 public static class ToolRun
 {
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(1);
+
     public sealed record Result(int ExitCode, string Output, string Error);
 
-    public static async Task<Result> RunAsync(string fileName, IEnumerable<string> arguments, string? standardInput = null, TimeSpan? timeout = null)
+    /// <summary>
+    /// Runs <paramref name="fileName"/>; a tool still running after <paramref name="timeout"/>
+    /// (a minute unless given) is killed and reported as a <see cref="TimeoutException"/>.
+    /// <paramref name="environment"/> adds to or replaces this process's variables.
+    /// </summary>
+    public static async Task<Result> RunAsync(
+        string fileName,
+        IEnumerable<string> arguments,
+        string? standardInput = null,
+        TimeSpan? timeout = null,
+        string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -15,10 +28,16 @@ public static class ToolRun
             RedirectStandardError = true,
             RedirectStandardInput = standardInput is not null,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {fileName}");
@@ -30,7 +49,7 @@ public static class ToolRun
             process.StandardInput.Close();
         }
 
-        using var cancellation = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(1));
+        using var cancellation = new CancellationTokenSource(timeout ?? DefaultTimeout);
         try
         {
             await process.WaitForExitAsync(cancellation.Token);
@@ -38,10 +57,22 @@ public static class ToolRun
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish in time");
+            throw new TimeoutException($"{fileName} {string.Join(' ', start.ArgumentList)} did not finish in time");
         }
 
         return new Result(process.ExitCode, await output, await error);
+    }
+
+    /// <summary>As <see cref="RunAsync"/>, for a step that must succeed: a non-zero exit throws with what the tool printed.</summary>
+    public static async Task<Result> RunCheckedAsync(string fileName, IReadOnlyList<string> arguments, TimeSpan? timeout = null, string? workingDirectory = null)
+    {
+        var result = await RunAsync(fileName, arguments, timeout: timeout, workingDirectory: workingDirectory);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} exited with {result.ExitCode}:\n{result.Output}\n{result.Error}");
+        }
+
+        return result;
     }
 
     /// <summary>The full path of a tool on PATH, or a failure that says how to install it.</summary>

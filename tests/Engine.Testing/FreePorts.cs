@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Engine.Integration.Tests.Processes;
+namespace Engine.Testing;
 
-/// <summary>Ports the OS reports free right now, for processes started by a test.</summary>
+/// <summary>Loopback ports the OS reports free right now, for servers and processes a test starts.</summary>
 public static class FreePorts
 {
     public static int Next()

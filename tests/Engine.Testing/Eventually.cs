@@ -1,10 +1,12 @@
 using System.Diagnostics;
 
-namespace Engine.Integration.Tests;
+namespace Engine.Testing;
 
 /// <summary>Waits for a condition by polling it, never by sleeping a fixed time.</summary>
 public static class Eventually
 {
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
     public static async Task<T> Until<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan timeout, string what)
     {
         var watch = Stopwatch.StartNew();
@@ -16,7 +18,7 @@ public static class Eventually
                 throw new TimeoutException($"Timed out after {timeout.TotalSeconds:F0}s waiting for {what}; last value: {last}");
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
+            await Task.Delay(PollInterval);
             last = await probe();
         }
 

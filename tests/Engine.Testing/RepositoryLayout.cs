@@ -1,6 +1,6 @@
-namespace Engine.Integration.Tests.Processes;
+namespace Engine.Testing;
 
-/// <summary>Finds the built silo and admin client next to this test build.</summary>
+/// <summary>The repository around this test build: its root, and the built silo and admin client.</summary>
 public static class RepositoryLayout
 {
     public static string Root { get; } = FindRoot();

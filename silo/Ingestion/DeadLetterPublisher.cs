@@ -10,7 +10,7 @@ namespace Engine.Silo.Ingestion;
 /// Writes refused events to the dead-letter topic: the original key and bytes, with the
 /// reason and source position in headers, so an operator can inspect, fix and replay them.
 /// </summary>
-public sealed class DeadLetterPublisher : IDisposable
+public sealed class DeadLetterPublisher : IDeadLetterOutput, IDisposable
 {
     private readonly IProducer<byte[]?, byte[]?> _producer;
     private readonly string _topic;

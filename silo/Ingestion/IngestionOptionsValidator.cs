@@ -16,6 +16,8 @@ public sealed class IngestionOptionsValidator : IValidateOptions<IngestionOption
             .Positive(nameof(options.MaxBatchWait), options.MaxBatchWait)
             .Positive(nameof(options.MaxEventsPerCall), options.MaxEventsPerCall)
             .Positive(nameof(options.CheckpointInterval), options.CheckpointInterval)
+            // Zero is legal: the final checkpoint writes nobody and leaves it all to re-delivery.
+            .NotNegative(nameof(options.FinalCheckpointTimeout), options.FinalCheckpointTimeout)
             .Positive(nameof(options.FlushConcurrency), options.FlushConcurrency)
             .Positive(nameof(options.MaxEventBytes), options.MaxEventBytes)
             .Positive(nameof(options.InitialRetryDelay), options.InitialRetryDelay)

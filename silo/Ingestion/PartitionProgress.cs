@@ -38,6 +38,52 @@ internal sealed class PartitionProgress(TopicPartition partition)
         Uncommitted.Clear();
         CompletedOffset = offset - 1;
     }
+
+    /// <summary>The partition as a checkpoint sees it, or null when nothing completed since the last commit.</summary>
+    public PartitionSnapshot? Snapshot() =>
+        CompletedOffset >= 0 && (CommittedOffset is null || CompletedOffset + 1 > CommittedOffset)
+            ? new PartitionSnapshot(
+                Partition,
+                Stream,
+                CompletedOffset,
+                Pending.ToDictionary(e => e.Key, e => e.Value.LastDispatched, StringComparer.Ordinal),
+                Pending.ToDictionary(e => e.Key, e => e.Value.PendingFrom, StringComparer.Ordinal))
+            : null;
+
+    /// <summary>
+    /// After a checkpoint: forgets customers now durable through what they were given; the
+    /// others stay pending from where they are not (<paramref name="now"/>: a timestamp).
+    /// </summary>
+    public void Remember(PartitionCheckpoint checkpoint, long now)
+    {
+        foreach (var (customerId, given) in checkpoint.Durable)
+        {
+            if (!Pending.TryGetValue(customerId, out var current))
+            {
+                continue;
+            }
+
+            if (current.LastDispatched == given)
+            {
+                Pending.Remove(customerId);
+            }
+            else
+            {
+                // Given more since the snapshot: still pending, from after what is now durable.
+                // Its newer events began after the write (when exactly is not known here: now is later, which is safe).
+                Pending[customerId] = current with { PendingFrom = given + 1, PendingSince = now };
+            }
+        }
+
+        foreach (var (customerId, from) in checkpoint.StillPending)
+        {
+            if (Pending.TryGetValue(customerId, out var known) && from > known.PendingFrom)
+            {
+                // Partly written (by an earlier write): what remains began after it.
+                Pending[customerId] = known with { PendingFrom = from, PendingSince = now };
+            }
+        }
+    }
 }
 
 /// <summary>

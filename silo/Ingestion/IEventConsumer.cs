@@ -1,0 +1,43 @@
+using Confluent.Kafka;
+
+namespace Engine.Silo.Ingestion;
+
+/// <summary>
+/// The Kafka consumer as the ingestion uses it. <see cref="KafkaEventConsumer"/> is Confluent's;
+/// tests use a fake, so every ingestion part runs without a broker.
+/// </summary>
+internal interface IEventConsumer
+{
+    /// <summary>The next message, or null when none came within <paramref name="timeout"/>. Rebalance handlers run inside.</summary>
+    ConsumeResult<byte[]?, byte[]?>? Consume(TimeSpan timeout);
+
+    void Seek(TopicPartitionOffset position);
+
+    void Commit(IEnumerable<TopicPartitionOffset> offsets);
+
+    void Pause(IEnumerable<TopicPartition> partitions);
+
+    void Resume(IEnumerable<TopicPartition> partitions);
+
+    List<TopicPartition> Assignment { get; }
+
+    WatermarkOffsets GetWatermarkOffsets(TopicPartition partition);
+}
+
+/// <summary>Confluent's consumer behind <see cref="IEventConsumer"/>.</summary>
+internal sealed class KafkaEventConsumer(IConsumer<byte[]?, byte[]?> consumer) : IEventConsumer
+{
+    public ConsumeResult<byte[]?, byte[]?>? Consume(TimeSpan timeout) => consumer.Consume(timeout);
+
+    public void Seek(TopicPartitionOffset position) => consumer.Seek(position);
+
+    public void Commit(IEnumerable<TopicPartitionOffset> offsets) => consumer.Commit(offsets);
+
+    public void Pause(IEnumerable<TopicPartition> partitions) => consumer.Pause(partitions);
+
+    public void Resume(IEnumerable<TopicPartition> partitions) => consumer.Resume(partitions);
+
+    public List<TopicPartition> Assignment => consumer.Assignment;
+
+    public WatermarkOffsets GetWatermarkOffsets(TopicPartition partition) => consumer.GetWatermarkOffsets(partition);
+}

@@ -1,0 +1,60 @@
+using Confluent.Kafka;
+
+namespace Engine.Silo.Ingestion;
+
+/// <summary>
+/// Rebalances. An assigned partition starts afresh (paused during a storage outage). A revoked
+/// one is handed over clean: the batch in the grains is settled, its customers flushed and its
+/// offsets committed before the handler returns, so the next owner starts where this silo
+/// stopped. A lost one is dropped without a commit (another consumer may already own it; it
+/// re-delivers from the last commit).
+/// </summary>
+internal sealed class PartitionAssignments(
+    TrackedPartitions partitions,
+    BatchSettlement settlement,
+    Checkpointer checkpointer,
+    StorageOutage outage,
+    ILogger logger)
+{
+    public void Assigned(List<TopicPartition> assigned)
+    {
+        foreach (var partition in assigned)
+        {
+            partitions.Track(partition);
+        }
+
+        outage.Assigned(assigned);
+        logger.LogAssigned(assigned.Count);
+    }
+
+    public void Revoked(IEnumerable<TopicPartition> revoked)
+    {
+        settlement.FinishInFlight(null);
+        checkpointer.WaitForRunning();
+        var leaving = new List<PartitionProgress>();
+        foreach (var partition in revoked)
+        {
+            if (partitions.TryGet(partition, out var progress))
+            {
+                leaving.Add(progress);
+            }
+        }
+
+        try
+        {
+            checkpointer.RunNow(leaving);
+        }
+        catch (Exception ex)
+        {
+            logger.LogShutdownCheckpointFailed(ex.GetType().Name);
+        }
+
+        partitions.Forget(leaving.Select(p => p.Partition));
+    }
+
+    public void Lost(IEnumerable<TopicPartition> lost)
+    {
+        settlement.FinishInFlight(null);
+        partitions.Forget(lost);
+    }
+}

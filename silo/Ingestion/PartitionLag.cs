@@ -1,0 +1,36 @@
+using System.Globalization;
+using Engine.Silo.Metrics;
+
+namespace Engine.Silo.Ingestion;
+
+/// <summary>
+/// Every two seconds, per partition: the messages the broker holds beyond what this silo has
+/// completed (or, before any, where it began reading), as <c>engine_consumer_lag_messages</c>.
+/// </summary>
+internal sealed class PartitionLag(IEventConsumer consumer, TrackedPartitions partitions, EngineMetrics metrics, TimeProvider time)
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+    private long _nextAt;
+
+    public void MaybeUpdate()
+    {
+        var now = time.GetTimestamp();
+        if (now < _nextAt)
+        {
+            return;
+        }
+
+        _nextAt = now + time.TicksOf(Interval);
+        foreach (var partition in partitions.Values)
+        {
+            var watermarks = consumer.GetWatermarkOffsets(partition.Partition);
+            var position = partition.CompletedOffset + 1;
+            if (watermarks.High.Value >= 0)
+            {
+                metrics.ConsumerLag
+                    .WithLabels(partition.Partition.Topic, partition.Partition.Partition.Value.ToString(CultureInfo.InvariantCulture))
+                    .Set(Math.Max(0, watermarks.High.Value - Math.Max(position, partition.RestartOffset ?? 0)));
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using Confluent.Kafka;
+using Engine.Silo.Metrics;
+
+namespace Engine.Silo.Ingestion;
+
+/// <summary>
+/// While checkpoints fail (customer state cannot be stored): every assigned partition is
+/// paused (the consumer keeps polling, so it stays in its group), readiness reports the
+/// problem, and checkpoints are retried with exponential backoff and jitter. The first
+/// checkpoint that succeeds resumes the partitions.
+/// </summary>
+internal sealed class StorageOutage(
+    IEventConsumer consumer,
+    IngestionOptions options,
+    EngineMetrics metrics,
+    IngestionStatus status,
+    ILogger logger,
+    Random? jitter = null)
+{
+    private readonly Random _jitter = jitter ?? Random.Shared;
+    private int _failedCheckpoints;
+
+    public bool IsPaused { get; private set; }
+
+    public void CheckpointSucceeded()
+    {
+        _failedCheckpoints = 0;
+        if (IsPaused)
+        {
+            consumer.Resume(consumer.Assignment);
+            IsPaused = false;
+            metrics.IngestionPaused.Set(0);
+            logger.LogResumed();
+        }
+
+        status.MarkStorageAvailable();
+    }
+
+    /// <summary>Pauses ingestion if it is not yet; returns how long to wait before the next checkpoint.</summary>
+    public TimeSpan CheckpointFailed(int failures, string? firstError)
+    {
+        _failedCheckpoints++;
+        var delay = RetryDelay(_failedCheckpoints);
+        status.MarkStorageUnavailable($"{failures} customer flushes failed");
+        logger.LogCheckpointFailed(failures, firstError ?? "", delay.TotalSeconds);
+        if (!IsPaused)
+        {
+            // Keep polling (group membership stays alive) but read nothing until state can be stored.
+            consumer.Pause(consumer.Assignment);
+            IsPaused = true;
+            metrics.IngestionPaused.Set(1);
+        }
+
+        return delay;
+    }
+
+    /// <summary>Partitions assigned during an outage are paused at once.</summary>
+    public void Assigned(List<TopicPartition> assigned)
+    {
+        if (IsPaused)
+        {
+            consumer.Pause(assigned);
+        }
+    }
+
+    private TimeSpan RetryDelay(int attempt)
+    {
+        var exponential = options.InitialRetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 16));
+        var capped = Math.Min(exponential, options.MaxRetryDelay.TotalMilliseconds);
+        // Full jitter on the upper half keeps silos from retrying in lock-step.
+        return TimeSpan.FromMilliseconds(capped / 2 + _jitter.NextDouble() * capped / 2);
+    }
+}

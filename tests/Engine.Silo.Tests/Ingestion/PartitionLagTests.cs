@@ -1,0 +1,34 @@
+using Confluent.Kafka;
+using Engine.Silo.Ingestion;
+using Microsoft.Extensions.Time.Testing;
+using static Engine.Silo.Tests.Ingestion.Ingest;
+
+namespace Engine.Silo.Tests.Ingestion;
+
+public sealed class PartitionLagTests
+{
+    [Fact]
+    public void Lag_counts_what_the_broker_holds_beyond_what_was_completed_or_where_reading_began()
+    {
+        var time = new FakeTimeProvider(Start);
+        var consumer = new FakeConsumer(time);
+        var partitions = new TrackedPartitions();
+        var metrics = NewMetrics();
+        var p0 = partitions.Track(P0);
+        (p0.RestartOffset, p0.CompletedOffset) = (100, 120);
+        partitions.Track(P1).RestartOffset = 300;
+        consumer.Watermarks[P0] = new WatermarkOffsets(new Offset(0), new Offset(150));
+        consumer.Watermarks[P1] = new WatermarkOffsets(new Offset(0), new Offset(310));
+        var lag = new PartitionLag(consumer, partitions, metrics, time);
+
+        lag.MaybeUpdate();
+        consumer.Watermarks[P0] = new WatermarkOffsets(new Offset(0), new Offset(500));
+        lag.MaybeUpdate();
+
+        Assert.Equal(29, metrics.ConsumerLag.WithLabels(Topic, "0").Value);
+        Assert.Equal(10, metrics.ConsumerLag.WithLabels(Topic, "1").Value);
+        time.Advance(TimeSpan.FromSeconds(2));
+        lag.MaybeUpdate();
+        Assert.Equal(379, metrics.ConsumerLag.WithLabels(Topic, "0").Value);
+    }
+}

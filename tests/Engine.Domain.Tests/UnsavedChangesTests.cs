@@ -2,6 +2,7 @@ using Engine.Domain.Processing;
 
 namespace Engine.Domain.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class UnsavedChangesTests
 {
     private static readonly DateTimeOffset Start = new(2026, 12, 2, 10, 0, 0, TimeSpan.Zero);

@@ -5,6 +5,7 @@ namespace Engine.Integration.Tests;
 
 /// <summary>A customer owns its write-behind: it writes on its own timer, with no checkpoint asking.</summary>
 [Collection(EngineClusterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class GrainWriteTimerTests(EngineClusterFixture engine)
 {
     [Fact]

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Engine.Integration.Tests.Processes;
-using Engine.Storage.Tests;
+using Engine.Testing;
+using Engine.Testing.Postgres;
 
 namespace Engine.Integration.Tests;
 
@@ -11,6 +12,7 @@ namespace Engine.Integration.Tests;
 /// nothing on the way down fails (no deactivation write, reminder, SMS send or Kafka client
 /// used after what it needs is gone, no native abort).
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public sealed partial class ShutdownTests
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromMinutes(3);
@@ -36,8 +38,7 @@ public sealed partial class ShutdownTests
 
     private static async Task<Shutdown> StopUnderLoadAsync(Dictionary<string, string> overrides)
     {
-        var postgres = new PostgresServer();
-        await postgres.InitializeAsync();
+        var postgres = await PostgresServer.StartForTestsAsync();
         var smsOutbox = Path.Combine(Path.GetTempPath(), $"shutdown-sms-{Guid.NewGuid():N}.jsonl");
         try
         {

@@ -6,6 +6,7 @@ using Engine.Silo.Kafka;
 namespace Engine.Silo.Tests;
 
 /// <summary>The one event-type → topic mapping every producer uses, against what the silo reads.</summary>
+[Trait("Category", "Unit")]
 public sealed class EventStreamsTests
 {
     /// <summary>Every type of the contract, read from <see cref="EventTypes"/> so a new one cannot be forgotten here.</summary>

@@ -3,6 +3,7 @@ using Engine.Silo.Hosting;
 
 namespace Engine.Silo.Tests.Configuration;
 
+[Trait("Category", "Unit")]
 public sealed class CustomerRulesValidatorTests
 {
     private static readonly CustomerRulesValidator Validator = new();

@@ -2,6 +2,7 @@ using Engine.Silo.Demo;
 
 namespace Engine.Silo.Tests.Configuration;
 
+[Trait("Category", "Unit")]
 public sealed class DemoOptionsValidatorTests
 {
     private static readonly DemoOptionsValidator Validator = new();

@@ -2,6 +2,7 @@ using Engine.Silo.Ingestion;
 
 namespace Engine.Silo.Tests.Configuration;
 
+[Trait("Category", "Unit")]
 public sealed class IngestionOptionsValidatorTests
 {
     private static readonly IngestionOptionsValidator Validator = new();

@@ -2,6 +2,7 @@ using Engine.Silo.Kafka;
 
 namespace Engine.Silo.Tests.Configuration;
 
+[Trait("Category", "Unit")]
 public sealed class KafkaOptionsValidatorTests
 {
     private static readonly KafkaOptionsValidator Validator = new();

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Engine.Silo.Tests.Configuration;
 
 /// <summary>A bad value stops the silo as Program.cs builds it, before Orleans or Kafka start.</summary>
+[Trait("Category", "Unit")]
 public sealed class SiloStartTests
 {
     [Fact]

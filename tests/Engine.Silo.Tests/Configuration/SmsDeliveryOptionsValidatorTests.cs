@@ -3,6 +3,7 @@ using Engine.Silo.Sms;
 
 namespace Engine.Silo.Tests.Configuration;
 
+[Trait("Category", "Unit")]
 public sealed class SmsDeliveryOptionsValidatorTests
 {
     private static readonly SmsDeliveryOptionsValidator Validator = new();

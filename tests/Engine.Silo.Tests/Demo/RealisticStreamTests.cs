@@ -10,6 +10,7 @@ namespace Engine.Silo.Tests.Demo;
 /// with the assumed conversion, so tier changes per event are a real shop's (docs/benchmarks.md,
 /// "Realistic stream").
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class RealisticStreamTests
 {
     private static readonly DateTimeOffset Start = new(2025, 1, 6, 0, 0, 0, TimeSpan.Zero);

@@ -9,6 +9,7 @@ namespace Engine.Silo.Tests.Demo;
 /// benchmark's earlier results compute or assume its exact events. The hashes were taken on
 /// the simulation before the realistic profile was added.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class StressStreamTests
 {
     private static readonly DateTimeOffset Start = new(2026, 1, 5, 8, 0, 0, TimeSpan.Zero);

@@ -4,6 +4,7 @@ using static Engine.Silo.Tests.Ingestion.Ingest;
 
 namespace Engine.Silo.Tests.Ingestion;
 
+[Trait("Category", "Unit")]
 public sealed class BatchDispatcherTests
 {
     private readonly FakeCustomers _customers = new();

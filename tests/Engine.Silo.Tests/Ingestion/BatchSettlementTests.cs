@@ -8,6 +8,7 @@ using static Engine.Silo.Tests.Ingestion.Ingest;
 
 namespace Engine.Silo.Tests.Ingestion;
 
+[Trait("Category", "Unit")]
 public sealed class BatchSettlementTests
 {
     private readonly FakeTimeProvider _time = new(Start);

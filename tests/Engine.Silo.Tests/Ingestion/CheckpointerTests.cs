@@ -7,6 +7,7 @@ using static Engine.Silo.Tests.Ingestion.Ingest;
 
 namespace Engine.Silo.Tests.Ingestion;
 
+[Trait("Category", "Unit")]
 public sealed class CheckpointerTests
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);

@@ -6,6 +6,7 @@ using static Engine.Silo.Tests.Ingestion.Ingest;
 
 namespace Engine.Silo.Tests.Ingestion;
 
+[Trait("Category", "Unit")]
 public sealed class EventBatchReaderTests
 {
     private readonly FakeTimeProvider _time = new(Start);

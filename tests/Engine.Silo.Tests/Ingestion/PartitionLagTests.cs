@@ -5,6 +5,7 @@ using static Engine.Silo.Tests.Ingestion.Ingest;
 
 namespace Engine.Silo.Tests.Ingestion;
 
+[Trait("Category", "Unit")]
 public sealed class PartitionLagTests
 {
     [Fact]

@@ -20,7 +20,7 @@ public sealed class EventStreamsTests
 
     [Theory]
     [MemberData(nameof(ContractTypes))]
-    public void EveryEventTypeGoesToATopicTheSiloReadsByDefault(string type)
+    public void Every_event_type_goes_to_a_topic_the_silo_reads_by_default(string type)
     {
         var topics = new KafkaTopics();
 
@@ -32,14 +32,14 @@ public sealed class EventStreamsTests
     [InlineData(EventTypes.Refund)]
     [InlineData(EventTypes.PointsRedeemed)]
     [InlineData(EventTypes.PointsAdjusted)]
-    public void RefundsAndPointsEventsGoWithThePurchasesTheyFollow(string type)
+    public void Refunds_and_points_events_go_with_the_purchases_they_follow(string type)
     {
         Assert.Equal(EventStream.Purchases, EventStreams.Of(type));
         Assert.Equal(DefaultTopics.Purchases, new KafkaTopics().TopicOf(type));
     }
 
     [Fact]
-    public void ClicksAndProfilesHaveTheirOwnTopics()
+    public void Clicks_and_profiles_have_their_own_topics()
     {
         var topics = new KafkaTopics();
 
@@ -48,7 +48,7 @@ public sealed class EventStreamsTests
     }
 
     [Fact]
-    public void ConfiguredTopicNamesAreUsed()
+    public void Configured_topic_names_are_used()
     {
         var topics = new KafkaTopics { Purchases = "shop.orders", Clicks = "shop.clicks", Customers = "shop.profiles" };
 
@@ -58,7 +58,7 @@ public sealed class EventStreamsTests
     }
 
     [Fact]
-    public void EachStreamHasItsOwnDefaultTopic()
+    public void Each_stream_has_its_own_default_topic()
     {
         var inbound = new KafkaTopics().Inbound;
 
@@ -70,7 +70,7 @@ public sealed class EventStreamsTests
     [InlineData("review")]
     [InlineData("Purchase")]
     [InlineData("")]
-    public void UnknownTypeIsAClearError(string type)
+    public void Unknown_type_is_a_clear_error(string type)
     {
         var error = Assert.Throws<ArgumentException>(() => new KafkaTopics().TopicOf(type));
 
@@ -80,7 +80,7 @@ public sealed class EventStreamsTests
     }
 
     [Fact]
-    public void MissingTypeCannotBeRouted()
+    public void Missing_type_cannot_be_routed()
     {
         Assert.False(EventStreams.TryOf(null, out _));
         Assert.Throws<ArgumentNullException>(() => EventStreams.Of(null!));

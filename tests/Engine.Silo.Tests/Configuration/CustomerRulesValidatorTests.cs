@@ -9,13 +9,13 @@ public sealed class CustomerRulesValidatorTests
     private static readonly CustomerRulesValidator Validator = new();
 
     [Fact]
-    public void DefaultsAreValid() => Assert.Empty(Validator.Problems(new CustomerRules()));
+    public void Defaults_are_valid() => Assert.Empty(Validator.Problems(new CustomerRules()));
 
     [Theory]
     [InlineData("RollingWindowDays", "0", "Rules:RollingWindowDays must be positive, got 0")]
     [InlineData("Engagement:HalfLife", "00:00:00", "Rules:Engagement:HalfLife must be positive, got 00:00:00")]
     [InlineData("ExchangeRates:EUR", "0", "Rules:ExchangeRates:EUR must be positive, got 0")]
-    public void BadValueIsRefusedNamingItsKey(string key, string value, string problem)
+    public void Bad_value_is_refused_naming_its_key(string key, string value, string problem)
     {
         var options = Configured.Bind<CustomerRules>("Rules", (key, value));
 
@@ -23,7 +23,7 @@ public sealed class CustomerRulesValidatorTests
     }
 
     [Fact]
-    public void LoyaltyProblemsAreShownInTheirOwnWords()
+    public void Loyalty_problems_are_shown_in_their_own_words()
     {
         var rules = new CustomerRules();
         rules.Loyalty.ExpiryMonths = 0;

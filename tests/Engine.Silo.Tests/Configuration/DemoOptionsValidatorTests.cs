@@ -8,10 +8,10 @@ public sealed class DemoOptionsValidatorTests
     private static readonly DemoOptionsValidator Validator = new();
 
     [Fact]
-    public void DefaultsAreValid() => Assert.Empty(Validator.Problems(new DemoOptions { Enabled = true }));
+    public void Defaults_are_valid() => Assert.Empty(Validator.Problems(new DemoOptions { Enabled = true }));
 
     [Fact]
-    public void ADemoWithoutShoppersIsRefused()
+    public void A_demo_without_shoppers_is_refused()
     {
         var options = Configured.Bind<DemoOptions>("Demo", ("Enabled", "true"), ("Customers", "0"), ("EventsPerSecond", "0"));
 
@@ -19,6 +19,6 @@ public sealed class DemoOptionsValidatorTests
     }
 
     [Fact]
-    public void AnOffDemoIsNotChecked() =>
+    public void An_off_demo_is_not_checked() =>
         Assert.Empty(Validator.Problems(Configured.Bind<DemoOptions>("Demo", ("Customers", "0"))));
 }

@@ -8,7 +8,7 @@ public sealed class IngestionOptionsValidatorTests
     private static readonly IngestionOptionsValidator Validator = new();
 
     [Fact]
-    public void DefaultsAreValid() => Assert.Empty(Validator.Problems(new IngestionOptions()));
+    public void Defaults_are_valid() => Assert.Empty(Validator.Problems(new IngestionOptions()));
 
     [Theory]
     [InlineData("MaxBatchEvents", "0", "Ingestion:MaxBatchEvents must be positive, got 0")]
@@ -20,7 +20,7 @@ public sealed class IngestionOptionsValidatorTests
     [InlineData("CheckpointInterval", "00:00:00", "Ingestion:CheckpointInterval must be positive, got 00:00:00")]
     [InlineData("CheckpointInterval", "-00:00:01", "Ingestion:CheckpointInterval must be positive, got -00:00:01")]
     [InlineData("InitialRetryDelay", "00:00:00", "Ingestion:InitialRetryDelay must be positive, got 00:00:00")]
-    public void ZeroOrNegativeValueIsRefusedNamingItsKey(string key, string value, string problem)
+    public void Zero_or_negative_value_is_refused_naming_its_key(string key, string value, string problem)
     {
         var options = Configured.Bind<IngestionOptions>("Ingestion", (key, value));
 
@@ -28,7 +28,7 @@ public sealed class IngestionOptionsValidatorTests
     }
 
     [Fact]
-    public void MaxRetryDelayBelowTheFirstDelayIsRefused()
+    public void Max_retry_delay_below_the_first_delay_is_refused()
     {
         var options = Configured.Bind<IngestionOptions>("Ingestion", ("InitialRetryDelay", "00:00:02"), ("MaxRetryDelay", "00:00:01"));
 
@@ -36,7 +36,7 @@ public sealed class IngestionOptionsValidatorTests
     }
 
     [Fact]
-    public void EveryBadValueIsNamedAtOnce()
+    public void Every_bad_value_is_named_at_once()
     {
         var options = Configured.Bind<IngestionOptions>("Ingestion", ("MaxEventsPerCall", "0"), ("FlushConcurrency", "0"));
 

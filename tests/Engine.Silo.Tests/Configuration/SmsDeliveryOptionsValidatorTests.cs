@@ -9,13 +9,13 @@ public sealed class SmsDeliveryOptionsValidatorTests
     private static readonly SmsDeliveryOptionsValidator Validator = new();
 
     [Fact]
-    public void DefaultsAreValid() => Assert.Empty(Validator.Problems(new SmsDeliveryOptions()));
+    public void Defaults_are_valid() => Assert.Empty(Validator.Problems(new SmsDeliveryOptions()));
 
     [Theory]
     [InlineData("MaxAttempts", "0", "Sms:MaxAttempts must be positive, got 0")]
     [InlineData("FirstRetryDelay", "00:00:00", "Sms:FirstRetryDelay must be positive, got 00:00:00")]
     [InlineData("MaxRetryDelay", "00:00:01", "Sms:MaxRetryDelay must be at least Sms:FirstRetryDelay (00:00:05), got 00:00:01")]
-    public void BadValueIsRefusedNamingItsKey(string key, string value, string problem)
+    public void Bad_value_is_refused_naming_its_key(string key, string value, string problem)
     {
         var options = Configured.Bind<SmsDeliveryOptions>("Sms", (key, value));
 

@@ -9,14 +9,14 @@ public sealed class WriteBehindOptionsValidatorTests
     private static readonly WriteBehindOptionsValidator Validator = new();
 
     [Fact]
-    public void DefaultsAreValid() => Assert.Empty(Validator.Problems(new WriteBehindOptions()));
+    public void Defaults_are_valid() => Assert.Empty(Validator.Problems(new WriteBehindOptions()));
 
     [Theory]
     [InlineData("MaxUnsavedEvents", "0", "WriteBehind:MaxUnsavedEvents must be positive, got 0")]
     [InlineData("MaxUnsavedEvents", "-1", "WriteBehind:MaxUnsavedEvents must be positive, got -1")]
     [InlineData("MaxUnsavedAge", "-00:00:01", "WriteBehind:MaxUnsavedAge must not be negative, got -00:00:01")]
     [InlineData("MaxEffectDelay", "-00:00:01", "WriteBehind:MaxEffectDelay must not be negative, got -00:00:01")]
-    public void BadValueIsRefusedNamingItsKey(string key, string value, string problem)
+    public void Bad_value_is_refused_naming_its_key(string key, string value, string problem)
     {
         var options = Configured.Bind<WriteBehindOptions>("WriteBehind", (key, value));
 
@@ -26,7 +26,7 @@ public sealed class WriteBehindOptionsValidatorTests
     [Theory]
     [InlineData("MaxUnsavedAge")]
     [InlineData("MaxEffectDelay")]
-    public void ZeroDelayIsAllowedBecauseItMeansWriteWithoutWaiting(string key)
+    public void Zero_delay_is_allowed_because_it_means_write_without_waiting(string key)
     {
         var options = Configured.Bind<WriteBehindOptions>("WriteBehind", (key, "00:00:00"));
 

@@ -15,12 +15,13 @@ internal sealed record BenchmarkOptions(
     IReadOnlyDictionary<string, string> ProducerSettings,
     IReadOnlySet<int> Rows,
     TimeSpan Budget,
+    Engine.Silo.Demo.ShopperProfile Stream,
     DurableOptions Durable)
 {
     public const string Usage =
         "dotnet run -c Release --project tests/Engine.Benchmarks -- [--events N=200000] [--customers C=5000] [--warmup W=300000 (0 for none)] " +
         "[--partitions P (default: enough for the mock broker's 5 MB per partition, at least 32)] [--seed S=11] " +
-        "[--timeout SECONDS=300 (rows 1-3, each)] [--budget MINUTES=15 (the whole run; row 4 reports what it measured when it runs out)] [--rows 1,2,3,4] [--set Section:Key=Value ...  (silo configuration, e.g. --set Ingestion:MaxBatchEvents=8000)] " +
+        "[--stream realistic|stress (rows 1-3; default realistic: a running shop's effects per event, docs/benchmarks.md)] [--timeout SECONDS=300 (rows 1-3, each)] [--budget MINUTES=15 (the whole run; row 4 reports what it measured when it runs out)] [--rows 1,2,3,4] [--set Section:Key=Value ...  (silo configuration, e.g. --set Ingestion:MaxBatchEvents=8000)] " +
         "[--consumer librdkafka.key=value ...  (rows 1 and 2 alike)] [--producer librdkafka.key=value ...  (pre-produce)]\n" +
         "Row 4, durable ingest on PostgreSQL (needs the PostgreSQL server programs; --rows 1,2,3 leaves it out): " +
         "[--durable-customers C=100000] [--durable-warmup W=150000] [--max-ahead N=100000] [--saturated-checkpoints K=12] " +
@@ -40,6 +41,7 @@ internal sealed record BenchmarkOptions(
         var producer = new Dictionary<string, string>(StringComparer.Ordinal);
         var rows = new HashSet<int> { 1, 2, 3, 4 };
         var budget = TimeSpan.FromMinutes(15);
+        var stream = Engine.Silo.Demo.ShopperProfile.Realistic;
         var durable = new DurableOptions();
         for (var i = 0; i < args.Length; i++)
         {
@@ -77,6 +79,14 @@ internal sealed record BenchmarkOptions(
                     break;
                 case "--rows":
                     rows = [.. Value().Split(',').Select(r => Positive(name, r.Trim()))];
+                    break;
+                case "--stream":
+                    stream = Value() switch
+                    {
+                        "realistic" => Engine.Silo.Demo.ShopperProfile.Realistic,
+                        "stress" => Engine.Silo.Demo.ShopperProfile.Stress,
+                        var other => throw new ArgumentException($"--stream expects realistic or stress, got '{other}'"),
+                    };
                     break;
                 case "--budget":
                     budget = TimeSpan.FromMinutes(Positive(name, Value()));
@@ -138,7 +148,7 @@ internal sealed record BenchmarkOptions(
             settings.TryAdd("Kafka:Consumer:" + key, value);
         }
 
-        return new BenchmarkOptions(events, warmup, customers, partitions, seed, timeout, settings, consumer, producer, rows, budget, durable);
+        return new BenchmarkOptions(events, warmup, customers, partitions, seed, timeout, settings, consumer, producer, rows, budget, stream, durable);
     }
 
     private static void Add(Dictionary<string, string> target, string option, string pair)

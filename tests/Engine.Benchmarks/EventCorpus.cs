@@ -50,17 +50,25 @@ internal sealed class EventCorpus : IDisposable
     /// <summary>Simulation time starts a few days back so the events' timestamps lie in the past.</summary>
     public static DateTimeOffset SimulationStart { get; } = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddDays(-3);
 
+    /// <summary>
+    /// Where a stream's simulated time starts: the realistic stream passes months of a shop's
+    /// life in a run (about 318 events per customer per simulated year), so it starts 120 days
+    /// back to keep its events in the past (an SMS is not due before its event's time).
+    /// </summary>
+    public static DateTimeOffset StartOf(ShopperProfile profile) =>
+        profile == ShopperProfile.Realistic ? SimulationStart.AddDays(3 - 120) : SimulationStart;
+
     /// <summary>A deterministic shopper stream; a different <paramref name="customerPrefix"/> gives the same events for other customers.</summary>
-    public static List<SimulatedEvent> Simulate(int events, int customers, int seed, string customerPrefix) =>
-        [.. new ShopperSimulation(customers, seed, SimulationStart, customerPrefix).Take(events)];
+    public static List<SimulatedEvent> Simulate(int events, int customers, int seed, string customerPrefix, ShopperProfile profile) =>
+        [.. new ShopperSimulation(customers, seed, StartOf(profile), customerPrefix, profile: profile).Take(events)];
 
     /// <summary>Starts a broker, creates the engine's topics and produces the events into them.</summary>
     public static EventCorpus Create(BenchmarkOptions options)
     {
         NativeKafka.EnsureLoaded();
         var topics = new KafkaTopics();
-        var warmup = Simulate(options.Warmup, options.Customers, options.Seed + 1, "warm-");
-        var events = Simulate(options.Events, options.Customers, options.Seed, "bench-");
+        var warmup = Simulate(options.Warmup, options.Customers, options.Seed + 1, "warm-", options.Stream);
+        var events = Simulate(options.Events, options.Customers, options.Seed, "bench-", options.Stream);
         var partitions = options.Partitions ?? PartitionsFor([.. warmup, .. events], topics);
 
         var broker = EmbeddedKafkaBroker.Start();

@@ -27,9 +27,9 @@ internal static class InProcessApplyRun
     {
         var count = corpus.Events.Count;
         // Same seed and customers as the Kafka rows: the first half is the same events for "inproc-" customers.
-        var simulated = EventCorpus.Simulate(count * 2, options.Customers, options.Seed, "inproc-");
+        var simulated = EventCorpus.Simulate(count * 2, options.Customers, options.Seed, "inproc-", options.Stream);
         var keys = simulated.Select(e => Encoding.UTF8.GetBytes(e.CustomerId)).ToArray();
-        var warmupEvents = EventCorpus.Simulate(options.Warmup, options.Customers, options.Seed + 1, "inproc-warm-");
+        var warmupEvents = EventCorpus.Simulate(options.Warmup, options.Customers, options.Seed + 1, "inproc-warm-", options.Stream);
 
         var host = BenchmarkSilo.Build(corpus.BootstrapServers, options, ingestion: false);
         var ingestion = host.Services.GetRequiredService<IOptions<IngestionOptions>>().Value;

@@ -30,7 +30,7 @@ internal static class ResultsReport
         header.AddRow("Load average", $"{machine.LoadAverage} at start, {MachineInfo.ReadLoadAverage()} at end (1/5/15 min)");
         if (partitions is not null)
         {
-            header.AddRow("Workload (rows 1-3)", Markup.Escape($"{options.Events} measured events after {options.Warmup} warm-up events (other customers), {options.Customers} customers each, seed {options.Seed}, {partitions} partitions per topic"));
+            header.AddRow("Workload (rows 1-3)", Markup.Escape($"{options.Events} measured events after {options.Warmup} warm-up events (other customers), {options.Customers} customers each, seed {options.Seed}, {partitions} partitions per topic, {options.Stream.ToString().ToLowerInvariant()} stream"));
         }
 
         if (durable is not null)

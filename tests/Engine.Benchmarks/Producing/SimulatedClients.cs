@@ -39,9 +39,8 @@ internal static class SimulatedClients
         }
 
         // The realistic stream opens with every customer's profile and year of purchase history,
-        // delivered before the engine starts measuring; it starts months back so that its
-        // sessions (months of a shop's life in minutes) stay in the past.
-        var realisticSimulation = new ShopperSimulation(settings.Customers, settings.Seed, DateTimeOffset.UtcNow.Date.AddDays(-RealisticDaysBack), settings.CustomerPrefix,
+        // delivered before the engine starts measuring.
+        var realisticSimulation = new ShopperSimulation(settings.Customers, settings.Seed, EventCorpus.StartOf(ShopperProfile.Realistic), settings.CustomerPrefix,
             profile: ShopperProfile.Realistic);
         var opening = realisticSimulation.OpeningEvents;
         using var realistic = realisticSimulation.Take(int.MaxValue).GetEnumerator();
@@ -126,8 +125,4 @@ internal static class SimulatedClients
         Switch(null);
         return 1;
     }
-
-    // The realistic stream makes about 2.65 million events per simulated month for 100,000
-    // customers; a 15-minute run takes a few million.
-    private const int RealisticDaysBack = 120;
 }

@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using Orleans.Storage;
+
+namespace Engine.Silo.Storage.GrainState;
+
+/// <summary>
+/// The embedded default's grain state: a dictionary in this process, with the same contract
+/// as the PostgreSQL provider (the ETag is a version; a write or clear naming another version
+/// throws <see cref="InconsistentStateException"/>) and the same binary serializer, so state
+/// is copied, never shared. Orleans' own memory storage keeps state in storage grains, which
+/// costs a grain call per write and deactivates alongside the customers at shutdown, failing
+/// their last writes; this has neither. Nothing survives the process, as with any memory storage.
+/// </summary>
+internal sealed class InProcessGrainStorage(IGrainStorageSerializer serializer) : IGrainStorage
+{
+    private readonly ConcurrentDictionary<(GrainId Grain, string State), StoredState> _rows = new();
+
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        if (_rows.TryGetValue((grainId, stateName), out var row))
+        {
+            grainState.ETag = ETagOf(row.Version);
+            grainState.RecordExists = row.Payload is not null;
+            grainState.State = row.Payload is { } payload ? serializer.Deserialize<T>(payload) : Activator.CreateInstance<T>();
+        }
+        else
+        {
+            grainState.ETag = null;
+            grainState.RecordExists = false;
+            grainState.State = Activator.CreateInstance<T>();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var version = Store((grainId, stateName), serializer.Serialize(grainState.State), grainState.ETag);
+        grainState.ETag = ETagOf(version);
+        grainState.RecordExists = true;
+        return Task.CompletedTask;
+    }
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        if (grainState.ETag is not null)
+        {
+            grainState.ETag = ETagOf(Store((grainId, stateName), payload: null, grainState.ETag));
+        }
+
+        grainState.RecordExists = false;
+        grainState.State = Activator.CreateInstance<T>();
+        return Task.CompletedTask;
+    }
+
+    private int Store((GrainId Grain, string State) key, BinaryData? payload, string? etag)
+    {
+        var stored = _rows.AddOrUpdate(
+            key,
+            _ => etag is null ? new StoredState(1, payload) : throw Conflict(key, etag),
+            (_, row) => etag == ETagOf(row.Version) ? new StoredState(row.Version + 1, payload) : throw Conflict(key, etag));
+        return stored.Version;
+    }
+
+    private static string ETagOf(int version) => version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static InconsistentStateException Conflict((GrainId Grain, string State) key, string? etag) =>
+        new($"Version conflict writing {key.Grain.Type}/{key.State}: another activation wrote since version {etag ?? "none"} was read.", etag ?? "none", "unknown");
+
+    private sealed record StoredState(int Version, BinaryData? Payload);
+}

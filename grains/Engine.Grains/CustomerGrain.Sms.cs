@@ -89,7 +89,7 @@ public sealed partial class CustomerGrain
         {
             case SmsSendStatus.Accepted or SmsSendStatus.Queued:
                 state.Outbox.Complete(message, OutboxStatus.Done, now, outcome.GatewayMessageId ?? $"accepted by {outcome.Gateway}");
-                message.Delivery ??= outcome.Status == SmsSendStatus.Queued ? "queued" : "sent";
+                message.Delivery ??= outcome.Status == SmsSendStatus.Queued ? SmsDeliveryState.Queued : SmsDeliveryState.Sent;
                 smsStatistics.Count(trigger, "sent");
                 smsStatistics.RecordSent(message.Segments, (now - message.CreatedAt).TotalSeconds);
                 break;
@@ -131,18 +131,10 @@ public sealed partial class CustomerGrain
             return Task.CompletedTask;
         }
 
-        var state = report.State switch
-        {
-            SmsDeliveryState.Queued => "queued",
-            SmsDeliveryState.Sent => "sent",
-            SmsDeliveryState.Delivered => "delivered",
-            _ => "failed",
-        };
-
         // Reports can arrive out of order (a retried "sent" after "delivered"): never go backwards.
-        if (Rank(state) > Rank(message.Delivery))
+        if (SmsDeliveryStates.Advances(message.Delivery, report.State))
         {
-            message.Delivery = state;
+            message.Delivery = report.State;
             message.DeliveryAt = report.At;
             if (message.Status == OutboxStatus.Unknown)
             {
@@ -150,9 +142,9 @@ public sealed partial class CustomerGrain
                 customer.State.Outbox.Complete(message, OutboxStatus.Done, report.At);
             }
 
-            if (state is "delivered" or "failed")
+            if (report.State is SmsDeliveryState.Delivered or SmsDeliveryState.Failed)
             {
-                smsStatistics.Count(message.Sms!.Trigger, state);
+                smsStatistics.Count(message.Sms!.Trigger, report.State == SmsDeliveryState.Delivered ? "delivered" : "failed");
             }
 
             MarkChanged();
@@ -311,14 +303,6 @@ public sealed partial class CustomerGrain
         };
         return smsTemplates.Render(template, state.Profile.Locale, model);
     }
-
-    private static int Rank(string? delivery) => delivery switch
-    {
-        null => -1,
-        "queued" => 0,
-        "sent" => 1,
-        _ => 2,
-    };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not mark an SMS as sending ({ErrorType}); it stays pending")]
     private partial void LogSmsNotMarked(string errorType);

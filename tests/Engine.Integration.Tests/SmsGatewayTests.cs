@@ -1,4 +1,5 @@
 using Engine.Contracts;
+using Engine.Domain.Sms;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;

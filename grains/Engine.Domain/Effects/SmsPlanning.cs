@@ -42,32 +42,6 @@ public static class SmsPlanning
         return decision;
     }
 
-    /// <summary>Decides every pending SMS that is due; returns the ids to hand to a gateway now.</summary>
-    public static IReadOnlyList<string> DecideDue(CustomerState state, DateTimeOffset now, SmsPolicyOptions options, Action<OutboxMessage, SmsDecision>? observe = null)
-    {
-        var send = new List<string>();
-        foreach (var message in state.Outbox.Open(OutboxKind.Sms).Where(m => m.Status == OutboxStatus.Pending && DueAt(m) <= now).ToList())
-        {
-            var decision = Decide(state, message, now, options);
-            switch (decision.Outcome)
-            {
-                case SmsOutcome.Send:
-                    send.Add(message.Id);
-                    break;
-                case SmsOutcome.Defer:
-                    message.DueAt = decision.At;
-                    break;
-                case SmsOutcome.Suppress:
-                    state.Outbox.Complete(message, OutboxStatus.Suppressed, now, decision.Reason);
-                    break;
-            }
-
-            observe?.Invoke(message, decision);
-        }
-
-        return send;
-    }
-
     /// <summary>The policy's verdict on one message, as of now.</summary>
     public static SmsDecision Decide(CustomerState state, OutboxMessage message, DateTimeOffset now, SmsPolicyOptions options)
     {

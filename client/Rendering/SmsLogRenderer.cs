@@ -52,7 +52,7 @@ public static class SmsLogRenderer
         var lines = new List<string> { Name(message.Status) };
         if (message.Delivery is { } delivery)
         {
-            lines.Add(delivery);
+            lines.Add(Name(delivery));
         }
 
         if (message.Attempts > 0)

@@ -75,7 +75,7 @@ public sealed record SmsLogEntry(
     DateTimeOffset CreatedAt,
     DateTimeOffset? DueAt,
     DateTimeOffset? SentAt,
-    string? Delivery,
+    SmsDeliveryState? Delivery,
     DateTimeOffset? DeliveryAt,
     DateTimeOffset? CompletedAt,
     int Attempts,

@@ -41,9 +41,10 @@ public interface ICustomerGrain : IGrainWithStringKey
     Task AdvanceAsync();
 
     /// <summary>
-    /// Called by the SMS dispatcher just before it calls a gateway: decides once more
-    /// (consent, staleness), marks the message Sending in durable state and returns it
-    /// rendered; null when it is no longer to be sent.
+    /// Called by the SMS dispatcher just before it calls a gateway: the SMS policy decides this
+    /// attempt (consent, phone, staleness, quiet hours, caps: once, here), and a message to
+    /// send is marked Sending in durable state and returned rendered; null when it is not to
+    /// be sent now (suppressed, deferred, or no longer pending).
     /// </summary>
     [Alias("BeginSmsSend")]
     Task<SmsDispatch?> BeginSmsSendAsync(string messageId);

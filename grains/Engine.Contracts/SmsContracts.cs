@@ -1,3 +1,5 @@
+using Engine.Domain.Sms;
+
 namespace Engine.Contracts;
 
 /// <summary>An SMS the customer grain has marked Sending, rendered and ready for a gateway.</summary>
@@ -36,15 +38,6 @@ public sealed record SmsSendOutcome(
     [property: Id(1)] string? GatewayMessageId,
     [property: Id(2)] string? Detail,
     [property: Id(3)] string Gateway);
-
-/// <summary>Delivery states reported back by gateways.</summary>
-public enum SmsDeliveryState
-{
-    Queued = 0,
-    Sent = 1,
-    Delivered = 2,
-    Failed = 3,
-}
 
 /// <summary>A delivery report for one message.</summary>
 [GenerateSerializer, Immutable, Alias("engine.SmsDeliveryReport")]

@@ -3,20 +3,21 @@ using Engine.Domain.Customers;
 using Engine.Domain.Effects;
 using Engine.Domain.Loyalty;
 using Engine.Domain.Processing;
+using Engine.Grains.Customers;
 using Engine.Grains.Effects;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Storage;
 
 namespace Engine.Grains;
 
 /// <summary>
-/// A customer. Thin by design: it checks the batch continues where this activation left
-/// off, hands each event to <see cref="CustomerState.Apply"/>, records the effects the rules
-/// decided, and decides when to write. Effects leave only after the state holding them is
-/// durable; a durable reminder wakes the grain for time-driven work (expiring points,
-/// re-qualification) even when no event arrives.
+/// A customer. Thin by design: it applies each batch of events through the rules, records the
+/// effects they decide, and calls its parts: the store (writes, durable watermarks, reload
+/// after a concurrent writer) under the write-behind policy and the grain's own timer, the
+/// tier-change publication, the SMS send protocol, the phone directory and the wake-up
+/// scheduler. Effects leave only after the state holding them is durable; a durable reminder
+/// wakes the grain for time-driven work even when no event arrives.
 /// </summary>
 public sealed partial class CustomerGrain(
     [PersistentState("customer", StorageNames.Customers)] IPersistentState<CustomerState> customer,
@@ -26,37 +27,38 @@ public sealed partial class CustomerGrain(
     CustomerStateWrites writes,
     LoyaltyStatistics loyaltyStatistics,
     TierChangePublication tierChanges,
-    ISmsOutlet smsOutlet,
-    Engine.Sms.SmsTemplates smsTemplates,
-    IOptions<Engine.Domain.Sms.SmsPolicyOptions> smsPolicy,
-    IOptions<SmsDeliveryOptions> smsDelivery,
-    SmsStatistics smsStatistics,
+    SmsSendProtocol sms,
     ISiloStatusOracle silo,
-    ILogger<CustomerGrain> logger) : Grain, ICustomerGrain, IRemindable
+    ILogger<CustomerGrain> logger) : Grain, ICustomerGrain, IRemindable, IWakeUpReminder
 {
     private const string WakeUpReminder = "wake-up";
-    private static readonly TimeSpan PublishRetryDelay = TimeSpan.FromMinutes(1);
 
     private readonly CustomerRules _rules = rules.Value;
-    private readonly HashSet<string> _unattemptedPublications = new(StringComparer.Ordinal);
-    private readonly UnsavedChanges _unsaved = new(writeBehind.Value.Limits);
-    private Dictionary<string, long> _durableWatermarks = new(StringComparer.Ordinal);
+    private readonly CustomerStore _store = new(customer, writeBehind.Value.Limits, tierChanges, writes, loyaltyStatistics, logger);
+    private readonly WakeUpScheduler _wakeUp = new(logger);
 
     // The grain's own write-behind timer, set for the moment the policy says the write is due.
     private IGrainTimer? _writeTimer;
     private DateTimeOffset? _writeTimerAt;
 
+    private CustomerState State => _store.State;
+
+    private UnsavedChanges Unsaved => _store.Unsaved;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (customer.State.CustomerId.Length == 0)
+        if (State.CustomerId.Length == 0)
         {
-            customer.State.CustomerId = this.GetPrimaryKeyString();
+            State.CustomerId = this.GetPrimaryKeyString();
         }
 
-        _durableWatermarks = new Dictionary<string, long>(customer.State.Progress.Watermarks, StringComparer.Ordinal);
-        loyaltyStatistics.Enter(customer.State.Loyalty.Tier);
-        MarkInterruptedSendsUnknown();
-        if (customer.State.Outbox.HasOpen(OutboxKind.TierChange))
+        _store.Loaded();
+        if (sms.MarkInterruptedSendsUnknown(State) > 0)
+        {
+            MarkChanged();
+        }
+
+        if (State.Outbox.HasOpen(OutboxKind.TierChange))
         {
             // Left open by an earlier activation (it may have died mid-publish): settle it soon,
             // outside activation.
@@ -66,128 +68,52 @@ public sealed partial class CustomerGrain(
         return Task.CompletedTask;
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        loyaltyStatistics.Leave(customer.State.Loyalty.Tier);
-        if (!_unsaved.Any)
-        {
-            return;
-        }
-
-        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && _unsaved.Events > 0)
-        {
-            // Events still unsaved now are ones the final checkpoint did not make durable (it
-            // ran out of time or storage failed), so their offsets were not committed: they are
-            // re-delivered at the next start, as after a crash. Writing them now would only
-            // overrun the silo's stop as the checkpoint did.
-            LogLeftForRedelivery(_unsaved.Events);
-            return;
-        }
-
-        try
-        {
-            await SaveAsync();
-        }
-        catch (Exception ex)
-        {
-            // Nothing is lost: the offsets behind these events were not committed, and the
-            // next activation's watermark tells the ingestion to re-deliver them.
-            LogDeactivationWriteFailed(ex.GetType().Name, _unsaved.Count);
-        }
-    }
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        _store.UnloadAsync(siloStopping: reason.ReasonCode == DeactivationReasonCode.ShuttingDown);
 
     public async Task<ApplyReport> ApplyAsync(EventBatch batch)
     {
-        var gaps = FindGaps(batch);
+        var gaps = EventBatchApplication.Gaps(State, batch);
         if (gaps.Count > 0)
         {
             return new ApplyReport(0, 0, [], gaps);
         }
 
-        var state = customer.State;
-        var before = LoyaltyTotals.Of(state.Loyalty);
-        int applied = 0, duplicates = 0, changed = 0;
-        List<EventRejection>? rejections = null;
-        foreach (var sequenced in batch.Events)
-        {
-            var watermark = state.Progress.WatermarkOf(sequenced.Position.Stream);
-            var outcome = state.Apply(sequenced, _rules);
-            if (state.Progress.WatermarkOf(sequenced.Position.Stream) != watermark)
-            {
-                changed++;
-            }
-
-            switch (outcome.Status)
-            {
-                case ApplyStatus.Applied:
-                    applied++;
-                    break;
-                case ApplyStatus.Duplicate:
-                    duplicates++;
-                    break;
-                case ApplyStatus.Rejected:
-                    (rejections ??= []).Add(new EventRejection(sequenced.Position, sequenced.Event.EventId, outcome.Reason!));
-                    break;
-            }
-        }
-
+        var before = LoyaltyTotals.Of(State.Loyalty);
+        var (report, changed) = EventBatchApplication.Apply(State, batch, _rules);
         var now = time.GetUtcNow();
-        _unsaved.EventsApplied(changed, now);
+        Unsaved.EventsApplied(changed, now);
         RecordEffects(before);
-        if (_unsaved.IsWriteDue(now))
+        if (Unsaved.IsWriteDue(now))
         {
             // An effect leaves only once written; a conflict is the ingestion's to see (it rewinds).
-            await TrySaveAsync(rethrowConflict: true);
+            await _store.TryWriteAsync(rethrowConflict: true);
         }
 
         await SettleAsync();
         ArmWriteTimer();
-        return new ApplyReport(applied, duplicates, rejections ?? [], []);
+        return report;
     }
 
     public async Task<FlushReport> FlushAsync()
     {
-        if (_unsaved.Any)
-        {
-            try
-            {
-                await SaveAsync();
-            }
-            catch (InconsistentStateException)
-            {
-                // Reloaded: the durable watermarks below tell the ingestion what to re-deliver.
-            }
-        }
-
+        await _store.WriteUnsavedAsync();
         await SettleAsync();
-        return Report();
+        return _store.Report();
     }
 
-    public async Task<FlushReport> CheckpointAsync()
-    {
-        // The grain writes on its own timer; a checkpoint that finds the write due (the timer
-        // not yet run) writes now, so the commit need not wait for the next checkpoint.
-        if (_unsaved.IsWriteDue(time.GetUtcNow()))
-        {
-            return await FlushAsync();
-        }
-
-        return Report();
-    }
-
-    private FlushReport Report() => new(
-        new Dictionary<string, long>(_durableWatermarks, StringComparer.Ordinal),
-        new Dictionary<string, long>(customer.State.Progress.Watermarks, StringComparer.Ordinal));
+    // The grain writes on its own timer; a checkpoint that finds the write due (the timer not
+    // yet run) writes now, so the commit need not wait for the next checkpoint.
+    public async Task<FlushReport> CheckpointAsync() => Unsaved.IsWriteDue(time.GetUtcNow()) ? await FlushAsync() : _store.Report();
 
     public async Task AdvanceAsync()
     {
-        var state = customer.State;
-        var before = LoyaltyTotals.Of(state.Loyalty);
+        var before = LoyaltyTotals.Of(State.Loyalty);
         var now = time.GetUtcNow();
-        state.AdvanceTo(now, _rules);
-        if (RecordEffects(before) == 0 && LoyaltyTotals.Of(state.Loyalty) != before)
+        State.AdvanceTo(now, _rules);
+        if (RecordEffects(before) == 0 && LoyaltyTotals.Of(State.Loyalty) != before)
         {
-            _unsaved.Changed(now);
+            Unsaved.Changed(now);
         }
 
         // What the clock decided leaves once written, as the effects of events do.
@@ -199,209 +125,96 @@ public sealed partial class CustomerGrain(
     public Task<CustomerView> GetViewAsync()
     {
         var now = time.GetUtcNow();
-        var state = customer.State;
+        var state = State;
         return Task.FromResult(new CustomerView(
             state,
             now,
             state.Value.RollingSpend(now, _rules.RollingWindowDays),
             state.Value.RecencyDays(now),
             state.Engagement.ScoreAt(now, _rules.Engagement),
-            _unsaved.Any,
+            Unsaved.Any,
             TierProgress.For(state, now, _rules)));
     }
 
     /// <summary>Turns the rules' effects into outbox messages; returns how many changed.</summary>
     private int RecordEffects(LoyaltyTotals before)
     {
-        var state = customer.State;
-        var effects = state.TakeLoyaltyEffects();
-        loyaltyStatistics.Record(before, LoyaltyTotals.Of(state.Loyalty), effects);
+        var effects = State.TakeLoyaltyEffects();
+        loyaltyStatistics.Record(before, LoyaltyTotals.Of(State.Loyalty), effects);
         var now = time.GetUtcNow();
-        var changes = CustomerNotifications.Record(state, effects, now, _rules.Loyalty);
-        _unsaved.EffectsDecided(changes, now);
+        var changes = CustomerNotifications.Record(State, effects, now, _rules.Loyalty);
+        Unsaved.EffectsDecided(changes, now);
         return changes;
     }
 
     /// <summary>
-    /// Once the state is durable: hands out what is open, then sets the wake-up for what is
-    /// due later. Before that there is nothing to do: the write that makes it durable (a
-    /// checkpoint's flush) settles again.
+    /// Once the state is durable: publishes tier changes, hands due SMS to the dispatcher,
+    /// lists the phone, then sets the wake-up for what is due later. Before that there is
+    /// nothing to do: the write that makes it durable settles again.
     /// </summary>
     private async Task SettleAsync()
     {
-        if (_unsaved.Any)
+        if (Unsaved.Any)
         {
             return;
         }
 
         await PublishOpenEffectsAsync(CancellationToken.None);
-        HandOutDueSms();
-        await UpdatePhoneDirectoryAsync();
+        sms.HandOutDue(State);
+        if (await PhoneDirectoryListing.UpdateAsync(GrainFactory, State, logger))
+        {
+            MarkChanged();
+        }
+
         await ScheduleWakeUpAsync();
     }
 
     private async Task PublishOpenEffectsAsync(CancellationToken cancellationToken)
     {
-        var state = customer.State;
-        if (!state.Outbox.HasOpen(OutboxKind.TierChange))
+        if (await tierChanges.PublishOpenAsync(State, _store.WriteAsync, cancellationToken))
         {
-            return;
-        }
-
-        try
-        {
-            if (state.Outbox.Open(OutboxKind.TierChange).Any(m => m.Status == OutboxStatus.Pending))
-            {
-                // Not prepared by the last write (the output was unreachable): this write prepares them.
-                await SaveAsync();
-            }
-
-            if (await tierChanges.PublishOpenAsync(state.CustomerId, state.Outbox, _unattemptedPublications, cancellationToken))
-            {
-                // The publication's mark rides a later write: lost in a crash, the record is looked up before any re-publish.
-                _unsaved.Changed(time.GetUtcNow());
-            }
-        }
-        catch (Exception ex) when (ex is not InconsistentStateException)
-        {
-            // Stays open: retried by the wake-up reminder, and looked up before any re-publish.
-            LogPublishFailed(ex.GetType().Name);
+            Unsaved.Changed(time.GetUtcNow());
         }
     }
 
     private async Task ScheduleWakeUpAsync()
     {
-        var state = customer.State;
         var now = time.GetUtcNow();
-        var next = state.NextLoyaltyDueAt(_rules);
-        if (next is { } due && due <= now)
+        var loyaltyDue = State.NextLoyaltyDueAt(_rules);
+        if (loyaltyDue is { } due && due <= now)
         {
             await AdvanceAsync();
             return;
         }
 
-        if (state.Outbox.HasOpen(OutboxKind.TierChange))
-        {
-            // Still open after settling: the publish failed.
-            var retry = now + PublishRetryDelay;
-            next = next is { } n && n < retry ? n : retry;
-        }
+        await _wakeUp.ScheduleAsync(this, State, now, loyaltyDue, sms.NextCheck(State, now));
+    }
 
-        if (NextSmsCheck(now) is { } sms)
-        {
-            next = next is { } n && n < sms ? n : sms;
-        }
+    bool IWakeUpReminder.SiloTerminating => silo.CurrentStatus.IsTerminating();
 
-        var change = WakeUpSchedule.Decide(state.WakeUpAt, next, state.Outbox.Messages.Any(m => m.IsOpen), now);
-        if (change.Action == WakeUpAction.Keep)
-        {
-            return;
-        }
+    Task IWakeUpReminder.RegisterAsync(TimeSpan dueIn, TimeSpan period) => this.RegisterOrUpdateReminder(WakeUpReminder, dueIn, period);
 
-        if (silo.CurrentStatus.IsTerminating())
+    async Task IWakeUpReminder.UnregisterAsync()
+    {
+        if (await this.GetReminder(WakeUpReminder) is { } reminder)
         {
-            // The reminder service stops with the silo. WakeUpAt keeps what is registered: the
-            // reminder that woke the customer now (or its next event) brings it back to schedule.
-            return;
-        }
-
-        try
-        {
-            if (change.Action == WakeUpAction.Register)
-            {
-                await this.RegisterOrUpdateReminder(WakeUpReminder, change.At!.Value - now, change.Period);
-            }
-            else if (await this.GetReminder(WakeUpReminder) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder);
-            }
-
-            // Not a change that needs a write of its own: registrations only move earlier (or
-            // replace one that has fired), so a WakeUpAt lost in a crash is never later than
-            // the reminder that is really registered.
-            state.WakeUpAt = change.At;
-        }
-        catch (Exception ex) when (ex is not InconsistentStateException)
-        {
-            // Tried again after the next change; the period of an existing reminder still fires.
-            LogWakeUpFailed(ex.GetType().Name);
+            await this.UnregisterReminder(reminder);
         }
     }
 
-    private List<string> FindGaps(EventBatch batch)
+    /// <summary>A change that rides the write-behind: the timer writes it when the policy says.</summary>
+    private void MarkChanged()
     {
-        var gaps = new List<string>();
-        if (batch.ExpectedWatermarks is { } expected)
-        {
-            foreach (var (stream, offset) in expected)
-            {
-                if (customer.State.Progress.WatermarkOf(stream) < offset)
-                {
-                    gaps.Add(stream);
-                }
-            }
-        }
-
-        return gaps;
-    }
-
-    private async Task TrySaveAsync(bool rethrowConflict)
-    {
-        try
-        {
-            await SaveAsync();
-        }
-        catch (InconsistentStateException) when (rethrowConflict)
-        {
-            throw;
-        }
-        catch (Exception ex)
-        {
-            // Applied in memory; the next checkpoint's flush retries the write and holds back
-            // the commit (and any effect) until it succeeds.
-            LogEarlyWriteFailed(ex.GetType().Name);
-        }
-    }
-
-    private async Task SaveAsync()
-    {
-        await PrepareTierChangesAsync();
-        try
-        {
-            await customer.WriteStateAsync();
-            writes.RecordSuccess();
-        }
-        catch (InconsistentStateException)
-        {
-            writes.RecordFailure();
-            // Another activation wrote since we read (a rebalance moved this customer).
-            // Our in-memory events are not durable: reload, and the next batch's expected
-            // watermark (or the checkpoint) shows the gap so the ingestion re-delivers them.
-            LogConcurrentWriter();
-            loyaltyStatistics.Leave(customer.State.Loyalty.Tier);
-            await customer.ReadStateAsync();
-            _unattemptedPublications.Clear();
-            loyaltyStatistics.Enter(customer.State.Loyalty.Tier);
-            _durableWatermarks = new Dictionary<string, long>(customer.State.Progress.Watermarks, StringComparer.Ordinal);
-            _unsaved.Written();
-            throw;
-        }
-        catch
-        {
-            writes.RecordFailure();
-            throw;
-        }
-
-        _durableWatermarks = new Dictionary<string, long>(customer.State.Progress.Watermarks, StringComparer.Ordinal);
-        _unsaved.Written();
+        Unsaved.Changed(time.GetUtcNow());
+        ArmWriteTimer();
     }
 
     /// <summary>Writes if the policy says so (then hands out what is open), else sets the timer for when it will.</summary>
     private async Task WriteWhenDueAsync()
     {
-        if (_unsaved.IsWriteDue(time.GetUtcNow()))
+        if (Unsaved.IsWriteDue(time.GetUtcNow()))
         {
-            await TrySaveAsync(rethrowConflict: false);
+            await _store.TryWriteAsync(rethrowConflict: false);
         }
 
         await SettleAsync();
@@ -411,7 +224,7 @@ public sealed partial class CustomerGrain(
     /// <summary>Sets the write-behind timer for the policy's due time, unless it is already set as early.</summary>
     private void ArmWriteTimer()
     {
-        if (_unsaved.WriteDueAt() is not { } due || (_writeTimerAt is { } armed && armed <= due))
+        if (Unsaved.WriteDueAt() is not { } due || (_writeTimerAt is { } armed && armed <= due))
         {
             return;
         }
@@ -434,37 +247,4 @@ public sealed partial class CustomerGrain(
         _writeTimerAt = null;
         return WriteWhenDueAsync();
     }
-
-    /// <summary>Marks new tier changes for publication, so the write about to happen records the mark.</summary>
-    private async Task PrepareTierChangesAsync()
-    {
-        try
-        {
-            await tierChanges.PrepareAsync(customer.State.CustomerId, customer.State.Outbox, _unattemptedPublications);
-        }
-        catch (Exception ex)
-        {
-            // The state is written all the same; the tier change stays pending and the next
-            // settle writes again to prepare it.
-            LogPublishFailed(ex.GetType().Name);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Customer state write on deactivation failed ({ErrorType}); {UnsavedChanges} changes will be re-delivered")]
-    private partial void LogDeactivationWriteFailed(string errorType, int unsavedChanges);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Silo stopping: {UnsavedEvents} unsaved events left for re-delivery at the next start")]
-    private partial void LogLeftForRedelivery(int unsavedEvents);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Early customer state write failed ({ErrorType}); will retry at the next checkpoint")]
-    private partial void LogEarlyWriteFailed(string errorType);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Customer state was written by another activation; reloaded from storage")]
-    private partial void LogConcurrentWriter();
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing a tier change failed ({ErrorType}); it stays in the outbox and is retried")]
-    private partial void LogPublishFailed(string errorType);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Scheduling the customer's wake-up reminder failed ({ErrorType})")]
-    private partial void LogWakeUpFailed(string errorType);
 }

@@ -54,7 +54,8 @@ public static class SiloHostExtensions
         services.AddSingleton<LoyaltyStatistics>();
         services.AddSingleton<KafkaTierChangeOutput>();
         services.AddSingleton<ITierChangeOutput>(sp => sp.GetRequiredService<KafkaTierChangeOutput>());
-        services.AddSingleton<TierChangePublication>();
+        // One per customer activation: it remembers what that activation marked for publication.
+        services.AddTransient<TierChangePublication>();
         services.AddSmsPipeline(configuration);
         services.AddSingleton<EngineMetrics>();
         services.AddSingleton<IngestionStatus>();

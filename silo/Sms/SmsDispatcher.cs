@@ -14,8 +14,8 @@ public sealed class SmsDispatchOptions
 }
 
 /// <summary>
-/// Sends the SMS customer grains hand it: for each, the grain first marks it Sending in
-/// durable state and renders it (<c>BeginSmsSendAsync</c>), then one gateway attempt is made
+/// Sends the SMS customer grains hand it: for each, the grain first decides the attempt and,
+/// to send, marks it Sending in durable state and renders it (<c>BeginSmsSendAsync</c>), then one gateway attempt is made
 /// and its answer goes back to the grain, which decides about retries. A message handed twice
 /// is sent once, because only the first BeginSmsSend finds it pending. It stops before the
 /// silo (registered after <c>UseOrleans</c>): stopping ends the taking of new messages, lets

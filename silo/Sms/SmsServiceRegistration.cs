@@ -30,6 +30,8 @@ public static class SmsServiceRegistration
         });
         services.AddHostedService<SmsTemplateCheck>();
         services.AddSingleton<SmsStatistics>();
+        services.AddSingleton<SmsRenderer>();
+        services.AddSingleton<SmsSendProtocol>();
         services.AddSmsGateway(configuration);
         services.AddSingleton<SmsDispatcher>();
         services.AddSingleton<ISmsOutlet>(sp => sp.GetRequiredService<SmsDispatcher>());

@@ -24,15 +24,16 @@ public sealed class SmsPlanningTests
 
     private static SmsPolicyOptions Policy() => new();
 
-    private static List<(string Id, SmsDecision Decision)> DecideDue(CustomerState state, DateTimeOffset now, SmsPolicyOptions? options = null)
+    /// <summary>
+    /// Every due message attempted in turn, one decision each, as the dispatcher's calls to
+    /// BeginSmsSend do. A send stays Pending here: the grain marks it Sending.
+    /// </summary>
+    private static List<(string Id, SmsDecision Decision)> AttemptDue(CustomerState state, DateTimeOffset now, SmsPolicyOptions? options = null)
     {
-        var decisions = new List<(string, SmsDecision)>();
-        var send = SmsPlanning.DecideDue(state, now, options ?? Policy(), (message, decision) => decisions.Add((message.Id, decision)));
-
-        // What is handed to the gateway is exactly what was decided Send, and it stays Pending
-        // until the grain marks it Sending.
-        Assert.Equal(decisions.Where(d => d.Item2.IsSend).Select(d => d.Item1), send);
-        Assert.All(send, id => Assert.Equal(OutboxStatus.Pending, state.Outbox.Find(id)!.Status));
+        var decisions = SmsPlanning.Due(state, now)
+            .Select(message => (message.Id, SmsPlanning.DecideAttempt(state, message, now, options ?? Policy())))
+            .ToList();
+        Assert.All(decisions.Where(d => d.Item2.IsSend), d => Assert.Equal(OutboxStatus.Pending, state.Outbox.Find(d.Item1)!.Status));
         return decisions;
     }
 
@@ -50,7 +51,24 @@ public sealed class SmsPlanningTests
         Assert.Equal(at, message.CompletedAt);
     }
 
-    // ---- DecideDue ----
+    // ---- Due and DecideAttempt ----
+
+    [Fact]
+    public void DueSelectsWithoutDecidingSoTheAttemptDecidesOnce()
+    {
+        var state = With(ConsentStatus.Unknown);
+        var message = Queue(state, SmsTrigger.TierUpgrade, ParisEvening);
+        var later = Queue(state, SmsTrigger.CartAbandoned, ParisEvening.AddMinutes(5));
+
+        // Selected as due: neither suppressed (no consent) nor deferred (quiet hours) yet.
+        Assert.Equal([message], SmsPlanning.Due(state, ParisEvening));
+        Assert.Equal((OutboxStatus.Pending, ParisEvening), (message.Status, message.DueAt));
+        Assert.Equal(OutboxStatus.Pending, later.Status);
+
+        Assert.Equal(SmsDecision.Suppress(SmsSuppressionReasons.NoConsent), SmsPlanning.DecideAttempt(state, message, ParisEvening, Policy()));
+        AssertSuppressed(message, SmsSuppressionReasons.NoConsent, ParisEvening);
+        Assert.Empty(SmsPlanning.Due(state, ParisEvening));
+    }
 
     [Fact]
     public void A_due_tier_upgrade_goes_to_an_opted_in_customer_with_a_valid_phone_in_the_daytime()
@@ -58,7 +76,7 @@ public sealed class SmsPlanningTests
         var state = Reachable();
         var message = Queue(state, SmsTrigger.TierUpgrade, Daytime);
 
-        var decisions = DecideDue(state, Daytime);
+        var decisions = AttemptDue(state, Daytime);
 
         Assert.Equal([(message.Id, SmsDecision.Send(Daytime))], decisions);
         Assert.Equal(Daytime, message.DueAt);
@@ -71,7 +89,7 @@ public sealed class SmsPlanningTests
         var state = Reachable();
         var message = Queue(state, SmsTrigger.TierUpgrade, Daytime.AddMinutes(5));
 
-        Assert.Empty(DecideDue(state, Daytime));
+        Assert.Empty(AttemptDue(state, Daytime));
         Assert.Equal(OutboxStatus.Pending, message.Status);
         Assert.Equal(Daytime.AddMinutes(5), message.DueAt);
     }
@@ -83,7 +101,7 @@ public sealed class SmsPlanningTests
         var message = Queue(state, SmsTrigger.TierUpgrade, ParisEvening);
         var morning = Local(Paris, 2026, 11, 24, 8);
 
-        var decisions = DecideDue(state, ParisEvening);
+        var decisions = AttemptDue(state, ParisEvening);
 
         Assert.Equal([(message.Id, SmsDecision.Defer(morning, SmsDeferReasons.QuietHours))], decisions);
         Assert.Equal(OutboxStatus.Pending, message.Status);
@@ -91,8 +109,8 @@ public sealed class SmsPlanningTests
         Assert.Equal(new DateTimeOffset(2026, 11, 24, 7, 0, 0, TimeSpan.Zero), message.DueAt);
 
         // Not looked at again before its time; at its time it goes.
-        Assert.Empty(DecideDue(state, morning.AddMinutes(-1)));
-        Assert.Equal([(message.Id, SmsDecision.Send(morning))], DecideDue(state, morning));
+        Assert.Empty(AttemptDue(state, morning.AddMinutes(-1)));
+        Assert.Equal([(message.Id, SmsDecision.Send(morning))], AttemptDue(state, morning));
     }
 
     [Fact]
@@ -105,8 +123,8 @@ public sealed class SmsPlanningTests
         Queue(parisian, SmsTrigger.CartAbandoned, now);
         var waiting = Queue(newYorker, SmsTrigger.CartAbandoned, now);
 
-        Assert.True(Assert.Single(DecideDue(parisian, now)).Decision.IsSend);
-        Assert.Equal(SmsOutcome.Defer, Assert.Single(DecideDue(newYorker, now)).Decision.Outcome);
+        Assert.True(Assert.Single(AttemptDue(parisian, now)).Decision.IsSend);
+        Assert.Equal(SmsOutcome.Defer, Assert.Single(AttemptDue(newYorker, now)).Decision.Outcome);
 
         // The window opens at 08:00 New York time the same day: 13:00 UTC.
         Assert.Equal(Local(NewYork, 2026, 11, 23, 8), waiting.DueAt);
@@ -121,7 +139,7 @@ public sealed class SmsPlanningTests
         var evening = Local(Paris, 2026, 3, 28, 22);
         var message = Queue(state, SmsTrigger.TierUpgrade, evening);
 
-        DecideDue(state, evening);
+        AttemptDue(state, evening);
 
         Assert.Equal(new DateTimeOffset(2026, 3, 29, 8, 0, 0, TimeSpan.FromHours(2)), message.DueAt);
     }
@@ -132,7 +150,7 @@ public sealed class SmsPlanningTests
         var state = Reachable(Paris);
         var test = Queue(state, SmsTrigger.Test, ParisEvening);
 
-        Assert.Equal([(test.Id, SmsDecision.Send(ParisEvening))], DecideDue(state, ParisEvening));
+        Assert.Equal([(test.Id, SmsDecision.Send(ParisEvening))], AttemptDue(state, ParisEvening));
     }
 
     [Theory]
@@ -146,7 +164,7 @@ public sealed class SmsPlanningTests
         var state = With(consent, phone);
         var message = Queue(state, SmsTrigger.TierUpgrade, Daytime);
 
-        var decisions = DecideDue(state, Daytime);
+        var decisions = AttemptDue(state, Daytime);
 
         Assert.Equal([(message.Id, SmsDecision.Suppress(reason))], decisions);
         AssertSuppressed(message, reason, Daytime);
@@ -159,7 +177,7 @@ public sealed class SmsPlanningTests
         var state = With(ConsentStatus.OptedOut);
         var message = Queue(state, SmsTrigger.CartAbandoned, ParisEvening);
 
-        DecideDue(state, ParisEvening);
+        AttemptDue(state, ParisEvening);
 
         AssertSuppressed(message, SmsSuppressionReasons.OptedOut, ParisEvening);
     }
@@ -173,7 +191,7 @@ public sealed class SmsPlanningTests
         earlier.SentAt = Daytime.AddHours(-2);
         var message = Queue(state, SmsTrigger.TierUpgrade, Daytime);
 
-        DecideDue(state, Daytime);
+        AttemptDue(state, Daytime);
 
         AssertSuppressed(message, SmsSuppressionReasons.CappedDaily, Daytime);
     }
@@ -188,7 +206,7 @@ public sealed class SmsPlanningTests
         SmsPlanning.RetryLater(state, earlier, Daytime.AddHours(-2), maxAttempts: 1, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10), jitter: 0, "HTTP 503");
         var message = Queue(state, SmsTrigger.TierUpgrade, Daytime);
 
-        Assert.Equal([(message.Id, SmsDecision.Send(Daytime))], DecideDue(state, Daytime));
+        Assert.Equal([(message.Id, SmsDecision.Send(Daytime))], AttemptDue(state, Daytime));
     }
 
     [Fact]
@@ -198,9 +216,24 @@ public sealed class SmsPlanningTests
         var cart = Queue(state, SmsTrigger.CartAbandoned, Daytime);
         var upgrade = Queue(state, SmsTrigger.TierUpgrade, Daytime);
 
-        var decisions = DecideDue(state, Daytime);
+        var decisions = AttemptDue(state, Daytime);
 
         Assert.Equal([(cart.Id, SmsDecision.Suppress(SmsSuppressionReasons.LowerPriority)), (upgrade.Id, SmsDecision.Send(Daytime))], decisions);
+    }
+
+    [Fact]
+    public void WhenTheHigherPriorityMessageIsAttemptedFirstTheOtherMeetsTheCapItUsed()
+    {
+        var state = Reachable();
+        var cart = Queue(state, SmsTrigger.CartAbandoned, Daytime);
+        var upgrade = Queue(state, SmsTrigger.TierUpgrade, Daytime);
+
+        Assert.Equal(SmsDecision.Send(Daytime), SmsPlanning.DecideAttempt(state, upgrade, Daytime, Policy()));
+        // As BeginSmsSend marks it before the gateway call.
+        upgrade.Status = OutboxStatus.Sending;
+        upgrade.SentAt = Daytime;
+
+        Assert.Equal(SmsDecision.Suppress(SmsSuppressionReasons.CappedDaily), SmsPlanning.DecideAttempt(state, cart, Daytime, Policy()));
     }
 
     // ---- points reminders whose points are gone ----
@@ -231,7 +264,7 @@ public sealed class SmsPlanningTests
     {
         var (feed, reminder, at) = RemindedOfExpiringPoints();
 
-        Assert.Equal([(reminder.Id, SmsDecision.Send(at))], DecideDue(feed.State, at));
+        Assert.Equal([(reminder.Id, SmsDecision.Send(at))], AttemptDue(feed.State, at));
     }
 
     [Fact]
@@ -240,7 +273,7 @@ public sealed class SmsPlanningTests
         var (feed, reminder, at) = RemindedOfExpiringPoints();
         feed.ApplyAll(Make.Redeem(at, 100));
 
-        var decisions = DecideDue(feed.State, at);
+        var decisions = AttemptDue(feed.State, at);
 
         Assert.Equal([(reminder.Id, SmsDecision.Suppress(SmsSuppressionReasons.Stale))], decisions);
         AssertSuppressed(reminder, SmsSuppressionReasons.Stale, at);
@@ -274,7 +307,7 @@ public sealed class SmsPlanningTests
         CustomerNotifications.Record(feed.State, feed.State.TakeLoyaltyEffects(), night, feed.Rules.Loyalty);
         var reminder = Assert.Single(Messages(feed.State, SmsTrigger.PointsExpiring));
         Assert.Equal(LoyaltyAccount.RollingLotId, reminder.Sms!.Data["lot_id"]);
-        DecideDue(feed.State, night);
+        AttemptDue(feed.State, night);
         Assert.Equal(OutboxStatus.Pending, reminder.Status);
 
         // 07:00: the customer buys something; the points now expire a year later.
@@ -285,7 +318,7 @@ public sealed class SmsPlanningTests
 
         // 08:00: the reminder of the old date must not go out.
         var morning = Local(Paris, 2027, 11, 10, 8);
-        var decisions = DecideDue(feed.State, morning);
+        var decisions = AttemptDue(feed.State, morning);
 
         Assert.DoesNotContain(decisions, d => d.Id == reminder.Id && d.Decision.IsSend);
         Assert.False(reminder.IsOpen);
@@ -348,7 +381,7 @@ public sealed class SmsPlanningTests
         SmsPlanning.Receive(state, "gw-1", "STOP", ParisEvening);
         var confirmation = Assert.Single(Messages(state, SmsTrigger.OptOutConfirmation));
 
-        var decisions = DecideDue(state, ParisEvening);
+        var decisions = AttemptDue(state, ParisEvening);
 
         Assert.Equal(
             [(test.Id, SmsDecision.Suppress(SmsSuppressionReasons.OptedOut)), (confirmation.Id, SmsDecision.Send(ParisEvening))],
@@ -371,7 +404,7 @@ public sealed class SmsPlanningTests
         var optOut = Assert.Single(Messages(state, SmsTrigger.OptOutConfirmation));
 
         // "You're subscribed again" must not follow the STOP: one confirmation, and it is the opt-out.
-        var decisions = DecideDue(state, Daytime.AddMinutes(1));
+        var decisions = AttemptDue(state, Daytime.AddMinutes(1));
 
         Assert.Equal([optOut.Id], decisions.Where(d => d.Decision.IsSend).Select(d => d.Id));
         Assert.False(optIn.IsOpen);
@@ -409,7 +442,7 @@ public sealed class SmsPlanningTests
         Assert.Equal($"{Make.CustomerId}:help:gw-5", help.Id);
 
         // A keyword reply needs no consent.
-        Assert.Equal([(help.Id, SmsDecision.Send(Daytime))], DecideDue(state, Daytime));
+        Assert.Equal([(help.Id, SmsDecision.Send(Daytime))], AttemptDue(state, Daytime));
     }
 
     [Fact]
@@ -458,7 +491,7 @@ public sealed class SmsPlanningTests
 
         Assert.Equal(new SmsConsent(ConsentStatus.OptedIn, "support", Daytime.AddMinutes(5)), state.Profile.SmsConsent);
         AssertCancelled(upgrade, SmsSuppressionReasons.OptedOut, Daytime);
-        Assert.Empty(DecideDue(state, Daytime.AddMinutes(5)));
+        Assert.Empty(AttemptDue(state, Daytime.AddMinutes(5)));
     }
 
     // ---- retries ----
@@ -552,7 +585,7 @@ public sealed class SmsPlanningTests
         Assert.Equal("gave up after transient failures", message.Detail);
         Assert.Null(message.SentAt);
         Assert.Equal(due[^1], message.DueAt);
-        Assert.Empty(DecideDue(state, Daytime.AddHours(1)));
+        Assert.Empty(AttemptDue(state, Daytime.AddHours(1)));
     }
 
     [Fact]

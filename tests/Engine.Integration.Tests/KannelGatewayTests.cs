@@ -1,3 +1,4 @@
+using Engine.Domain.Sms;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Engine.Contracts;

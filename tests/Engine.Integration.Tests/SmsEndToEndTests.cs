@@ -45,7 +45,7 @@ public sealed partial class SmsEndToEndTests(ITestOutputHelper output)
         // 300 keeps Bronze, the next 300 crosses Silver's 500: one upgrade.
         await setting.ProducePurchasesAsync([ana], 300m, 300m);
 
-        var delivered = await setting.WaitForSmsAsync(ana, m => m.Sms!.Trigger == TierUpgrade && m.Delivery == "delivered", "the upgrade SMS to be reported delivered");
+        var delivered = await setting.WaitForSmsAsync(ana, m => m.Sms!.Trigger == TierUpgrade && m.Delivery == SmsDeliveryState.Delivered, "the upgrade SMS to be reported delivered");
         Assert.Equal(OutboxStatus.Done, delivered.Status);
         Assert.Equal("Silver", delivered.Sms!.Data["tier"]);
         Assert.NotNull(delivered.DeliveryAt);
@@ -130,7 +130,7 @@ public sealed partial class SmsEndToEndTests(ITestOutputHelper output)
         await setting.Kannel.StartAsync();
         var drained = await setting.Until(
             () => setting.UpgradeSmsAsync(shoppers),
-            all => all.All(m => m.Status == OutboxStatus.Done && m.Delivery == "delivered"),
+            all => all.All(m => m.Status == OutboxStatus.Done && m.Delivery == SmsDeliveryState.Delivered),
             TimeSpan.FromMinutes(1), "the backlog to drain and be reported delivered");
         await setting.WaitUntilKannelIdleAsync();
 
@@ -222,7 +222,7 @@ public sealed partial class SmsEndToEndTests(ITestOutputHelper output)
         Assert.Contains(settled, m => m.SentAt > killedAt);
         output.WriteLine(
             $"{arrivedBeforeRestart} texts at the fake SMSC when the silo was killed; {settled.Count(m => m.SentAt > killedAt)} handed to Kannel after the restart; " +
-            $"{done.Count} done ({done.Count(m => m.Delivery == "delivered")} reported delivered), {unknown.Count} unknown " +
+            $"{done.Count} done ({done.Count(m => m.Delivery == SmsDeliveryState.Delivered)} reported delivered), {unknown.Count} unknown " +
             $"({unknown.Count(m => received.Any(r => r.To == PhoneOf(m)))} of them reached the fake SMSC); {received.Count} texts in all; all settled {settledAfter.TotalSeconds:F0} s after the restart; "
             + $"smsbox restarted {setting.Kannel.SmsboxRestarts} times after it panicked");
 
@@ -562,6 +562,6 @@ public sealed partial class SmsEndToEndTests(ITestOutputHelper output)
     {
         public override string ToString() => $"{Count} messages: " + string.Join(", ", this
             .GroupBy(m => (m.Status, m.Delivery, m.Attempts, m.Detail))
-            .Select(g => $"{g.Count()} x {g.Key.Status}/{g.Key.Delivery ?? "-"} after {g.Key.Attempts} failed attempts ({g.Key.Detail})"));
+            .Select(g => $"{g.Count()} x {g.Key.Status}/{g.Key.Delivery?.ToString() ?? "-"} after {g.Key.Attempts} failed attempts ({g.Key.Detail})"));
     }
 }

@@ -1,3 +1,4 @@
+using Engine.Domain.Sms;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;

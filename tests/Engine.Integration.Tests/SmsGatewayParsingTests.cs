@@ -1,3 +1,4 @@
+using Engine.Domain.Sms;
 using System.Net;
 using Engine.Contracts;
 using Engine.Grains.Effects;

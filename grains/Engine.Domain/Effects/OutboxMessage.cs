@@ -1,3 +1,5 @@
+using Engine.Domain.Sms;
+
 namespace Engine.Domain.Effects;
 
 /// <summary>What an outbox message asks the engine to do outside itself.</summary>
@@ -48,8 +50,23 @@ public sealed class OutboxMessage
     [Id(9)] public string? Detail { get; set; }
     /// <summary>Gateway attempts that failed transiently (the message went back to Pending).</summary>
     [Id(10)] public int Attempts { get; set; }
-    /// <summary>The latest delivery state a gateway reported (queued, sent, delivered, failed).</summary>
-    [Id(11)] public string? Delivery { get; set; }
+    // Id 11 held the delivery state as text ("queued", "sent", "delivered", "failed") before
+    // Id 15: rows written then still read it, through Delivery. It is no longer written, and
+    // its type stays string so those rows stay readable.
+    [Id(11)] private string? _deliveryText;
+    [Id(15)] private SmsDeliveryState? _delivery;
+
+    /// <summary>The latest delivery state a gateway reported.</summary>
+    public SmsDeliveryState? Delivery
+    {
+        get => _delivery ?? SmsDeliveryStates.FromText(_deliveryText);
+        set
+        {
+            _delivery = value;
+            _deliveryText = null;
+        }
+    }
+
     [Id(12)] public DateTimeOffset? DeliveryAt { get; set; }
     /// <summary>When the message was handed to a gateway.</summary>
     [Id(13)] public DateTimeOffset? SentAt { get; set; }

@@ -5,39 +5,41 @@ using Engine.Domain.Sms;
 namespace Engine.Domain.Effects;
 
 /// <summary>
-/// Applies the SMS policy to the customer's outbox: which pending messages go now, which
-/// wait (quiet hours, backoff) and which are suppressed, and what an inbound keyword or a
-/// consent change does to them. Pure: the grain calls it and hands out the result.
+/// Applies the SMS policy to the customer's outbox: which pending messages are due, whether
+/// an attempt sends, waits (quiet hours, backoff) or is suppressed, and what an inbound
+/// keyword or a consent change does to them. Pure: the grain's send protocol calls it.
 /// </summary>
 public static class SmsPlanning
 {
     /// <summary>Trigger key of an admin test message; its template is named in the request's data.</summary>
     public const string TestTrigger = "test";
 
-    /// <summary>Decides every pending SMS that is due; returns the ids to hand to a gateway now.</summary>
-    public static IReadOnlyList<string> DecideDue(CustomerState state, DateTimeOffset now, SmsPolicyOptions options, Action<OutboxMessage, SmsDecision>? observe = null)
-    {
-        var send = new List<string>();
-        foreach (var message in state.Outbox.Open(OutboxKind.Sms).Where(m => m.Status == OutboxStatus.Pending && DueAt(m) <= now).ToList())
-        {
-            var decision = Decide(state, message, now, options);
-            switch (decision.Outcome)
-            {
-                case SmsOutcome.Send:
-                    send.Add(message.Id);
-                    break;
-                case SmsOutcome.Defer:
-                    message.DueAt = decision.At;
-                    break;
-                case SmsOutcome.Suppress:
-                    state.Outbox.Complete(message, OutboxStatus.Suppressed, now, decision.Reason);
-                    break;
-            }
+    /// <summary>
+    /// The pending SMS whose due time has come, to hand to the dispatcher. A selection, not a
+    /// decision: the policy decides each one once, when its send is attempted
+    /// (<see cref="DecideAttempt"/>), since consent, phone or points may change in between.
+    /// </summary>
+    public static IReadOnlyList<OutboxMessage> Due(CustomerState state, DateTimeOffset now) =>
+        [.. state.Outbox.Open(OutboxKind.Sms).Where(m => m.Status == OutboxStatus.Pending && DueAt(m) <= now)];
 
-            observe?.Invoke(message, decision);
+    /// <summary>
+    /// The decision of one send attempt, applied: a suppression completes the message with its
+    /// reason, a deferral moves its due time; a send leaves it Pending for the caller to mark Sending.
+    /// </summary>
+    public static SmsDecision DecideAttempt(CustomerState state, OutboxMessage message, DateTimeOffset now, SmsPolicyOptions options)
+    {
+        var decision = Decide(state, message, now, options);
+        switch (decision.Outcome)
+        {
+            case SmsOutcome.Defer:
+                message.DueAt = decision.At;
+                break;
+            case SmsOutcome.Suppress:
+                state.Outbox.Complete(message, OutboxStatus.Suppressed, now, decision.Reason);
+                break;
         }
 
-        return send;
+        return decision;
     }
 
     /// <summary>The policy's verdict on one message, as of now.</summary>

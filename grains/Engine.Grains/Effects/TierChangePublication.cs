@@ -1,64 +1,110 @@
+using Engine.Domain.Customers;
 using Engine.Domain.Effects;
+using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 
 namespace Engine.Grains.Effects;
 
 /// <summary>
-/// Publishes a customer's open tier changes exactly once. Before the state holding a new
-/// tier change is written, <see cref="PrepareAsync"/> marks it Sending with the output
-/// position to search from, so the write that makes it durable also records the mark (no
-/// write of its own). A message found Sending that this activation has not prepared (the
-/// silo died mid-publish, or a publish failed) is looked up from that position and only
-/// published if it is not there.
+/// Publishes one customer's open tier changes exactly once; one per activation (it remembers
+/// what this activation marked). Before the state holding a new tier change is written,
+/// <see cref="PrepareAsync"/> marks it Sending with the output position to search from, so
+/// the write that makes it durable also records the mark (no write of its own). A message
+/// found Sending that this activation has not prepared (the silo died mid-publish, or a
+/// publish failed) is looked up from that position and only published if it is not there.
 /// </summary>
-public sealed class TierChangePublication(
+public sealed partial class TierChangePublication(
     ITierChangeOutput output,
     [Microsoft.Extensions.DependencyInjection.FromKeyedServices(EngineTime.Key)] TimeProvider time,
-    LoyaltyStatistics statistics)
+    LoyaltyStatistics statistics,
+    ILogger<TierChangePublication> logger)
 {
+    // Marked Sending by this activation and not attempted yet: the first attempt needs no look-up.
+    private readonly HashSet<string> _unattempted = new(StringComparer.Ordinal);
+
     /// <summary>
-    /// Marks every pending tier change Sending and adds its id to <paramref name="unattempted"/>;
-    /// call right before writing the state.
+    /// Marks every pending tier change Sending; call right before writing the state. If the
+    /// output cannot be reached, the state is written all the same and they stay pending.
     /// </summary>
-    public async Task PrepareAsync(string customerId, Outbox outbox, ISet<string> unattempted, CancellationToken cancellationToken = default)
+    public async Task PrepareAsync(CustomerState state, CancellationToken cancellationToken = default)
     {
-        foreach (var message in outbox.Open(OutboxKind.TierChange))
+        try
         {
-            if (message.Status == OutboxStatus.Pending)
+            foreach (var message in state.Outbox.Open(OutboxKind.TierChange))
             {
-                message.ProbeFrom = await output.MarkAsync(customerId, cancellationToken);
-                message.Status = OutboxStatus.Sending;
-                unattempted.Add(message.Id);
+                if (message.Status == OutboxStatus.Pending)
+                {
+                    message.ProbeFrom = await output.MarkAsync(state.CustomerId, cancellationToken);
+                    message.Status = OutboxStatus.Sending;
+                    _unattempted.Add(message.Id);
+                }
             }
+        }
+        catch (Exception ex)
+        {
+            LogPublishFailed(logger, ex.GetType().Name);
         }
     }
 
+    /// <summary>The state was reloaded: what this activation marked belonged to the state it replaced.</summary>
+    public void Forget() => _unattempted.Clear();
+
     /// <summary>
-    /// Publishes every open tier change of the outbox; the state must be durable, so every
-    /// open one is Sending. Returns true when a message changed status since the last save.
+    /// Publishes every open tier change; the state must be durable. One not marked yet (the
+    /// output was unreachable at the last write) is first marked by a write, through
+    /// <paramref name="write"/>. A failure leaves them open, retried by the customer's wake-up
+    /// and looked up before any re-publish. Returns true when a message changed status since
+    /// the last write (the mark rides a later write: lost in a crash, the record is looked up).
     /// </summary>
-    public async Task<bool> PublishOpenAsync(string customerId, Outbox outbox, ISet<string> unattempted, CancellationToken cancellationToken = default)
+    public async Task<bool> PublishOpenAsync(CustomerState state, Func<Task> write, CancellationToken cancellationToken = default)
+    {
+        if (!state.Outbox.HasOpen(OutboxKind.TierChange))
+        {
+            return false;
+        }
+
+        try
+        {
+            if (state.Outbox.Open(OutboxKind.TierChange).Any(m => m.Status == OutboxStatus.Pending))
+            {
+                await write();
+            }
+
+            return await PublishSendingAsync(state, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not InconsistentStateException)
+        {
+            LogPublishFailed(logger, ex.GetType().Name);
+            return false;
+        }
+    }
+
+    private async Task<bool> PublishSendingAsync(CustomerState state, CancellationToken cancellationToken)
     {
         var changed = false;
-        foreach (var message in outbox.Open(OutboxKind.TierChange).Where(m => m.Status == OutboxStatus.Sending).ToList())
+        foreach (var message in state.Outbox.Open(OutboxKind.TierChange).Where(m => m.Status == OutboxStatus.Sending).ToList())
         {
             // Removed before the attempt: a publish that fails may still have reached the broker.
-            var firstAttempt = unattempted.Remove(message.Id);
+            var firstAttempt = _unattempted.Remove(message.Id);
             if (!firstAttempt && message.ProbeFrom is { } from
-                && await output.ContainsAsync(customerId, message.Id, from, cancellationToken))
+                && await output.ContainsAsync(state.CustomerId, message.Id, from, cancellationToken))
             {
-                outbox.Complete(message, OutboxStatus.Done, time.GetUtcNow());
+                state.Outbox.Complete(message, OutboxStatus.Done, time.GetUtcNow());
                 changed = true;
                 continue;
             }
 
             var notice = message.TierChange!;
-            await output.PublishAsync(new TierChangeRecord(message.Id, customerId, notice.From, notice.To, notice.Reason, notice.At), cancellationToken);
+            await output.PublishAsync(new TierChangeRecord(message.Id, state.CustomerId, notice.From, notice.To, notice.Reason, notice.At), cancellationToken);
             var now = time.GetUtcNow();
-            outbox.Complete(message, OutboxStatus.Done, now);
+            state.Outbox.Complete(message, OutboxStatus.Done, now);
             statistics.RecordPublished((now - message.CreatedAt).TotalSeconds);
             changed = true;
         }
 
         return changed;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing a tier change failed ({ErrorType}); it stays in the outbox and is retried")]
+    private static partial void LogPublishFailed(ILogger logger, string errorType);
 }

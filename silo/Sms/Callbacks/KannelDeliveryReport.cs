@@ -1,4 +1,5 @@
 using Engine.Contracts;
+using Engine.Domain.Sms;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Engine.Grains.Effects;

@@ -20,7 +20,7 @@ internal sealed record BenchmarkOptions(
 {
     public const string Usage =
         "dotnet run -c Release --project tests/Engine.Benchmarks -- [--events N=200000] [--customers C=5000] [--warmup W=300000 (0 for none)] " +
-        "[--partitions P (default: enough for the mock broker's 5 MB per partition, at least 32)] [--seed S=11] " +
+        "[--partitions P (default: enough for the mock broker's 5 MB per partition, at least 32; row 4: 128)] [--seed S=11] " +
         "[--stream realistic|stress (rows 1-3; default realistic: a running shop's effects per event, docs/benchmarks.md)] [--timeout SECONDS=300 (rows 1-3, each)] [--budget MINUTES=15 (the whole run; row 4 reports what it measured when it runs out)] [--rows 1,2,3,4] [--set Section:Key=Value ...  (silo configuration, e.g. --set Ingestion:MaxBatchEvents=8000)] " +
         "[--consumer librdkafka.key=value ...  (rows 1 and 2 alike)] [--producer librdkafka.key=value ...  (pre-produce)]\n" +
         "Row 4, durable ingest on PostgreSQL (needs the PostgreSQL server programs; --rows 1,2,3 leaves it out): " +

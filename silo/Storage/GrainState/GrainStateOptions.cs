@@ -14,14 +14,13 @@ public sealed class GrainStateOptions
     /// <summary>Throws naming the key when a value cannot work.</summary>
     public void Validate()
     {
-        if (MaxBatchRows <= 0)
+        var result = new Hosting.SectionProblems(SectionName)
+            .Positive(nameof(MaxBatchRows), MaxBatchRows)
+            .Positive(nameof(Writers), Writers)
+            .Result();
+        if (result.Failed)
         {
-            throw new InvalidOperationException($"{SectionName}:MaxBatchRows must be positive, got {MaxBatchRows}.");
-        }
-
-        if (Writers <= 0)
-        {
-            throw new InvalidOperationException($"{SectionName}:Writers must be positive, got {Writers}.");
+            throw new InvalidOperationException(result.FailureMessage);
         }
     }
 }

@@ -19,7 +19,7 @@ internal sealed class InProcessGrainStorage(IGrainStorageSerializer serializer) 
     {
         if (_rows.TryGetValue((grainId, stateName), out var row))
         {
-            grainState.ETag = ETagOf(row.Version);
+            grainState.ETag = StateVersion.ETagOf(row.Version);
             grainState.RecordExists = row.Payload is not null;
             grainState.State = row.Payload is { } payload ? serializer.Deserialize<T>(payload) : Activator.CreateInstance<T>();
         }
@@ -36,7 +36,7 @@ internal sealed class InProcessGrainStorage(IGrainStorageSerializer serializer) 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var version = Store((grainId, stateName), serializer.Serialize(grainState.State), grainState.ETag);
-        grainState.ETag = ETagOf(version);
+        grainState.ETag = StateVersion.ETagOf(version);
         grainState.RecordExists = true;
         return Task.CompletedTask;
     }
@@ -45,7 +45,7 @@ internal sealed class InProcessGrainStorage(IGrainStorageSerializer serializer) 
     {
         if (grainState.ETag is not null)
         {
-            grainState.ETag = ETagOf(Store((grainId, stateName), payload: null, grainState.ETag));
+            grainState.ETag = StateVersion.ETagOf(Store((grainId, stateName), payload: null, grainState.ETag));
         }
 
         grainState.RecordExists = false;
@@ -57,15 +57,10 @@ internal sealed class InProcessGrainStorage(IGrainStorageSerializer serializer) 
     {
         var stored = _rows.AddOrUpdate(
             key,
-            _ => etag is null ? new StoredState(1, payload) : throw Conflict(key, etag),
-            (_, row) => etag == ETagOf(row.Version) ? new StoredState(row.Version + 1, payload) : throw Conflict(key, etag));
+            _ => etag is null ? new StoredState(1, payload) : throw StateVersion.Conflict(key.Grain, key.State, etag),
+            (_, row) => etag == StateVersion.ETagOf(row.Version) ? new StoredState(row.Version + 1, payload) : throw StateVersion.Conflict(key.Grain, key.State, etag));
         return stored.Version;
     }
-
-    private static string ETagOf(int version) => version.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private static InconsistentStateException Conflict((GrainId Grain, string State) key, string? etag) =>
-        new($"Version conflict writing {key.Grain.Type}/{key.State}: another activation wrote since version {etag ?? "none"} was read.", etag ?? "none", "unknown");
 
     private sealed record StoredState(int Version, BinaryData? Payload);
 }

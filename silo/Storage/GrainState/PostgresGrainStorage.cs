@@ -40,7 +40,7 @@ internal sealed class PostgresGrainStorage(
             return;
         }
 
-        grainState.ETag = ETagOf(reader.GetInt32(0));
+        grainState.ETag = StateVersion.ETagOf(reader.GetInt32(0));
         if (await reader.IsDBNullAsync(1))
         {
             // Cleared: the row keeps its version so a stale writer still conflicts.
@@ -56,17 +56,17 @@ internal sealed class PostgresGrainStorage(
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var payload = serializer.Serialize(grainState.State).ToArray();
-        var version = await writes.WriteAsync(KeyOf(stateName, grainId), payload, VersionOf(grainState.ETag));
-        grainState.ETag = version is { } v ? ETagOf(v) : throw Conflict(stateName, grainId, grainState.ETag);
+        var version = await writes.WriteAsync(KeyOf(stateName, grainId), payload, StateVersion.VersionOf(grainState.ETag));
+        grainState.ETag = version is { } v ? StateVersion.ETagOf(v) : throw StateVersion.Conflict(grainId, stateName, grainState.ETag);
         grainState.RecordExists = true;
     }
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (VersionOf(grainState.ETag) is { } expected)
+        if (StateVersion.VersionOf(grainState.ETag) is { } expected)
         {
             var version = await writes.WriteAsync(KeyOf(stateName, grainId), payload: null, expected);
-            grainState.ETag = version is { } v ? ETagOf(v) : throw Conflict(stateName, grainId, grainState.ETag);
+            grainState.ETag = version is { } v ? StateVersion.ETagOf(v) : throw StateVersion.Conflict(grainId, stateName, grainState.ETag);
         }
 
         grainState.RecordExists = false;
@@ -74,12 +74,4 @@ internal sealed class PostgresGrainStorage(
     }
 
     private StateRowKey KeyOf(string stateName, GrainId grainId) => new(_serviceId, grainId.Type.ToString()!, grainId.Key.ToString()!, stateName);
-
-    private static string ETagOf(int version) => version.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private static int? VersionOf(string? etag) => etag is null ? null : int.Parse(etag, System.Globalization.CultureInfo.InvariantCulture);
-
-    // The grain's key is not in the message: it may be personal data (phone directory entries).
-    private static InconsistentStateException Conflict(string stateName, GrainId grainId, string? etag) =>
-        new($"Version conflict writing {grainId.Type}/{stateName}: another activation wrote since version {etag ?? "none"} was read.", etag ?? "none", "unknown");
 }

@@ -52,7 +52,7 @@ internal static class SimulatedClients
 
         // The stress stream's own profiles of the same customers are skipped; its event ids are
         // its own, so no event of one stream is taken for a retry of the other.
-        var stressSimulation = new ShopperSimulation(settings.Customers, settings.Seed, EventCorpus.SimulationStart, settings.CustomerPrefix,
+        var stressSimulation = new ShopperSimulation(settings.Customers, settings.Seed, EventCorpus.StartOf(ShopperProfile.Stress), settings.CustomerPrefix,
             profile: ShopperProfile.Stress, eventIdPrefix: "stress-");
         using var stress = stressSimulation.Take(int.MaxValue).Skip(stressSimulation.OpeningEvents).GetEnumerator();
 

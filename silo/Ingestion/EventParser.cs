@@ -5,6 +5,7 @@ using Engine.Domain.Customers;
 using Engine.Domain.Events;
 using Engine.Domain.Processing;
 using Engine.Domain.Value;
+using Engine.Silo.Ingestion.Parsing;
 
 namespace Engine.Silo.Ingestion;
 
@@ -33,37 +34,34 @@ public sealed partial class EventParser(int maxEventBytes = EventParser.DefaultM
             return ParsedEvent.Invalid(RejectionReasons.InvalidJson, "payload is not valid UTF-8");
         }
 
-        JsonDocument document;
+        EventPayload payload;
         try
         {
-            document = JsonDocument.Parse(value);
+            payload = EventPayload.Read(value.Span);
         }
         catch (JsonException ex)
         {
             return ParsedEvent.Invalid(RejectionReasons.InvalidJson, $"not valid JSON (line {ex.LineNumber}, byte {ex.BytePositionInLine})");
         }
 
-        using (document)
+        try
         {
-            try
+            var parsed = ParseEvent(ref payload);
+            if (parsed.Event is { } e && key.Length > 0 && !KeyMatches(key, e.CustomerId))
             {
-                var parsed = ParseRoot(document.RootElement);
-                if (parsed.Event is { } e && key.Length > 0 && !KeyMatches(key, e.CustomerId))
-                {
-                    return ParsedEvent.Invalid(RejectionReasons.KeyMismatch, "Kafka key differs from customerId");
-                }
+                return ParsedEvent.Invalid(RejectionReasons.KeyMismatch, "Kafka key differs from customerId");
+            }
 
-                return parsed;
-            }
-            catch (InvalidEventException ex)
-            {
-                return ParsedEvent.Invalid(ex.Reason, ex.Message);
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException)
-            {
-                // Whatever else a reader can throw on strange input must not stop the partition.
-                return ParsedEvent.Invalid(RejectionReasons.InvalidJson, "could not be read: " + ex.GetType().Name);
-            }
+            return parsed;
+        }
+        catch (InvalidEventException ex)
+        {
+            return ParsedEvent.Invalid(ex.Reason, ex.Message);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException)
+        {
+            // Whatever else a reader can throw on strange input must not stop the partition.
+            return ParsedEvent.Invalid(RejectionReasons.InvalidJson, "could not be read: " + ex.GetType().Name);
         }
     }
 
@@ -74,215 +72,218 @@ public sealed partial class EventParser(int maxEventBytes = EventParser.DefaultM
         return key.SequenceEqual(buffer[..length]);
     }
 
-    private static ParsedEvent ParseRoot(JsonElement root)
+    private static ParsedEvent ParseEvent(ref EventPayload e)
     {
-        if (root.ValueKind != JsonValueKind.Object)
+        if (!e.IsObject)
         {
             return ParsedEvent.Invalid(RejectionReasons.InvalidJson, "an event must be a JSON object");
         }
 
-        var type = OptionalString(root, "type", 32);
+        var type = e.OptionalString(e[EventField.Type], "type", 32);
         CustomerEvent parsed = type switch
         {
-            null => throw Missing("type"),
-            EventTypes.Purchase => ParsePurchase(root),
-            EventTypes.Click => ParseClick(root),
-            EventTypes.Customer => ParseProfile(root),
-            EventTypes.Refund => ParseRefund(root),
-            EventTypes.PointsRedeemed => ParsePointsRedeemed(root),
-            EventTypes.PointsAdjusted => ParsePointsAdjusted(root),
+            null => throw EventRefusal.Missing("type"),
+            EventTypes.Purchase => ParsePurchase(ref e),
+            EventTypes.Click => ParseClick(ref e),
+            EventTypes.Customer => ParseProfile(ref e),
+            EventTypes.Refund => ParseRefund(ref e),
+            EventTypes.PointsRedeemed => ParsePointsRedeemed(ref e),
+            EventTypes.PointsAdjusted => ParsePointsAdjusted(ref e),
             _ => throw new InvalidEventException(RejectionReasons.UnknownType, "unknown event type"),
         };
         return ParsedEvent.Valid(parsed);
     }
 
-    private static PurchaseEvent ParsePurchase(JsonElement root)
+    private static string KnownCurrency(ref EventPayload e)
     {
-        var currency = RequiredString(root, "currency", 3);
-        if (!CurrencyCodes.IsKnown(currency))
+        var currency = e.RequiredString(e[EventField.Currency], "currency", 3);
+        return CurrencyCodes.IsKnown(currency)
+            ? currency
+            : throw new InvalidEventException(RejectionReasons.UnknownCurrency, "currency is not an active ISO 4217 code");
+    }
+
+    private static PurchaseEvent ParsePurchase(ref EventPayload e)
+    {
+        var currency = KnownCurrency(ref e);
+        var itemsValue = e[EventField.Items];
+        if (itemsValue.IsAbsent)
         {
-            throw new InvalidEventException(RejectionReasons.UnknownCurrency, "currency is not an active ISO 4217 code");
+            throw EventRefusal.Missing("items");
         }
 
-        var items = new List<PurchaseLine>();
-        if (!root.TryGetProperty("items", out var itemsElement) || itemsElement.ValueKind == JsonValueKind.Null)
+        if (itemsValue.Kind != JsonTokenType.StartArray)
         {
-            throw Missing("items");
+            throw EventRefusal.Invalid("items", "must be an array");
         }
 
-        if (itemsElement.ValueKind != JsonValueKind.Array)
+        var items = new List<PurchaseLine>(e.Items.Count);
+        foreach (var item in e.Items)
         {
-            throw Invalid("items", "must be an array");
-        }
-
-        foreach (var item in itemsElement.EnumerateArray())
-        {
-            if (item.ValueKind != JsonValueKind.Object)
+            if (!item.IsObject)
             {
-                throw Invalid("items", "must contain objects");
+                throw EventRefusal.Invalid("items", "must contain objects");
             }
 
             items.Add(new PurchaseLine(
-                RequiredString(item, "sku", MaxIdLength),
-                OptionalString(item, "name", 256),
-                RequiredPositiveInt(item, "quantity"),
-                RequiredAmount(item, "unitPrice")));
+                e.RequiredString(item.Sku, "sku", MaxIdLength),
+                e.OptionalString(item.Name, "name", 256),
+                e.RequiredPositiveInt(item.Quantity, "quantity"),
+                e.RequiredAmount(item.UnitPrice, "unitPrice")));
         }
 
         return new PurchaseEvent
         {
-            EventId = RequiredString(root, "eventId", MaxIdLength),
-            CustomerId = RequiredString(root, "customerId", MaxIdLength),
-            OccurredAt = RequiredTimestamp(root, "occurredAt"),
-            OrderId = RequiredString(root, "orderId", MaxIdLength),
-            Amount = RequiredAmount(root, "amount"),
+            EventId = e.RequiredString(e[EventField.EventId], "eventId", MaxIdLength),
+            CustomerId = e.RequiredString(e[EventField.CustomerId], "customerId", MaxIdLength),
+            OccurredAt = e.RequiredTimestamp(e[EventField.OccurredAt], "occurredAt"),
+            OrderId = e.RequiredString(e[EventField.OrderId], "orderId", MaxIdLength),
+            Amount = e.RequiredAmount(e[EventField.Amount], "amount"),
             Currency = currency,
             Items = items,
-            Channel = OptionalString(root, "channel", MaxIdLength),
-            Store = OptionalString(root, "store", MaxIdLength),
-            Location = OptionalString(root, "location", MaxIdLength),
+            Channel = e.OptionalString(e[EventField.Channel], "channel", MaxIdLength),
+            Store = e.OptionalString(e[EventField.Store], "store", MaxIdLength),
+            Location = e.OptionalString(e[EventField.Location], "location", MaxIdLength),
         };
     }
 
-    private static RefundEvent ParseRefund(JsonElement root)
+    private static RefundEvent ParseRefund(ref EventPayload e)
     {
-        var currency = RequiredString(root, "currency", 3);
-        if (!CurrencyCodes.IsKnown(currency))
-        {
-            throw new InvalidEventException(RejectionReasons.UnknownCurrency, "currency is not an active ISO 4217 code");
-        }
-
+        var currency = KnownCurrency(ref e);
         return new RefundEvent
         {
-            EventId = RequiredString(root, "eventId", MaxIdLength),
-            CustomerId = RequiredString(root, "customerId", MaxIdLength),
-            OccurredAt = RequiredTimestamp(root, "occurredAt"),
-            OrderId = RequiredString(root, "orderId", MaxIdLength),
-            Amount = RequiredAmount(root, "amount"),
+            EventId = e.RequiredString(e[EventField.EventId], "eventId", MaxIdLength),
+            CustomerId = e.RequiredString(e[EventField.CustomerId], "customerId", MaxIdLength),
+            OccurredAt = e.RequiredTimestamp(e[EventField.OccurredAt], "occurredAt"),
+            OrderId = e.RequiredString(e[EventField.OrderId], "orderId", MaxIdLength),
+            Amount = e.RequiredAmount(e[EventField.Amount], "amount"),
             Currency = currency,
         };
     }
 
-    private static PointsRedeemedEvent ParsePointsRedeemed(JsonElement root)
+    private static PointsRedeemedEvent ParsePointsRedeemed(ref EventPayload e)
     {
-        var points = RequiredPoints(root, "points");
+        var points = e.RequiredWholeNumber(e[EventField.Points], "points", MaxPoints);
         if (points < 1)
         {
-            throw Invalid("points", "must be at least 1");
+            throw EventRefusal.Invalid("points", "must be at least 1");
         }
 
         return new PointsRedeemedEvent
         {
-            EventId = RequiredString(root, "eventId", MaxIdLength),
-            CustomerId = RequiredString(root, "customerId", MaxIdLength),
-            OccurredAt = RequiredTimestamp(root, "occurredAt"),
+            EventId = e.RequiredString(e[EventField.EventId], "eventId", MaxIdLength),
+            CustomerId = e.RequiredString(e[EventField.CustomerId], "customerId", MaxIdLength),
+            OccurredAt = e.RequiredTimestamp(e[EventField.OccurredAt], "occurredAt"),
             Points = points,
-            Reason = OptionalString(root, "reason", MaxReasonLength),
-            RedemptionId = OptionalString(root, "redemptionId", MaxIdLength),
+            Reason = e.OptionalString(e[EventField.Reason], "reason", MaxReasonLength),
+            RedemptionId = e.OptionalString(e[EventField.RedemptionId], "redemptionId", MaxIdLength),
         };
     }
 
-    private static PointsAdjustedEvent ParsePointsAdjusted(JsonElement root)
+    private static PointsAdjustedEvent ParsePointsAdjusted(ref EventPayload e)
     {
-        var points = RequiredPoints(root, "points");
+        var points = e.RequiredWholeNumber(e[EventField.Points], "points", MaxPoints);
         if (points == 0)
         {
-            throw Invalid("points", "must not be 0");
+            throw EventRefusal.Invalid("points", "must not be 0");
         }
 
         return new PointsAdjustedEvent
         {
-            EventId = RequiredString(root, "eventId", MaxIdLength),
-            CustomerId = RequiredString(root, "customerId", MaxIdLength),
-            OccurredAt = RequiredTimestamp(root, "occurredAt"),
+            EventId = e.RequiredString(e[EventField.EventId], "eventId", MaxIdLength),
+            CustomerId = e.RequiredString(e[EventField.CustomerId], "customerId", MaxIdLength),
+            OccurredAt = e.RequiredTimestamp(e[EventField.OccurredAt], "occurredAt"),
             Points = points,
-            Reason = RequiredString(root, "reason", MaxReasonLength),
+            Reason = e.RequiredString(e[EventField.Reason], "reason", MaxReasonLength),
         };
     }
 
-    private static ClickEvent ParseClick(JsonElement root)
+    private static ClickEvent ParseClick(ref EventPayload e)
     {
-        var action = RequiredString(root, "action", 32) switch
+        var action = e.RequiredString(e[EventField.Action], "action", 32) switch
         {
             "page_view" => ClickAction.PageView,
             "product_view" => ClickAction.ProductView,
             "add_to_cart" => ClickAction.AddToCart,
             "remove_from_cart" => ClickAction.RemoveFromCart,
             "checkout_started" => ClickAction.CheckoutStarted,
-            _ => throw Invalid("action", "is not a known click action"),
+            _ => throw EventRefusal.Invalid("action", "is not a known click action"),
         };
-        var sku = OptionalString(root, "sku", MaxIdLength);
+        var sku = e.OptionalString(e[EventField.Sku], "sku", MaxIdLength);
         if (sku is null && action is ClickAction.AddToCart or ClickAction.RemoveFromCart)
         {
-            throw Missing("sku");
+            throw EventRefusal.Missing("sku");
         }
 
         return new ClickEvent
         {
-            EventId = RequiredString(root, "eventId", MaxIdLength),
-            CustomerId = RequiredString(root, "customerId", MaxIdLength),
-            OccurredAt = RequiredTimestamp(root, "occurredAt"),
+            EventId = e.RequiredString(e[EventField.EventId], "eventId", MaxIdLength),
+            CustomerId = e.RequiredString(e[EventField.CustomerId], "customerId", MaxIdLength),
+            OccurredAt = e.RequiredTimestamp(e[EventField.OccurredAt], "occurredAt"),
             Action = action,
-            SessionId = RequiredString(root, "sessionId", MaxIdLength),
-            Url = OptionalString(root, "url", 2048),
+            SessionId = e.RequiredString(e[EventField.SessionId], "sessionId", MaxIdLength),
+            Url = e.OptionalString(e[EventField.Url], "url", 2048),
             Sku = sku,
-            Quantity = OptionalPositiveInt(root, "quantity"),
-            UnitPrice = OptionalAmount(root, "unitPrice"),
-            ProductName = OptionalString(root, "productName", 256),
+            Quantity = e.OptionalPositiveInt(e[EventField.Quantity], "quantity"),
+            UnitPrice = e.OptionalAmount(e[EventField.UnitPrice], "unitPrice"),
+            ProductName = e.OptionalString(e[EventField.ProductName], "productName", 256),
         };
     }
 
-    private static CustomerProfileEvent ParseProfile(JsonElement root)
+    private static CustomerProfileEvent ParseProfile(ref EventPayload e)
     {
-        var phone = OptionalString(root, "phone", 16);
+        var phone = e.OptionalString(e[EventField.Phone], "phone", 16);
         if (phone is not null && !ContactRules.IsE164(phone))
         {
-            throw Invalid("phone", "is not an E.164 number");
+            throw EventRefusal.Invalid("phone", "is not an E.164 number");
         }
 
-        var timeZone = OptionalString(root, "timeZone", 64);
+        var timeZone = e.OptionalString(e[EventField.TimeZone], "timeZone", 64);
         if (timeZone is not null && !ContactRules.IsKnownTimeZone(timeZone))
         {
-            throw Invalid("timeZone", "is not a known IANA time zone");
+            throw EventRefusal.Invalid("timeZone", "is not a known IANA time zone");
         }
 
-        var locale = OptionalString(root, "locale", 35);
+        var locale = e.OptionalString(e[EventField.Locale], "locale", 35);
         if (locale is not null && !IsLocaleTag(locale))
         {
-            throw Invalid("locale", "is not a BCP 47 language tag");
+            throw EventRefusal.Invalid("locale", "is not a BCP 47 language tag");
         }
 
         DateOnly? birthday = null;
-        if (OptionalString(root, "birthday", 10) is { } birthdayText)
+        if (e.OptionalString(e[EventField.Birthday], "birthday", 10) is { } birthdayText)
         {
             birthday = DateOnly.TryParseExact(birthdayText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var b)
                 ? b
-                : throw Invalid("birthday", "must be a date YYYY-MM-DD");
+                : throw EventRefusal.Invalid("birthday", "must be a date YYYY-MM-DD");
         }
 
         SmsConsent? consent = null;
-        if (root.TryGetProperty("smsConsent", out var consentElement) && consentElement.ValueKind != JsonValueKind.Null)
+        var consentValue = e[EventField.SmsConsent];
+        if (!consentValue.IsAbsent)
         {
-            if (consentElement.ValueKind != JsonValueKind.Object)
+            if (consentValue.Kind != JsonTokenType.StartObject)
             {
-                throw Invalid("smsConsent", "must be an object");
+                throw EventRefusal.Invalid("smsConsent", "must be an object");
             }
 
-            var status = RequiredString(consentElement, "status", 16) switch
+            var status = e.RequiredString(e.Consent(EventField.Status), "status", 16) switch
             {
                 "opted_in" => ConsentStatus.OptedIn,
                 "opted_out" => ConsentStatus.OptedOut,
-                _ => throw Invalid("smsConsent.status", "must be opted_in or opted_out"),
+                _ => throw EventRefusal.Invalid("smsConsent.status", "must be opted_in or opted_out"),
             };
-            consent = new SmsConsent(status, RequiredString(consentElement, "source", 64), RequiredTimestamp(consentElement, "at"));
+            consent = new SmsConsent(
+                status,
+                e.RequiredString(e.Consent(EventField.Source), "source", 64),
+                e.RequiredTimestamp(e.Consent(EventField.At), "at"));
         }
 
         return new CustomerProfileEvent
         {
-            EventId = RequiredString(root, "eventId", MaxIdLength),
-            CustomerId = RequiredString(root, "customerId", MaxIdLength),
-            OccurredAt = RequiredTimestamp(root, "occurredAt"),
-            FirstName = OptionalString(root, "firstName", 100),
+            EventId = e.RequiredString(e[EventField.EventId], "eventId", MaxIdLength),
+            CustomerId = e.RequiredString(e[EventField.CustomerId], "customerId", MaxIdLength),
+            OccurredAt = e.RequiredTimestamp(e[EventField.OccurredAt], "occurredAt"),
+            FirstName = e.OptionalString(e[EventField.FirstName], "firstName", 100),
             Phone = phone,
             TimeZone = timeZone,
             Locale = locale,
@@ -294,104 +295,6 @@ public sealed partial class EventParser(int maxEventBytes = EventParser.DefaultM
     // Shape check only: a language subtag of 2-8 letters, then alphanumeric subtags of 1-8.
     private static bool IsLocaleTag(string tag) => LocaleTag().IsMatch(tag);
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7})?([Zz]|[+-][0-9]{2}:[0-9]{2})$")]
-    private static partial System.Text.RegularExpressions.Regex Rfc3339();
-
     [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")]
     private static partial System.Text.RegularExpressions.Regex LocaleTag();
-
-    private static string RequiredString(JsonElement parent, string name, int maxLength) =>
-        OptionalString(parent, name, maxLength) ?? throw Missing(name);
-
-    private static string? OptionalString(JsonElement parent, string name, int maxLength)
-    {
-        if (!parent.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (element.ValueKind != JsonValueKind.String)
-        {
-            throw Invalid(name, "must be a string");
-        }
-
-        var text = element.GetString()!;
-        if (text.Length == 0)
-        {
-            throw Missing(name);
-        }
-
-        return text.Length > maxLength ? throw Invalid(name, $"is longer than {maxLength} characters") : text;
-    }
-
-    private static DateTimeOffset RequiredTimestamp(JsonElement parent, string name)
-    {
-        var text = RequiredString(parent, name, 40);
-        // RFC 3339 only, offset required: a local time without one is ambiguous across time zones.
-        if (!Rfc3339().IsMatch(text) || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
-        {
-            throw Invalid(name, "must be an ISO 8601 date-time with an offset");
-        }
-
-        return at;
-    }
-
-    private static decimal RequiredAmount(JsonElement parent, string name) => OptionalAmount(parent, name) ?? throw Missing(name);
-
-    private static decimal? OptionalAmount(JsonElement parent, string name)
-    {
-        if (!parent.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (element.ValueKind != JsonValueKind.Number || !element.TryGetDecimal(out var amount))
-        {
-            throw Invalid(name, "must be a number");
-        }
-
-        return amount < 0 ? throw new InvalidEventException(RejectionReasons.NegativeAmount, $"{name} is negative") : amount;
-    }
-
-    private static int RequiredPositiveInt(JsonElement parent, string name) => OptionalPositiveInt(parent, name) ?? throw Missing(name);
-
-    private static int? OptionalPositiveInt(JsonElement parent, string name)
-    {
-        if (!parent.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt32(out var value) || value < 1)
-        {
-            throw Invalid(name, "must be a whole number of at least 1");
-        }
-
-        return value;
-    }
-
-    private static long RequiredPoints(JsonElement parent, string name)
-    {
-        if (!parent.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
-        {
-            throw Missing(name);
-        }
-
-        // Whole points only, within ±MaxPoints: 1e3 or 10.0 are numbers but not the integers the contract asks for.
-        if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt64(out var value) || value is < -MaxPoints or > MaxPoints)
-        {
-            throw Invalid(name, $"must be a whole number between -{MaxPoints} and {MaxPoints}");
-        }
-
-        return value;
-    }
-
-    private static InvalidEventException Missing(string name) => new(RejectionReasons.MissingField, $"{name} is required");
-
-    private static InvalidEventException Invalid(string name, string problem) => new(RejectionReasons.InvalidField, $"{name} {problem}");
-
-    private sealed class InvalidEventException(string reason, string message) : Exception(message)
-    {
-        public string Reason { get; } = reason;
-    }
 }

@@ -39,7 +39,7 @@ internal static class ThroughputBenchmark
 
     private static async Task<int> RunRowsAsync(BenchmarkOptions options, MachineInfo machine, EventCorpus? corpus, List<Measurement> rows, long deadline)
     {
-        Measurement? bare = null, engine = null, inProcess = null;
+        Measurement? bare = null, engine = null, parsing = null, inProcess = null;
         string? footnote = null;
 
         if (options.Rows.Contains(1) && corpus is not null)
@@ -71,6 +71,7 @@ internal static class ThroughputBenchmark
             var (parse, cold, warm, flush, flushed) = await InProcessApplyRun.RunAsync(corpus, options);
             rows.AddRange([parse, cold, warm]);
             inProcess = cold;
+            parsing = parse;
             footnote = $"Flushing the {flushed} in-process customers to memory storage afterwards (what a checkpoint does) took {flush.TotalSeconds:F2} s.";
         }
 
@@ -83,7 +84,7 @@ internal static class ThroughputBenchmark
             rows.AddRange(new[] { durable.Total }.Concat(durable.Windows).Select(w => w.Measurement));
         }
 
-        ResultsReport.Print(machine, options, corpus?.Partitions, rows, bare, engine, inProcess, durable);
+        ResultsReport.Print(machine, options, corpus?.Partitions, rows, bare, engine, parsing, inProcess, durable);
         if (footnote is not null)
         {
             Console.WriteLine(footnote);

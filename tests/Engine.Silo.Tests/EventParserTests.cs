@@ -631,4 +631,103 @@ public sealed class EventParserTests
 
         Assert.Equal(128, click.EventId.Length);
     }
+
+    [Fact]
+    public void Escaped_strings_and_property_names_read_as_their_text()
+    {
+        var json = """
+            {"type":"click","eventId":"evt-\u00e9\"1","customerId":"c-1001","occurredAt":"2026-11-23T10:15:00\u005A",
+             "\u0061ction":"page_view","sessionId":"s\/1"}
+            """;
+
+        var click = Assert.IsType<ClickEvent>(Parse(json).Event);
+
+        Assert.Equal("evt-é\"1", click.EventId);
+        Assert.Equal("s/1", click.SessionId);
+        Assert.Equal(ClickAction.PageView, click.Action);
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 10, 15, 0, TimeSpan.Zero), click.OccurredAt);
+    }
+
+    [Fact]
+    public void A_repeated_field_takes_its_last_value()
+    {
+        var json = Purchase.Replace("\"orderId\":\"ord-558201\"", "\"orderId\":\"ord-1\",\"orderId\":\"ord-2\"", StringComparison.Ordinal);
+
+        var purchase = Assert.IsType<PurchaseEvent>(Parse(json).Event);
+
+        Assert.Equal("ord-2", purchase.OrderId);
+    }
+
+    [Fact]
+    public void Unknown_nested_objects_and_arrays_are_skipped_at_any_depth()
+    {
+        var json = Purchase.Replace("\"channel\":\"store\"",
+            "\"meta\":{\"a\":[1,{\"orderId\":\"x\"},[[]]],\"amount\":\"y\"},\"tags\":[\"a\",{\"sku\":1}],\"channel\":\"store\"",
+            StringComparison.Ordinal);
+
+        var purchase = Assert.IsType<PurchaseEvent>(Parse(json).Event);
+
+        Assert.Equal("ord-558201", purchase.OrderId);
+        Assert.Equal(102.40m, purchase.Amount);
+        Assert.Equal("store", purchase.Channel);
+    }
+
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("   ", "whitespace only")]
+    [InlineData("{\"type\":\"click\"} {}", "a second value after the event")]
+    [InlineData("{\"type\":\"click\",}", "trailing comma")]
+    [InlineData("{\"type\":\"click\" /* note */}", "a comment")]
+    [InlineData("{\"type\":\"click\"", "unterminated object")]
+    [InlineData("[1,2", "unterminated array")]
+    [InlineData("\"purchase\"", "a string, not an object")]
+    [InlineData("null", "null")]
+    public void Anything_but_one_JSON_object_is_invalid_json(string json, string why)
+    {
+        var parsed = Parse(json);
+
+        Assert.Equal(RejectionReasons.InvalidJson, parsed.Reason);
+        Assert.False(string.IsNullOrWhiteSpace(parsed.Detail), why);
+    }
+
+    [Fact]
+    public void Nesting_deeper_than_64_is_invalid_json_however_it_is_placed()
+    {
+        var deep = new string('[', 70) + new string(']', 70);
+        var json = Purchase.Replace("\"channel\":\"store\"", "\"deep\":" + deep + ",\"channel\":\"store\"", StringComparison.Ordinal);
+
+        Assert.Equal(RejectionReasons.InvalidJson, Parse(json).Reason);
+    }
+
+    [Theory]
+    [InlineData("\"items\":[{\"sku\":\"a\",\"quantity\":1,\"unitPrice\":1},7]", "items must contain objects")]
+    [InlineData("\"items\":{\"sku\":\"a\"}", "items must be an array")]
+    [InlineData("\"items\":[{\"sku\":7,\"quantity\":1,\"unitPrice\":1}]", "sku must be a string")]
+    [InlineData("\"items\":[{\"sku\":\"a\",\"quantity\":1.5,\"unitPrice\":1}]", "quantity must be a whole number of at least 1")]
+    [InlineData("\"items\":[{\"sku\":\"a\",\"quantity\":1,\"unitPrice\":\"1\"}]", "unitPrice must be a number")]
+    public void A_bad_item_names_the_field_and_the_problem(string items, string detail)
+    {
+        var json = System.Text.RegularExpressions.Regex.Replace(Purchase, "\"items\":\\[.*?\\],\\s*\"channel\"", items + ",\"channel\"",
+            System.Text.RegularExpressions.RegexOptions.Singleline);
+
+        var parsed = Parse(json);
+
+        Assert.Equal(RejectionReasons.InvalidField, parsed.Reason);
+        Assert.Equal(detail, parsed.Detail);
+    }
+
+    [Theory]
+    [InlineData("\"smsConsent\":[\"opted_in\"]", RejectionReasons.InvalidField, "smsConsent must be an object")]
+    [InlineData("\"smsConsent\":{\"status\":\"opted_in\",\"source\":\"web\"}", RejectionReasons.MissingField, "at is required")]
+    [InlineData("\"smsConsent\":{\"status\":\"maybe\",\"source\":\"web\",\"at\":\"2026-11-02T09:12:00Z\"}", RejectionReasons.InvalidField, "smsConsent.status must be opted_in or opted_out")]
+    public void A_bad_consent_names_the_field_and_the_problem(string consent, string reason, string detail)
+    {
+        var json = System.Text.RegularExpressions.Regex.Replace(Customer, "\"smsConsent\":\\{.*?\\}", consent,
+            System.Text.RegularExpressions.RegexOptions.Singleline);
+
+        var parsed = Parse(json);
+
+        Assert.Equal(reason, parsed.Reason);
+        Assert.Equal(detail, parsed.Detail);
+    }
 }

@@ -7,7 +7,7 @@ namespace Engine.Benchmarks;
 /// so librdkafka's are included), bytes allocated on the managed heap, GC counts, Orleans
 /// calls, and the whole machine's busy CPU time (to see other processes competing).
 /// </summary>
-internal readonly record struct ProcessSnapshot(long Timestamp, TimeSpan Cpu, long Allocated, int Gen0, int Gen1, int Gen2, long OrleansRequests, TimeSpan MachineBusy)
+internal readonly record struct ProcessSnapshot(long Timestamp, TimeSpan Cpu, long Allocated, int Gen0, int Gen1, int Gen2, long OrleansRequests, TimeSpan MachineBusy, TimeSpan GcPaused)
 {
     public static ProcessSnapshot Take()
     {
@@ -20,7 +20,8 @@ internal readonly record struct ProcessSnapshot(long Timestamp, TimeSpan Cpu, lo
             GC.CollectionCount(1),
             GC.CollectionCount(2),
             Benchmarks.OrleansRequests.Count,
-            MachineCpu.Busy());
+            MachineCpu.Busy(),
+            GC.GetTotalPauseDuration());
     }
 
     /// <summary>What happened between <paramref name="start"/> and this snapshot, for <paramref name="events"/> events.</summary>
@@ -35,7 +36,10 @@ internal readonly record struct ProcessSnapshot(long Timestamp, TimeSpan Cpu, lo
         Gen2 - start.Gen2,
         OrleansRequests - start.OrleansRequests,
         MachineBusy - start.MachineBusy - (Cpu - start.Cpu),
-        note);
+        note)
+    {
+        GcPaused = GcPaused - start.GcPaused,
+    };
 }
 
 /// <summary>One row of the results table.</summary>
@@ -63,6 +67,11 @@ internal sealed record Measurement(
 
     /// <summary>True when the run did not reach the expected count (timed out or lost events).</summary>
     public bool Incomplete { get; init; }
+
+    /// <summary>How long the GC held the managed threads still during the row.</summary>
+    public TimeSpan GcPaused { get; init; }
+
+    public double GcPausedShare => Elapsed.TotalSeconds > 0 ? GcPaused.TotalSeconds / Elapsed.TotalSeconds : 0;
 }
 
 /// <summary>The machine's busy CPU time from /proc/stat (all processes), or zero where there is none.</summary>

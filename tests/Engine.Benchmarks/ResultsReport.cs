@@ -65,6 +65,7 @@ internal static class ResultsReport
             .AddColumn(new TableColumn("CPU µs/event").RightAligned())
             .AddColumn(new TableColumn("Alloc B/event").RightAligned())
             .AddColumn(new TableColumn("GC 0/1/2").RightAligned())
+            .AddColumn(new TableColumn("GC paused").RightAligned())
             .AddColumn(new TableColumn("Grain calls").RightAligned())
             .AddColumn(new TableColumn("Other load").RightAligned())
             .AddColumn("Note");
@@ -79,6 +80,7 @@ internal static class ResultsReport
                 // Server GC's dynamic heap count can make the process-wide counter step back.
                 row.Allocated < 0 ? "n/a" : row.AllocatedBytesPerEvent.ToString("N0", CultureInfo.InvariantCulture),
                 $"{row.Gen0}/{row.Gen1}/{row.Gen2}",
+                row.GcPausedShare.ToString("P0", CultureInfo.InvariantCulture),
                 row.OrleansRequests == 0 ? "" : row.OrleansRequests.ToString("N0", CultureInfo.InvariantCulture),
                 (row.OtherProcessesCores >= 0.2 ? "[yellow]" : "") + row.OtherProcessesCores.ToString("F2", CultureInfo.InvariantCulture) + (row.OtherProcessesCores >= 0.2 ? "[/]" : ""),
                 Markup.Escape(row.Note));

@@ -147,6 +147,36 @@ public sealed partial class SmsEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_text_waiting_for_its_retry_leaves_when_the_retry_falls_due_not_at_the_next_reminder_tick()
+    {
+        // The retry delay is far below the reminders' one-minute safety period: a text that
+        // waited for the period would show it.
+        var retryDelay = TimeSpan.FromSeconds(6);
+        await using var setting = await Setting.StartAsync(new Dictionary<string, string>
+        {
+            ["Sms__FirstRetryDelay"] = retryDelay.ToString(),
+            ["Sms__MaxRetryDelay"] = retryDelay.ToString(),
+            ["Sms__MaxAttempts"] = "20",
+        });
+        var cy = Shopper.New("retry");
+        await setting.ProduceProfilesAsync([cy]);
+        await setting.Kannel.StopAsync();
+        await setting.ProducePurchasesAsync([cy], 300m, 300m);
+        await setting.WaitForSmsAsync(cy, m => m.Status == OutboxStatus.Pending && m.Attempts >= 1, "the upgrade SMS to fail once and wait for its retry");
+
+        await setting.Kannel.StartAsync();
+        var sent = await setting.WaitForSmsAsync(cy, m => m.Status == OutboxStatus.Done, "the retried upgrade SMS to be accepted");
+
+        // DueAt is when its last retry fell due (the delay halved at most by jitter); the
+        // gateway's acceptance completed it. A second apart is the bound for a quiet
+        // machine; five keeps a busy one stable and is still far from the minute's tick.
+        var late = sent.CompletedAt!.Value - sent.DueAt!.Value;
+        output.WriteLine($"accepted {late.TotalSeconds:F2} s after its retry fell due ({sent.Attempts} failed attempts before)");
+        Assert.InRange(late, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        await setting.WaitForArrivalsAsync(cy, 1, "the retried text at the fake SMSC");
+    }
+
+    [Fact]
     public async Task On_the_defaults_with_PostgreSQL_an_upgrade_text_reaches_the_gateway_long_before_the_events_are_written()
     {
         // The silo's own write-behind: events wait a minute to be written, checkpoints every 10 s.

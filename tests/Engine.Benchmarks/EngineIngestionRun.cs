@@ -30,6 +30,7 @@ internal static class EngineIngestionRun
 
         ProcessSnapshot start, end;
         ProcessSnapshot? first = null;
+        ThreadCpu threadsAtFirst = ThreadCpu.Empty, threadsAtEnd = ThreadCpu.Empty;
         TimeSpan siloStart;
         long firstApplied = 0, applied = 0, duplicates;
         double rewinds;
@@ -46,6 +47,7 @@ internal static class EngineIngestionRun
                 if (applied > warmup && first is null)
                 {
                     first = ProcessSnapshot.Take();
+                    threadsAtFirst = ThreadCpu.Take();
                     firstApplied = applied;
                     writesAtFirst = writes?.Succeeded ?? 0;
                 }
@@ -59,6 +61,7 @@ internal static class EngineIngestionRun
             }
 
             end = ProcessSnapshot.Take();
+            threadsAtEnd = ThreadCpu.Take();
             writesAtEnd = writes?.Succeeded ?? 0;
             duplicates = (long)metrics.EventsDuplicate.Value;
             rewinds = metrics.Rewinds.GetAllLabelValues().Sum(labels => metrics.Rewinds.WithLabels(labels).Value);
@@ -76,7 +79,8 @@ internal static class EngineIngestionRun
             $"{problems}includes silo start-up ({siloStart.TotalSeconds:F2} s) and group join") with { Incomplete = incomplete };
         var steady = first is { } f
             ? end.Since(f, "2  engine: Kafka → grains, steady", applied - firstApplied,
-                $"{problems}from {firstApplied} applied ({(warmup > 0 ? $"{warmup} warm-up events" : "first batch")}), {Stopwatch.GetElapsedTime(start.Timestamp, f.Timestamp).TotalSeconds:F2} s after host start; {writesAtEnd - writesAtFirst} state writes") with { Incomplete = incomplete }
+                $"{problems}from {firstApplied} applied ({(warmup > 0 ? $"{warmup} warm-up events" : "first batch")}), {Stopwatch.GetElapsedTime(start.Timestamp, f.Timestamp).TotalSeconds:F2} s after host start; {writesAtEnd - writesAtFirst} state writes; "
+                + "cores by thread: " + string.Join(", ", threadsAtEnd.Since(threadsAtFirst, Stopwatch.GetElapsedTime(f.Timestamp, end.Timestamp), top: 6).Select(g => $"{g.Group} {g.Cores:F2}"))) with { Incomplete = incomplete }
             : total;
         return (total, steady);
     }

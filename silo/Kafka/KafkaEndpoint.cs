@@ -53,18 +53,24 @@ public sealed partial class KafkaEndpoint : IDisposable
             // An eager assignor: cooperative rebalancing with manual commits is error-prone.
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
             EnablePartitionEof = false,
-            FetchWaitMaxMs = 50,
-            QueuedMinMessages = 10000,
-            // With the local queue full librdkafka pauses fetching for this long (default 1 s):
-            // far too long for a consumer that drains it in milliseconds.
-            FetchQueueBackoffMs = 10,
         };
+        ApplyFetchSettings(config);
         foreach (var (key, value) in _options.Consumer)
         {
             config.Set(key, value);
         }
 
         return config;
+    }
+
+    /// <summary>How the ingestion's consumer fetches (the benchmark's row 1' uses the same).</summary>
+    public static void ApplyFetchSettings(ConsumerConfig config)
+    {
+        config.FetchWaitMaxMs = 50;
+        config.QueuedMinMessages = 10000;
+        // With the local queue full librdkafka pauses fetching for this long (default 1 s):
+        // far too long for a consumer that drains it in milliseconds.
+        config.FetchQueueBackoffMs = 10;
     }
 
     public ProducerConfig ProducerConfig()

@@ -112,8 +112,7 @@ internal sealed class EventCorpus : IDisposable
         if (engineFetchSettings)
         {
             config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range;
-            config.FetchWaitMaxMs = 50;
-            config.QueuedMinMessages = 10000;
+            Silo.Kafka.KafkaEndpoint.ApplyFetchSettings(config);
         }
 
         foreach (var (key, value) in settings)

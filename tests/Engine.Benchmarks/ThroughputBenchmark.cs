@@ -51,7 +51,7 @@ internal static class ThroughputBenchmark
             GarbageCollection.Settle();
             var (_, engineSettings) = BareConsumerRun.Run(corpus, "1' bare consumer, engine's fetch settings",
                 corpus.ConsumerConfig("bench-bare-" + Guid.NewGuid().ToString("N"), engineFetchSettings: true, options.ConsumerSettings), options.Timeout);
-            rows.AddRange([total, steady, engineSettings with { Note = engineSettings.Note + "; FetchWaitMaxMs 50, QueuedMinMessages 10000 (KafkaEndpoint)" }]);
+            rows.AddRange([total, steady, engineSettings with { Note = engineSettings.Note + "; FetchWaitMaxMs 50, QueuedMinMessages 10000, FetchQueueBackoffMs 10 (KafkaEndpoint.ApplyFetchSettings)" }]);
             bare = steady;
         }
 

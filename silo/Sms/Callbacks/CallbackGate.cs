@@ -67,6 +67,11 @@ public static class AllowedSource
             return true;
         }
 
-        return IPNetwork.TryParse(text, out network);
+        // "10.0.0.1/24" is most likely a typo for one address or for 10.0.0.0/24: refuse it.
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        return IPNetwork.TryParse(text, out network)
+            && slash > 0
+            && IPAddress.TryParse(text[..slash], out var written)
+            && written.Equals(network.BaseAddress);
     }
 }

@@ -25,6 +25,23 @@ public sealed class SiloStartTests
         Assert.Contains("Ingestion:MaxEventsPerCall must be positive, got 0", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Kannel_without_a_callback_token_on_a_public_listener_stops_the_start_naming_the_key()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            using var host = BuildSilo(
+                ("Urls", "http://0.0.0.0:5080"),
+                ("Sms:Gateway:Provider", "kannel"),
+                ("Sms:Gateway:Kannel:Username", "engine"),
+                ("Sms:Gateway:Kannel:Password", "secret"),
+                ("Sms:Gateway:Kannel:DlrUrl", "http://10.0.0.5:5080/sms/kannel/dlr"));
+            await host.StartAsync();
+        });
+
+        Assert.Contains("Sms:Callbacks:Token must be set", error.Message, StringComparison.Ordinal);
+    }
+
     private static IHost BuildSilo(params (string Key, string Value)[] settings)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Engine.Contracts;
 using Engine.Silo.Cluster;
+using Engine.Testing.Certificates;
 using Engine.Testing.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

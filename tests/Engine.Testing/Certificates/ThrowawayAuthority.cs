@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Engine.Integration.Tests.Cluster;
+namespace Engine.Testing.Certificates;
 
 /// <summary>
 /// A certificate authority made for one test, in a temporary directory: its certificate as PEM

@@ -25,6 +25,7 @@ public static class ClusterTlsRegistration
             silo.UseTls(trust.Certificate, trust.RequireMutual);
         }
 
+        silo.Services.AddHostedService(sp => new ClusterExposureWarning(configuration, sp.GetRequiredService<ILogger<ClusterExposureWarning>>()));
         return silo;
     }
 }

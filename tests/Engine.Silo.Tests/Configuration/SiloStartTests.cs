@@ -42,6 +42,14 @@ public sealed class SiloStartTests
         Assert.Contains("Sms:Callbacks:Token must be set", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_cluster_certificate_that_is_not_there_stops_the_start_naming_the_key()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => BuildSilo(("Orleans:Tls:CertificatePath", "/nonexistent/silo.pfx")).Dispose());
+
+        Assert.Contains("Orleans:Tls:CertificatePath must name a readable file, got \"/nonexistent/silo.pfx\"", error.Message, StringComparison.Ordinal);
+    }
+
     private static IHost BuildSilo(params (string Key, string Value)[] settings)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings

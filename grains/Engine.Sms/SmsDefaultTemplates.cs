@@ -28,7 +28,7 @@ public static class SmsDefaultTemplates
         ["tier_upgrade.fr"] = "Bonjour{% if first_name %} {{ first_name }}{% endif %}, vous passez au statut {{ tier }} ! Vos avantages : {{ link }} Répondez STOP pour vous désabonner",
         ["tier_downgrade.fr"] = "Bonjour{% if first_name %} {{ first_name }}{% endif %}, votre statut est désormais {{ tier }}. Pour remonter : {{ link }} Répondez STOP pour vous désabonner",
         ["points_expiring.fr"] = "Bonjour{% if first_name %} {{ first_name }}{% endif %}, {{ points }} points expirent le {{ expiry_date }}. Utilisez-les vite : {{ link }} Répondez STOP pour vous désabonner",
-        ["cart_abandoned.fr"] = "Bonjour{% if first_name %} {{ first_name }}{% endif %}, votre panier vous attend : " + CartLines + " ({{ cart_value }} {{ currency }}).{% if incentive %} {{ incentive }}.{% endif %} Finalisez votre commande : {{ link }} Répondez STOP pour vous désabonner",
+        ["cart_abandoned.fr"] = "Bonjour{% if first_name %} {{ first_name }}{% endif %}, votre panier vous attend : " + CartLines + " ({{ cart_value }} {{ currency }}).{% if incentive %} {{ incentive }}.{% endif %} Commandez : {{ link }} Répondez STOP pour vous désabonner",
         ["opt_out_confirmation.fr"] = "Votre désabonnement est confirmé : vous ne recevrez plus de SMS marketing. Répondez START pour vous réabonner.",
         ["opt_in_confirmation.fr"] = "Votre abonnement aux alertes fidélité est confirmé, 3 SMS par semaine au plus. Répondez HELP pour l'aide, STOP pour vous désabonner.",
         ["help.fr"] = "Alertes fidélité : points, statut et panier, 3 SMS par semaine au plus. Répondez STOP pour vous désabonner, START pour vous réabonner.",

@@ -47,6 +47,7 @@ public sealed record SmsTemplateModel
         Points = 1250,
         ExpiryDate = new DateOnly(2026, 6, 30),
         CartLines = [new SmsCartLine("Trail shoes", 1), new SmsCartLine("Socks", 3)],
+        Incentive = "10% off with code BACK10",
         Step = "reminder",
         Variant = "a",
         CartValue = 129.90m,

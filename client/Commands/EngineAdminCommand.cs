@@ -15,6 +15,7 @@ public static class EngineAdminCommand
         customer.Add(CustomerShowCommand.Create(engine));
         root.Add(customer);
         root.Add(SmsCommand.Create(engine));
+        root.Add(ExperimentsCommand.Create(engine));
         root.Add(SmsConsentCommand.OptOut(engine));
         root.Add(SmsConsentCommand.OptIn(engine));
         root.Add(ProduceCommand.Create(engine));

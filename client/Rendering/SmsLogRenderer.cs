@@ -36,7 +36,7 @@ public static class SmsLogRenderer
         {
             table.AddRow(
                 Plain(message.Id),
-                Plain(message.Template is { } template ? $"{message.Trigger} ({template})" : message.Trigger),
+                Plain(Trigger(message)),
                 Plain(Status(message)),
                 Plain(When(message)),
                 Plain(message.Segments is { } segments ? Count(segments) : None),
@@ -44,6 +44,19 @@ public static class SmsLogRenderer
         }
 
         console.Write(table);
+    }
+
+    /// <summary>The trigger, with the template a test message shows, or a cart message's cart, step and variant.</summary>
+    private static string Trigger(SmsLogEntry message)
+    {
+        if (message.Template is { } template)
+        {
+            return $"{message.Trigger} ({template})";
+        }
+
+        return message.Step is { } step
+            ? $"{message.Trigger}\ncart {Text(message.Cart)}\nstep {step}, variant {Text(message.Variant)}"
+            : message.Trigger;
     }
 
     /// <summary>The outbox status, the latest delivery state, and the transient failures so far.</summary>

@@ -58,7 +58,11 @@ public sealed record SmsLogReport(
             message.CompletedAt,
             message.Attempts,
             message.Segments > 0 ? message.Segments : null,
-            message.Detail);
+            message.Detail,
+            // A cart message names its cart, step and variant; the rest of the data stays out.
+            trigger == SmsTrigger.CartAbandoned ? message.Sms?.Data.GetValueOrDefault("cart_id") : null,
+            trigger == SmsTrigger.CartAbandoned ? message.Sms?.Data.GetValueOrDefault("step") : null,
+            trigger == SmsTrigger.CartAbandoned ? message.Sms?.Data.GetValueOrDefault("variant") : null);
     }
 }
 
@@ -66,6 +70,7 @@ public sealed record SmsLogReport(
 // SentAt: handed to a gateway; Delivery/DeliveryAt: the latest delivery report (queued, sent, delivered, failed).
 // Attempts: gateway attempts that failed transiently; Segments: parts of the rendered text, null before rendering.
 // Detail: why it was suppressed, cancelled or failed, or the gateway's message id.
+// Cart, Step, Variant: of a cart abandonment message (null for other triggers).
 public sealed record SmsLogEntry(
     string Id,
     string Trigger,
@@ -80,4 +85,7 @@ public sealed record SmsLogEntry(
     DateTimeOffset? CompletedAt,
     int Attempts,
     int? Segments,
-    string? Detail);
+    string? Detail,
+    string? Cart = null,
+    string? Step = null,
+    string? Variant = null);

@@ -37,12 +37,19 @@ public sealed partial class CustomerGrain
             return;
         }
 
+        var cartSent = cart.SendSettled(State, messageId);
+
         // Written at once: a retry must survive a crash, and an outcome lost in one would leave
         // a message that went out reading unknown (only a send in a worker's hands when the
         // silo dies may be unknown). Sends are few (caps), and this write shares its commit
         // with whatever other customers write at the same moment.
         Unsaved.Changed(time.GetUtcNow());
         await _store.TryWriteAsync(rethrowConflict: false);
+        if (cartSent && !Unsaved.Any && await cart.HandOutTalliesAsync(State, GrainFactory))
+        {
+            MarkChanged();
+        }
+
         await ScheduleWakeUpAsync();
     }
 

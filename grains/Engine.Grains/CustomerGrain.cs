@@ -28,6 +28,7 @@ public sealed partial class CustomerGrain(
     LoyaltyStatistics loyaltyStatistics,
     TierChangePublication tierChanges,
     SmsSendProtocol sms,
+    CartAbandonmentTrigger cart,
     ISiloStatusOracle silo,
     ILogger<CustomerGrain> logger) : Grain, ICustomerGrain, IRemindable, IWakeUpReminder
 {
@@ -84,6 +85,7 @@ public sealed partial class CustomerGrain(
         var now = time.GetUtcNow();
         Unsaved.EventsApplied(changed, now);
         RecordEffects(before);
+        RecordCartUpdate();
         if (Unsaved.IsWriteDue(now))
         {
             // An effect leaves only once written; a conflict is the ingestion's to see (it rewinds).
@@ -111,7 +113,9 @@ public sealed partial class CustomerGrain(
         var before = LoyaltyTotals.Of(State.Loyalty);
         var now = time.GetUtcNow();
         State.AdvanceTo(now, _rules);
-        if (RecordEffects(before) == 0 && LoyaltyTotals.Of(State.Loyalty) != before)
+        var loyaltyEffects = RecordEffects(before);
+        var cartChanged = RecordCartUpdate();
+        if (loyaltyEffects == 0 && !cartChanged && LoyaltyTotals.Of(State.Loyalty) != before)
         {
             Unsaved.Changed(now);
         }
@@ -148,6 +152,24 @@ public sealed partial class CustomerGrain(
     }
 
     /// <summary>
+    /// Attribution, cancellations and due steps of the cart abandonment trigger: a message it
+    /// queues or cancels is an effect (written at once); a sequence started or a step skipped
+    /// rides the write-behind. Returns whether anything changed.
+    /// </summary>
+    private bool RecordCartUpdate()
+    {
+        var update = cart.Update(State);
+        var now = time.GetUtcNow();
+        Unsaved.EffectsDecided(update.Effects, now);
+        if (update.Effects == 0 && update.Changed)
+        {
+            Unsaved.Changed(now);
+        }
+
+        return update.Effects > 0 || update.Changed;
+    }
+
+    /// <summary>
     /// Once the state is durable: publishes tier changes, hands due SMS to the dispatcher,
     /// lists the phone, then sets the wake-up for what is due later. Before that there is
     /// nothing to do: the write that makes it durable settles again.
@@ -161,6 +183,11 @@ public sealed partial class CustomerGrain(
 
         await PublishOpenEffectsAsync(CancellationToken.None);
         sms.HandOutDue(State);
+        if (await cart.HandOutTalliesAsync(State, GrainFactory))
+        {
+            MarkChanged();
+        }
+
         if (await PhoneDirectoryListing.UpdateAsync(GrainFactory, State, logger))
         {
             MarkChanged();
@@ -181,13 +208,14 @@ public sealed partial class CustomerGrain(
     {
         var now = time.GetUtcNow();
         var loyaltyDue = State.NextLoyaltyDueAt(_rules);
-        if (loyaltyDue is { } due && due <= now)
+        var cartCheck = cart.NextCheck(State, now);
+        if (loyaltyDue <= now || cartCheck <= now)
         {
             await AdvanceAsync();
             return;
         }
 
-        await _wakeUp.ScheduleAsync(this, State, now, loyaltyDue, sms.NextCheck(State, now));
+        await _wakeUp.ScheduleAsync(this, State, now, loyaltyDue, sms.NextCheck(State, now), cartCheck);
     }
 
     bool IWakeUpReminder.SiloTerminating => silo.CurrentStatus.IsTerminating();

@@ -12,7 +12,9 @@ public sealed record SmsText(string TemplateName, string Text, SmsSegmentCount S
 /// The Liquid templates, one per trigger and locale, keyed "trigger.locale" ("tier_upgrade.en",
 /// "cart_abandoned.fr-CA"), from configuration section <see cref="SectionName"/> over
 /// <see cref="SmsDefaultTemplates"/>. A locale falls back from exact ("fr-FR") to its language
-/// ("fr") to <see cref="DefaultLocale"/>. Every template is parsed once, here; call
+/// ("fr") to <see cref="DefaultLocale"/>. A trigger may carry a qualifier ("cart_abandoned:incentive.en",
+/// "cart_abandoned:reminder:b.en": a cart step, or a step and its variant); within each locale the
+/// most specific qualifier the caller names wins, then the plain trigger. Every template is parsed once, here; call
 /// <see cref="Validate"/> at start-up so a broken one stops the start with its name.
 /// </summary>
 public sealed class SmsTemplates
@@ -41,9 +43,9 @@ public sealed class SmsTemplates
 
         foreach (var (name, text) in sources)
         {
-            if (!TryParseName(name, out var trigger, out var locale))
+            if (!TryParseName(name, out var trigger, out var qualifier, out var locale))
             {
-                _errors[name] = $"the name is not 'trigger.locale' with a trigger among {string.Join(", ", SmsTriggers.All.Select(SmsTriggers.Key))}";
+                _errors[name] = $"the name is not 'trigger.locale' or 'trigger:qualifier.locale' with a trigger among {string.Join(", ", SmsTriggers.All.Select(SmsTriggers.Key))}";
             }
             else if (string.IsNullOrWhiteSpace(text))
             {
@@ -55,7 +57,7 @@ public sealed class SmsTemplates
             }
             else
             {
-                var canonical = $"{SmsTriggers.Key(trigger)}.{locale.Replace('_', '-')}";
+                var canonical = $"{SmsTriggers.Key(trigger)}{(qualifier is null ? "" : ":" + qualifier)}.{locale.Replace('_', '-')}";
                 _templates[canonical] = (canonical, template);
             }
         }
@@ -102,11 +104,19 @@ public sealed class SmsTemplates
     }
 
     /// <summary>The template used for a trigger and locale: exact, then language, then default.</summary>
-    public string ResolveName(SmsTrigger trigger, string? locale)
+    public string ResolveName(SmsTrigger trigger, string? locale, IReadOnlyList<string>? qualifiers = null)
     {
         var key = SmsTriggers.Key(trigger);
         foreach (var candidate in LocaleFallbacks(locale))
         {
+            foreach (var qualifier in qualifiers ?? [])
+            {
+                if (_templates.TryGetValue($"{key}:{qualifier}.{candidate}", out var qualified))
+                {
+                    return qualified.Name;
+                }
+            }
+
             if (_templates.TryGetValue($"{key}.{candidate}", out var found))
             {
                 return found.Name;
@@ -121,9 +131,10 @@ public sealed class SmsTemplates
     /// Renders the trigger's template for the customer's locale. Dates and numbers are written
     /// the locale's way, whitespace around the text is trimmed, and nothing is HTML-encoded.
     /// </summary>
-    public SmsText Render(SmsTrigger trigger, string? locale, SmsTemplateModel model)
+    /// <remarks>Qualifiers name qualified templates to prefer, most specific first (see the class summary).</remarks>
+    public SmsText Render(SmsTrigger trigger, string? locale, SmsTemplateModel model, IReadOnlyList<string>? qualifiers = null)
     {
-        var name = ResolveName(trigger, locale);
+        var name = ResolveName(trigger, locale, qualifiers);
         var culture = CultureFor(locale);
         string text;
         try
@@ -156,6 +167,10 @@ public sealed class SmsTemplates
         context.SetValue("expiry_date", Text(model.ExpiryDate?.ToString("d", culture)));
         context.SetValue("cart_lines", model.CartLines);
         context.SetValue("cart_count", NumberValue.Create(model.CartLines.Sum(l => l.Quantity)));
+        context.SetValue("cart_more", NumberValue.Create(model.CartMore));
+        context.SetValue("incentive", Text(model.Incentive));
+        context.SetValue("step", Text(model.Step));
+        context.SetValue("variant", Text(model.Variant));
         context.SetValue("cart_value", Text(model.CartValue?.ToString("0.00", culture)));
         context.SetValue("currency", Text(model.Currency));
         context.SetValue("link", Text(model.Link));
@@ -199,15 +214,18 @@ public sealed class SmsTemplates
         return CultureInfo.InvariantCulture;
     }
 
-    private static bool TryParseName(string name, out SmsTrigger trigger, out string locale)
+    private static bool TryParseName(string name, out SmsTrigger trigger, out string? qualifier, out string locale)
     {
         var dot = name.IndexOf('.', StringComparison.Ordinal);
         locale = dot < 0 ? "" : name[(dot + 1)..];
+        var key = dot < 0 ? name : name[..dot];
+        var colon = key.IndexOf(':', StringComparison.Ordinal);
+        qualifier = colon < 0 ? null : key[(colon + 1)..];
         trigger = default;
-        return dot > 0 && locale.Length > 0 && SmsTriggers.TryParseKey(name[..dot], out trigger);
+        return dot > 0 && locale.Length > 0 && qualifier is not "" && SmsTriggers.TryParseKey(colon < 0 ? key : key[..colon], out trigger);
     }
 
-    private static string? LocaleOf(string name) => TryParseName(name, out _, out var locale) ? locale : null;
+    private static string? LocaleOf(string name) => TryParseName(name, out _, out _, out var locale) ? locale : null;
 
     private static string FirstLine(string error)
     {

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Engine.Silo.Hosting;
 
 /// <summary>
-/// <see cref="CustomerRules"/> ("Rules", with its "Loyalty" section): a rolling window and an
+/// <see cref="CustomerRules"/> ("Rules", with its "Loyalty" and "CartAbandonment" sections): a rolling window and an
 /// engagement half-life to divide by, exchange rates that convert to a positive amount, and
 /// the loyalty rules' own checks, each named.
 /// </summary>
@@ -21,6 +21,6 @@ public sealed class CustomerRulesValidator : IValidateOptions<CustomerRules>
             problems.Positive($"{nameof(options.ExchangeRates)}:{currency}", rate);
         }
 
-        return problems.Add(options.Loyalty.Validate()).Result();
+        return problems.Add(options.Loyalty.Validate()).Add(options.CartAbandonment.Validate()).Result();
     }
 }

@@ -2,6 +2,7 @@ using Engine.Contracts;
 using Engine.Domain.Customers;
 using Engine.Grains;
 using Engine.Grains.Effects;
+using Engine.Domain.Cart;
 using Engine.Domain.Loyalty;
 using Engine.Silo.Effects;
 using Engine.Silo.Cluster;
@@ -44,7 +45,8 @@ public static class SiloHostExtensions
         var services = builder.Services;
         var configuration = builder.Configuration;
         services.AddValidatedOptions<CustomerRules, CustomerRulesValidator>(configuration.GetSection(CustomerRules.SectionName))
-            .Configure(rules => LoyaltyConfiguration.Bind(configuration.GetSection(LoyaltyRules.SectionName), rules.Loyalty));
+            .Configure(rules => LoyaltyConfiguration.Bind(configuration.GetSection(LoyaltyRules.SectionName), rules.Loyalty))
+            .Configure(rules => CartAbandonmentConfiguration.Bind(configuration.GetSection(CartAbandonmentRules.SectionName), rules.CartAbandonment));
         services.AddValidatedOptions<WriteBehindOptions, WriteBehindOptionsValidator>(configuration.GetSection(WriteBehindOptions.SectionName));
         services.AddValidatedOptions<KafkaOptions, KafkaOptionsValidator>(configuration.GetSection(KafkaOptions.SectionName));
         services.AddValidatedOptions<IngestionOptions, IngestionOptionsValidator>(configuration.GetSection(IngestionOptions.SectionName));
@@ -54,6 +56,8 @@ public static class SiloHostExtensions
         services.AddSingleton<CustomerStateWrites>();
         services.AddSingleton<Engine.Silo.Storage.GrainState.GrainStateStatistics>();
         services.AddSingleton<LoyaltyStatistics>();
+        services.AddSingleton<CartStatistics>();
+        services.AddSingleton<CartAbandonmentTrigger>();
         services.AddSingleton<KafkaTierChangeOutput>();
         services.AddSingleton<ITierChangeOutput>(sp => sp.GetRequiredService<KafkaTierChangeOutput>());
         // One per customer activation: it remembers what that activation marked for publication.

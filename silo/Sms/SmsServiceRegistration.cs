@@ -21,7 +21,8 @@ public static class SmsServiceRegistration
         services.AddOptions<SmsDispatchOptions>().Bind(configuration.GetSection("Sms:Dispatch"));
         services.AddSingleton(_ =>
         {
-            var configured = configuration.GetSection(SmsTemplates.SectionName).GetChildren()
+            // Flattened, so a qualified template ("Sms:Templates:cart_abandoned:incentive.en") keeps its qualifier.
+            var configured = configuration.GetSection(SmsTemplates.SectionName).AsEnumerable(makePathsRelative: true)
                 .Where(c => c.Value is not null)
                 .ToDictionary(c => c.Key, c => c.Value!, StringComparer.OrdinalIgnoreCase);
             var templates = new SmsTemplates(configured);

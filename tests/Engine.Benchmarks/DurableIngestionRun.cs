@@ -95,6 +95,7 @@ internal static class DurableIngestionRun
             await HistogramSnapshot.ReadAsync(metrics.Registry, "engine_event_durable_latency_seconds"),
             await HistogramSnapshot.ReadAsync(metrics.Registry, "engine_tier_change_publish_latency_seconds"),
             await HistogramSnapshot.ReadAsync(metrics.Registry, "engine_sms_send_latency_seconds"),
+            await HistogramSnapshot.ReadAsync(metrics.Registry, "engine_cart_reminder_latency_seconds"),
             loyalty.TierChanges.Values.Sum(),
             sms.Outcomes.Where(o => o.Key.Outcome == "sent").Sum(o => o.Value),
             clients.Produced);

@@ -73,6 +73,7 @@ internal sealed class DurableWindows(List<DurableMark> marks, List<DurableSample
             end.Durable.Minus(start.Durable),
             end.TierChangePublished.Minus(start.TierChangePublished),
             end.SmsAccepted.Minus(start.SmsAccepted),
+            end.CartReminderAccepted.Minus(start.CartReminderAccepted),
             end.Produced - end.Applied,
             checkpointSeconds > 0 ? appliedDuringCheckpoints / checkpointSeconds : double.NaN,
             (events - appliedDuringCheckpoints) / outsideSeconds);
@@ -108,6 +109,7 @@ internal sealed record DurableMark(
     HistogramSnapshot Durable,
     HistogramSnapshot TierChangePublished,
     HistogramSnapshot SmsAccepted,
+    HistogramSnapshot CartReminderAccepted,
     long TierChanges,
     long SmsSent,
     long Produced);
@@ -162,6 +164,7 @@ internal sealed record DurableWindow(
     HistogramSnapshot Histogram,
     HistogramSnapshot TierChangeLatency,
     HistogramSnapshot SmsLatency,
+    HistogramSnapshot CartReminderLatency,
     long BehindAtEnd,
     double RateDuringCheckpoints,
     double RateBetweenCheckpoints)

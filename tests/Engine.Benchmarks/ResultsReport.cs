@@ -199,6 +199,7 @@ internal static class ResultsReport
         string Effect(HistogramSnapshot h) => h.Count == 0 ? "none" : $"{F(h.Quantile(0.5), "F3")} / {F(h.Quantile(0.99), "F3")} (in {h.BucketOf(0.99)}; {h.Count:N0})";
         Row("decision → tier-change record on its topic: p50 / p99 (s)", w => Effect(w.TierChangeLatency));
         Row("decision → SMS accepted by the gateway: p50 / p99 (s)", w => Effect(w.SmsLatency));
+        Row("cart step due → reminder accepted by the gateway: p50 / p99 (s)", w => Effect(w.CartReminderLatency));
         Row("events produced but not yet applied at the end", w => $"{w.BehindAtEnd:N0}");
         AnsiConsole.Write(table);
         if (durable.Statements.Count > 0)

@@ -29,6 +29,8 @@ internal static class SmsCustomer
         state.Profile.TimeZone = zone;
         state.Profile.Locale = "fr-FR";
         state.Profile.SmsConsent = consent == ConsentStatus.Unknown ? null : new SmsConsent(consent, "web-form", ConsentAt);
+        // Something in the cart, so a cart reminder is not stale.
+        state.Cart.Lines.Add(new Engine.Domain.Cart.CartLine("SKU-1", "Socks", 1, 9.99m, ConsentAt));
         return state;
     }
 

@@ -6,7 +6,8 @@ namespace Engine.Sms.Tests;
 public sealed class SmsTemplatesTests
 {
     private static readonly SmsTemplates Defaults = new();
-    private static readonly SmsTemplateModel Model = SmsTemplateModel.Sample;
+    // A typical message: the first cart step offers no incentive.
+    private static readonly SmsTemplateModel Model = SmsTemplateModel.Sample with { Incentive = null };
 
     [Fact]
     public void Default_templates_are_valid() => Defaults.Validate();
@@ -55,11 +56,31 @@ public sealed class SmsTemplatesTests
         var text = Defaults.Render(SmsTrigger.CartAbandoned, "en", Model);
 
         Assert.Equal(
-            "Hi Camille, your cart is waiting: 1x Trail shoes, 3x Socks. Finish your order: https://example.com/l/abc123 Reply STOP to opt out",
+            "Hi Camille, your cart is waiting: 1x Trail shoes, 3x Socks (129.90 EUR). Finish your order: https://example.com/l/abc123 Reply STOP to opt out",
             text.Text);
 
-        var longCart = Model with { CartLines = [new("Trail shoes", 1), new("Socks", 3), new("Cap", 1)] };
-        Assert.Contains("1x Trail shoes, 3x Socks...", Defaults.Render(SmsTrigger.CartAbandoned, "fr", longCart).Text, StringComparison.Ordinal);
+        var moreAndIncentive = Model with { CartMore = 2, Incentive = "10% off with code BACK10" };
+        Assert.Equal(
+            "Bonjour Camille, votre panier vous attend : 1x Trail shoes, 3x Socks +2 (129,90 EUR). 10% off with code BACK10. Commandez : https://example.com/l/abc123 Répondez STOP pour vous désabonner",
+            Defaults.Render(SmsTrigger.CartAbandoned, "fr", moreAndIncentive).Text);
+    }
+
+    [Fact]
+    public void A_cart_step_and_its_variant_use_their_own_template_in_the_customers_language_first()
+    {
+        var templates = new SmsTemplates(new Dictionary<string, string>
+        {
+            ["cart_abandoned:incentive.en"] = "step {{ step }} {{ incentive }}",
+            ["cart_abandoned:incentive:b.en"] = "variant {{ variant }}",
+            ["cart_abandoned:incentive.fr"] = "etape {{ step }}",
+        });
+        templates.Validate();
+        var model = Model with { Step = "incentive", Variant = "b", Incentive = "10%" };
+
+        Assert.Equal("variant b", templates.Render(SmsTrigger.CartAbandoned, "en", model, ["incentive:b", "incentive"]).Text);
+        Assert.Equal("step incentive 10%", templates.Render(SmsTrigger.CartAbandoned, "en", model, ["incentive:a", "incentive"]).Text);
+        Assert.Equal("etape incentive", templates.Render(SmsTrigger.CartAbandoned, "fr-FR", model, ["incentive:b", "incentive"]).Text);
+        Assert.Equal("cart_abandoned.en", templates.Render(SmsTrigger.CartAbandoned, "en", model, ["reminder:a", "reminder"]).TemplateName);
     }
 
     [Fact]

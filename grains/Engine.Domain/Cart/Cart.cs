@@ -21,6 +21,8 @@ public sealed class Cart
     [Id(3)] public List<SkuPurchase> RecentlyPurchased { get; set; } = [];
     /// <summary>occurredAt of the newest purchase: a checkout started before it is over.</summary>
     [Id(4)] public DateTimeOffset? LastPurchaseAt { get; set; }
+    /// <summary>The session of the newest cart activity (the recovery link may name it).</summary>
+    [Id(5)] public string? SessionId { get; set; }
 
     public bool IsEmpty => Lines.Count == 0;
 
@@ -30,6 +32,12 @@ public sealed class Cart
 
     public void RecordClick(ClickEvent click)
     {
+        if (click.Action is ClickAction.AddToCart or ClickAction.RemoveFromCart or ClickAction.CheckoutStarted
+            && !(UpdatedAt > click.OccurredAt) && !(CheckoutStartedAt > click.OccurredAt))
+        {
+            SessionId = click.SessionId;
+        }
+
         switch (click.Action)
         {
             case ClickAction.AddToCart when click.Sku is { } sku:

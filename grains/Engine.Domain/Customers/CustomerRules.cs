@@ -1,3 +1,4 @@
+using Engine.Domain.Cart;
 using Engine.Domain.Loyalty;
 
 namespace Engine.Domain.Customers;
@@ -25,6 +26,9 @@ public sealed class CustomerRules
 
     /// <summary>Points and tiers (the host binds them from their own "Loyalty" section).</summary>
     public LoyaltyRules Loyalty { get; set; } = new();
+
+    /// <summary>Cart abandonment reminders (the host binds them from their own "CartAbandonment" section).</summary>
+    public CartAbandonmentRules CartAbandonment { get; set; } = new();
 
     /// <summary>
     /// Days of daily spend kept: the longer of the rolling window and the tier qualification

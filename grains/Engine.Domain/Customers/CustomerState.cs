@@ -33,6 +33,8 @@ public sealed class CustomerState
     [Id(11)] public string? DirectoryPhone { get; set; }
     /// <summary>Gateway ids of the latest inbound SMS, to handle a retried callback once.</summary>
     [Id(12)] public List<string> RecentInboundSms { get; set; } = [];
+    /// <summary>The cart abandonment sequence and what its messages recovered.</summary>
+    [Id(13)] public Cart.CartAbandonment CartAbandonment { get; set; } = new();
 
     // Not persisted: effects wait here only until the caller takes them after applying.
     [NonSerialized]

@@ -31,6 +31,9 @@ public sealed class Outbox
         return true;
     }
 
+    /// <summary>Drops a message that leaves no trace worth a log line (a tally the ledger has).</summary>
+    public void Remove(OutboxMessage message) => Messages.Remove(message);
+
     public void Complete(OutboxMessage message, OutboxStatus status, DateTimeOffset at, string? detail = null)
     {
         message.Status = status;

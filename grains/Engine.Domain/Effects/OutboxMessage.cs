@@ -7,6 +7,8 @@ public enum OutboxKind
 {
     TierChange = 0,
     Sms = 1,
+    /// <summary>A count for the experiment ledger (a cart SMS sent, a cart recovered); removed once the ledger has it.</summary>
+    ExperimentTally = 2,
 }
 
 /// <summary>Where an outbox message is on its way out.</summary>
@@ -72,6 +74,7 @@ public sealed class OutboxMessage
     [Id(13)] public DateTimeOffset? SentAt { get; set; }
     /// <summary>Parts the rendered text took.</summary>
     [Id(14)] public int Segments { get; set; }
+    [Id(16)] public ExperimentTally? Tally { get; set; }
 
     public bool IsOpen => Status is OutboxStatus.Pending or OutboxStatus.Sending;
 }
@@ -94,3 +97,16 @@ public sealed record SmsRequest(
     [property: Id(0)] string Trigger,
     [property: Id(1)] bool IsTransactional,
     [property: Id(2)] IReadOnlyDictionary<string, string> Data);
+
+/// <summary>
+/// One count for the experiment ledger: a message of <see cref="Variant"/> went out, or
+/// (<see cref="Recovered"/>) a purchase it is credited with, worth <see cref="Revenue"/> in
+/// the base currency. Its message id makes it countable once.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("engine.ExperimentTally")]
+public sealed record ExperimentTally(
+    [property: Id(0)] string Experiment,
+    [property: Id(1)] string Step,
+    [property: Id(2)] string Variant,
+    [property: Id(3)] bool Recovered,
+    [property: Id(4)] decimal Revenue);

@@ -152,9 +152,13 @@ public static class SmsPlanning
     public static SmsTrigger TriggerOf(OutboxMessage message) =>
         SmsTriggers.TryParseKey(message.Sms?.Trigger, out var trigger) ? trigger : SmsTrigger.Test;
 
-    /// <summary>Whether the message speaks of something that is no longer true (points spent).</summary>
-    public static bool IsStale(CustomerState state, OutboxMessage message, DateTimeOffset now) =>
-        TriggerOf(message) == SmsTrigger.PointsExpiring && !CustomerNotifications.IsStillOwed(state.Loyalty, message.Sms!, now);
+    /// <summary>Whether the message speaks of something that is no longer true (points spent, cart emptied or bought).</summary>
+    public static bool IsStale(CustomerState state, OutboxMessage message, DateTimeOffset now) => TriggerOf(message) switch
+    {
+        SmsTrigger.PointsExpiring => !CustomerNotifications.IsStillOwed(state.Loyalty, message.Sms!, now),
+        SmsTrigger.CartAbandoned => CartReminders.IsStale(state),
+        _ => false,
+    };
 
     public static DateTimeOffset DueAt(OutboxMessage message) => message.DueAt ?? message.CreatedAt;
 }

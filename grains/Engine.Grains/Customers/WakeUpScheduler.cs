@@ -34,7 +34,8 @@ public sealed partial class WakeUpScheduler(ILogger logger)
     /// <param name="now">The current time.</param>
     /// <param name="loyaltyDue">When loyalty work falls due next (after now: work due now is run, not scheduled).</param>
     /// <param name="smsCheck">When the customer's SMS need another look.</param>
-    public async Task ScheduleAsync(IWakeUpReminder reminder, CustomerState state, DateTimeOffset now, DateTimeOffset? loyaltyDue, DateTimeOffset? smsCheck)
+    /// <param name="cartCheck">When a cart abandonment step falls due (or tallies wait for the ledger).</param>
+    public async Task ScheduleAsync(IWakeUpReminder reminder, CustomerState state, DateTimeOffset now, DateTimeOffset? loyaltyDue, DateTimeOffset? smsCheck, DateTimeOffset? cartCheck = null)
     {
         var next = loyaltyDue;
         if (state.Outbox.HasOpen(OutboxKind.TierChange))
@@ -44,7 +45,10 @@ public sealed partial class WakeUpScheduler(ILogger logger)
         }
 
         next = Earliest(next, smsCheck);
-        var change = WakeUpSchedule.Decide(state.WakeUpAt, next, state.Outbox.Messages.Any(m => m.IsOpen), now);
+        next = Earliest(next, cartCheck);
+        // A cart step is due within hours: a tick missed while the silo was down comes back in a
+        // minute, not a day (the reminder is moved at every wake-up anyway).
+        var change = WakeUpSchedule.Decide(state.WakeUpAt, next, cartCheck is not null || state.Outbox.Messages.Any(m => m.IsOpen), now);
         if (change.Action == WakeUpAction.Keep)
         {
             return;

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
+using Engine.Domain.Processing;
 using Engine.Silo.Metrics;
 
 namespace Engine.Silo.Ingestion;
@@ -17,7 +18,8 @@ internal sealed class BatchSettlement(
     IDeadLetterOutput deadLetters,
     EngineMetrics metrics,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    ApplyRetries? retries = null)
 {
     private const string RefusedByRules = "refused by the customer rules";
 
@@ -53,6 +55,23 @@ internal sealed class BatchSettlement(
         foreach (var outcome in outcomes)
         {
             var events = batch.ByCustomer[outcome.CustomerId];
+            if (outcome.Report?.Failure is { } failure)
+            {
+                // The grain dropped its unsaved state: every stream it was given in this batch goes back.
+                if (partitions.TryGetStream(failure.Position.Stream, out var failed))
+                {
+                    retries?.Failed(failed, failure);
+                }
+
+                foreach (var stream in events.Events.Select(e => e.Position.Stream).Distinct())
+                {
+                    rewind.Add(stream);
+                    rewindReasons[stream] = RejectionReasons.ApplyFailed;
+                }
+
+                continue;
+            }
+
             if (outcome.Error is not null || outcome.Report!.HasGap)
             {
                 var reason = outcome.Error is null ? "gap" : "call-failed";

@@ -20,7 +20,8 @@ internal sealed class EventBatchReader(
     IngestionOptions options,
     EngineMetrics metrics,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    ApplyRetries? retries = null)
 {
     /// <summary>Messages parsed together; a batch smaller than this is parsed in one go once read.</summary>
     public const int ParseChunk = 128;
@@ -96,10 +97,15 @@ internal sealed class EventBatchReader(
             {
                 var message = chunk.Messages[i];
                 var parsed = chunk.Parsed[i];
-                if (parsed.Event is { } e)
+                if (parsed.Event is { } e && retries?.DeadLetter(new(chunk.Partitions[i].Stream, message.Offset.Value), detail => PublishApplyFailed(message, detail)) is { } failed)
                 {
-                    metrics.EventsConsumed.WithLabels(e.Type).Inc();
-                    batch.Add(chunk.Partitions[i], message, e);
+                    // Its rules threw every time it was tried: it goes to the dead letters, the partition on.
+                    batch.AddDeadLetter(chunk.Partitions[i], message.Offset.Value, failed);
+                }
+                else if (parsed.Event is { } valid)
+                {
+                    metrics.EventsConsumed.WithLabels(valid.Type).Inc();
+                    batch.Add(chunk.Partitions[i], message, valid);
                 }
                 else
                 {
@@ -110,6 +116,12 @@ internal sealed class EventBatchReader(
         }
 
         return batch;
+    }
+
+    private Task PublishApplyFailed(ConsumeResult<byte[]?, byte[]?> message, string detail)
+    {
+        logger.LogRejected(RejectionReasons.ApplyFailed, message.Topic, message.Partition.Value, message.Offset.Value, detail);
+        return deadLetters.PublishAsync(message, RejectionReasons.ApplyFailed, detail);
     }
 
     /// <summary>Consecutive messages as read, with the partition each belongs to and, once parsed, what each holds.</summary>

@@ -18,6 +18,9 @@ internal static partial class IngestionLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Customer grain call failed ({ErrorType}: {Error}); its partitions will be re-delivered")]
     public static partial void LogCallFailed(this ILogger logger, string errorType, string error);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Applying the event at {Topic}[{Partition}]@{Offset} threw {ErrorType} (attempt {Attempt} of {MaxAttempts}); its customer's partitions will be re-delivered")]
+    public static partial void LogApplyFailed(this ILogger logger, string errorType, string topic, int partition, long offset, int attempt, int maxAttempts);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rewinding {Topic}[{Partition}] to offset {Offset} ({Reason})")]
     public static partial void LogRewind(this ILogger logger, string topic, int partition, long offset, string reason);
 

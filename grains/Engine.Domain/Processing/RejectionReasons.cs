@@ -22,5 +22,8 @@ public static class RejectionReasons
     public const string UnknownOrder = "unknown-order";
     /// <summary>A refund that would bring the order's refunds above what was paid.</summary>
     public const string RefundExceedsOrder = "refund-exceeds-order";
+    /// <summary>A number above the contract's bounds (Ingestion:Bounds): an amount, price, quantity or line count no real order has.</summary>
+    public const string OutOfRange = "out-of-range";
+    /// <summary>The rules threw on the event every time it was tried (an engine fault): dead-lettered so the partition goes on.</summary>
     public const string ApplyFailed = "apply-failed";
 }

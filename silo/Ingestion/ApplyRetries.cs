@@ -17,7 +17,6 @@ namespace Engine.Silo.Ingestion;
 internal sealed class ApplyRetries(IEventConsumer consumer, IngestionOptions options, EngineMetrics metrics, TimeProvider time, ILogger logger)
 {
     private readonly Dictionary<EventPosition, (int Attempts, string ErrorType)> _failures = [];
-    private readonly Dictionary<EventPosition, Task> _deadLetters = [];
     private readonly Dictionary<TopicPartition, long> _heldUntil = [];
 
     /// <summary>Partitions held back for a retry's backoff (storage recovery must not resume them early).</summary>
@@ -53,27 +52,13 @@ internal sealed class ApplyRetries(IEventConsumer consumer, IngestionOptions opt
     }
 
     /// <summary>
-    /// The dead letter of an event that has failed its last attempt (written now, or the one
-    /// already written or being written if the partition was read again), or null to hand the
-    /// event out as usual. The detail names the exception type only: its message may hold
-    /// personal data.
+    /// The dead-letter detail of an event that has failed its last attempt, or null to hand it
+    /// out as usual. It names the exception type only: its message may hold personal data.
     /// </summary>
-    public Task? DeadLetter(EventPosition position, Func<string, Task> publish)
-    {
-        if (_failures.Count == 0 || !_failures.TryGetValue(position, out var failure) || failure.Attempts < options.MaxApplyAttempts)
-        {
-            return null;
-        }
-
-        if (_deadLetters.TryGetValue(position, out var written) && !written.IsFaulted && !written.IsCanceled)
-        {
-            return written;
-        }
-
-        var write = publish($"{failure.ErrorType} thrown by the rules {failure.Attempts} times");
-        _deadLetters[position] = write;
-        return write;
-    }
+    public string? DeadLetterDetail(EventPosition position) =>
+        _failures.Count > 0 && _failures.TryGetValue(position, out var failure) && failure.Attempts >= options.MaxApplyAttempts
+            ? $"{failure.ErrorType} thrown by the rules {failure.Attempts} times"
+            : null;
 
     /// <summary>Resumes the partitions whose backoff is over, unless <paramref name="paused"/> (a storage outage: its recovery resumes them).</summary>
     public void ResumeDue(bool paused)
@@ -110,7 +95,6 @@ internal sealed class ApplyRetries(IEventConsumer consumer, IngestionOptions opt
             if (!partitions.TryGetStream(position.Stream, out var progress) || progress.CommittedOffset > position.Offset)
             {
                 _failures.Remove(position);
-                _deadLetters.Remove(position);
             }
         }
 

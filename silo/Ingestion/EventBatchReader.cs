@@ -28,6 +28,8 @@ internal sealed class EventBatchReader(
 
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(50);
 
+    private readonly DeadLettersWritten _written = new(deadLetters, logger);
+
     /// <summary>Reads the next batch; empty when nothing came and <paramref name="idle"/> says to stop waiting.</summary>
     /// <param name="idle">Asked after an empty poll with nothing read yet: true to return at once, so a finished
     /// batch can be settled or a checkpoint run.</param>
@@ -89,6 +91,7 @@ internal sealed class EventBatchReader(
 
     private IngestionBatch Assemble(List<Chunk> chunks)
     {
+        _written.Prune(partitions);
         var batch = new IngestionBatch();
         foreach (var chunk in chunks)
         {
@@ -97,31 +100,25 @@ internal sealed class EventBatchReader(
             {
                 var message = chunk.Messages[i];
                 var parsed = chunk.Parsed[i];
-                if (parsed.Event is { } e && retries?.DeadLetter(new(chunk.Partitions[i].Stream, message.Offset.Value), detail => PublishApplyFailed(message, detail)) is { } failed)
+                var partition = chunk.Partitions[i];
+                if (parsed.Event is { } e && retries?.DeadLetterDetail(new(partition.Stream, message.Offset.Value)) is { } failed)
                 {
                     // Its rules threw every time it was tried: it goes to the dead letters, the partition on.
-                    batch.AddDeadLetter(chunk.Partitions[i], message.Offset.Value, failed);
+                    batch.AddDeadLetter(partition, message.Offset.Value, _written.Once(partition, message, RejectionReasons.ApplyFailed, failed));
                 }
                 else if (parsed.Event is { } valid)
                 {
                     metrics.EventsConsumed.WithLabels(valid.Type).Inc();
-                    batch.Add(chunk.Partitions[i], message, valid);
+                    batch.Add(partition, message, valid);
                 }
                 else
                 {
-                    logger.LogRejected(parsed.Reason!, message.Topic, message.Partition.Value, message.Offset.Value, parsed.Detail!);
-                    batch.AddDeadLetter(chunk.Partitions[i], message.Offset.Value, deadLetters.PublishAsync(message, parsed.Reason!, parsed.Detail!));
+                    batch.AddDeadLetter(partition, message.Offset.Value, _written.Once(partition, message, parsed.Reason!, parsed.Detail!));
                 }
             }
         }
 
         return batch;
-    }
-
-    private Task PublishApplyFailed(ConsumeResult<byte[]?, byte[]?> message, string detail)
-    {
-        logger.LogRejected(RejectionReasons.ApplyFailed, message.Topic, message.Partition.Value, message.Offset.Value, detail);
-        return deadLetters.PublishAsync(message, RejectionReasons.ApplyFailed, detail);
     }
 
     /// <summary>Consecutive messages as read, with the partition each belongs to and, once parsed, what each holds.</summary>

@@ -230,9 +230,9 @@ public sealed class CustomerValueTests
     }
 
     [Fact]
-    public void Duplicate_order_is_detected_only_among_the_most_recent_orders()
+    public void Duplicate_order_is_detected_beyond_the_orders_remembered_for_refunds()
     {
-        // Documents the limit: order ids are remembered in a ring of RecentOrderCapacity.
+        // The ring of RecentOrderCapacity bounds refunds; the business keys (Rules:Dedupe) keep order ids longer.
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Purchase(T0, orderId: "ord-first"));
         for (var i = 0; i < CustomerValue.RecentOrderCapacity - 1; i++)
@@ -244,7 +244,7 @@ public sealed class CustomerValueTests
 
         feed.ApplyAll(Make.Purchase(T0));
 
-        Assert.Equal(ApplyStatus.Applied, feed.Apply(Make.Purchase(T0, orderId: "ord-first")).Status);
+        Assert.Equal(RejectionReasons.DuplicateOrder, feed.Apply(Make.Purchase(T0, orderId: "ord-first")).Reason);
     }
 
     [Fact]

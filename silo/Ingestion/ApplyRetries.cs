@@ -18,6 +18,7 @@ internal sealed class ApplyRetries(IEventConsumer consumer, IngestionOptions opt
 {
     private readonly Dictionary<EventPosition, (int Attempts, string ErrorType)> _failures = [];
     private readonly Dictionary<TopicPartition, long> _heldUntil = [];
+    private int _deadLetterFailures;
 
     /// <summary>Partitions held back for a retry's backoff (storage recovery must not resume them early).</summary>
     public bool IsHeld(TopicPartition partition) => _heldUntil.ContainsKey(partition);
@@ -41,15 +42,36 @@ internal sealed class ApplyRetries(IEventConsumer consumer, IngestionOptions opt
             return;
         }
 
-        var delay = options.ApplyRetryDelay * Math.Pow(2, attempts - 1);
+        Hold(partition.Partition, options.ApplyRetryDelay * Math.Pow(2, attempts - 1));
+    }
+
+    private void Hold(TopicPartition partition, TimeSpan delay)
+    {
         var until = time.GetTimestamp() + time.TicksOf(delay);
-        if (!_heldUntil.ContainsKey(partition.Partition))
+        if (!_heldUntil.ContainsKey(partition))
         {
-            Try(() => consumer.Pause([partition.Partition]));
+            Try(() => consumer.Pause([partition]));
         }
 
-        _heldUntil[partition.Partition] = until;
+        _heldUntil[partition] = until;
     }
+
+    /// <summary>
+    /// A dead letter of the partition could not be written (Kafka unreachable): the caller
+    /// rewinds it, and it is held for a backoff (Ingestion:InitialRetryDelay doubling up to
+    /// MaxRetryDelay while they keep failing) so the rewinds do not loop.
+    /// </summary>
+    public void DeadLetterFailed(PartitionProgress partition)
+    {
+        _deadLetterFailures++;
+        var delay = TimeSpan.FromMilliseconds(Math.Min(
+            options.InitialRetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(_deadLetterFailures - 1, 16)),
+            options.MaxRetryDelay.TotalMilliseconds));
+        Hold(partition.Partition, delay);
+    }
+
+    /// <summary>A dead letter was written: the next failure starts from the first delay again.</summary>
+    public void DeadLetterWritten() => _deadLetterFailures = 0;
 
     /// <summary>
     /// The dead-letter detail of an event that has failed its last attempt, or null to hand it

@@ -109,10 +109,9 @@ internal sealed class BatchSettlement(
 
         foreach (var (stream, write) in pendingDeadLetters)
         {
-            if (!Succeeded(write))
+            if (!Succeeded(write) && partitions.TryGetStream(stream, out var progress))
             {
-                rewind.Add(stream);
-                rewindReasons[stream] = "dead-letter-failed";
+                DeadLetterFailed(progress, rewind, rewindReasons);
             }
         }
 
@@ -120,9 +119,13 @@ internal sealed class BatchSettlement(
         {
             if (!Succeeded(write) && partitions.TryGet(partition, out var progress))
             {
-                rewind.Add(progress.Stream);
-                rewindReasons[progress.Stream] = "dead-letter-failed";
+                DeadLetterFailed(progress, rewind, rewindReasons);
             }
+        }
+
+        if (pendingDeadLetters.Count + batch.DeadLetters.Count > 0 && !rewindReasons.ContainsValue(DeadLetterFailedReason))
+        {
+            retries?.DeadLetterWritten();
         }
 
         foreach (var (partition, maxOffset) in batch.MaxOffsets)
@@ -137,6 +140,20 @@ internal sealed class BatchSettlement(
         {
             Rewind(rewind, rewindReasons, next);
         }
+    }
+
+    private const string DeadLetterFailedReason = "dead-letter-failed";
+
+    // The stream is sought back (its offset must not pass an event whose dead letter is not
+    // written) and held for a backoff, so an unreachable broker does not make it loop.
+    private void DeadLetterFailed(PartitionProgress progress, HashSet<string> rewind, Dictionary<string, string> reasons)
+    {
+        if (rewind.Add(progress.Stream))
+        {
+            retries?.DeadLetterFailed(progress);
+        }
+
+        reasons[progress.Stream] = DeadLetterFailedReason;
     }
 
     /// <summary>Records, per partition, the last offset given to the customer and the applied events not yet committed.</summary>

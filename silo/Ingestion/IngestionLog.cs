@@ -36,6 +36,9 @@ internal static partial class IngestionLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka: {Code} {Reason}")]
     public static partial void LogKafkaError(this ILogger logger, Confluent.Kafka.ErrorCode code, string reason);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kafka answers again")]
+    public static partial void LogKafkaBack(this ILogger logger);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Final checkpoint committed every applied event ({Customers} customers flushed)")]
     public static partial void LogFinalCheckpoint(this ILogger logger, int customers);
 

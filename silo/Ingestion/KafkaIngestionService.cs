@@ -67,14 +67,20 @@ public sealed class KafkaIngestionService(
     private void Run(CancellationToken stoppingToken)
     {
         PartitionAssignments? assignments = null;
+        KafkaReachability? reachability = null;
         using var kafka = new ConsumerBuilder<byte[]?, byte[]?>(endpoint.ConsumerConfig())
             .SetPartitionsAssignedHandler((_, assigned) => assignments!.Assigned(assigned))
             .SetPartitionsRevokedHandler((_, revoked) => assignments!.Revoked(revoked.Select(r => r.TopicPartition)))
             .SetPartitionsLostHandler((_, lost) => assignments!.Lost(lost.Select(l => l.TopicPartition)))
-            .SetErrorHandler((_, error) => logger.LogKafkaError(error.Code, error.Reason))
+            .SetErrorHandler((_, error) =>
+            {
+                logger.LogKafkaError(error.Code, error.Reason);
+                reachability?.Error(error);
+            })
             .Build();
 
         var consumer = new KafkaEventConsumer(kafka);
+        reachability = new KafkaReachability(consumer, status, time, logger);
         Func<string, ICustomerGrain> customers = id => grains.GetGrain<ICustomerGrain>(id);
         var partitions = new TrackedPartitions();
         var rewinds = new PartitionRewinds(consumer, metrics, logger);
@@ -104,12 +110,14 @@ public sealed class KafkaIngestionService(
                 settlement.FinishInFlight(next);
                 if (!next.IsEmpty)
                 {
+                    reachability.Consumed();
                     settlement.Dispatched(next, dispatcher.Dispatch(next));
                 }
 
                 checkpointer.MaybeRun();
                 retries.Prune(partitions);
                 retries.ResumeDue(outage.IsPaused);
+                reachability.MaybeProbe();
                 lag.MaybeUpdate();
             }
         }

@@ -54,6 +54,7 @@ public sealed class FaultsFixture : IAsyncLifetime
                 ["Ingestion:MaxBatchWait"] = "00:00:00.005",
                 ["WriteBehind:MaxUnsavedAge"] = "00:00:01",
                 ["Rules:ExchangeRates:JPY"] = "100000000000000000000",
+                ["Kafka:EffectTimeout"] = "00:00:05",
             });
             host.AddEngineServices();
         });

@@ -148,8 +148,10 @@ internal sealed class BatchSettlement(
     // written) and held for a backoff, so an unreachable broker does not make it loop.
     private void DeadLetterFailed(PartitionProgress progress, HashSet<string> rewind, Dictionary<string, string> reasons)
     {
-        if (rewind.Add(progress.Stream))
+        rewind.Add(progress.Stream);
+        if (!string.Equals(reasons.GetValueOrDefault(progress.Stream), DeadLetterFailedReason, StringComparison.Ordinal))
         {
+            // Once per partition per batch, whatever else rewinds it.
             retries?.DeadLetterFailed(progress);
         }
 

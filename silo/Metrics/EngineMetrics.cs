@@ -96,6 +96,7 @@ public sealed class EngineMetrics
             new HistogramConfiguration { Buckets = LatencyBuckets });
         Rewinds = factory.CreateCounter("engine_partition_rewinds_total", "Partitions sought back to their committed offset to re-deliver events, by reason.", "reason");
         IngestionPaused = factory.CreateGauge("engine_ingestion_paused", "1 while ingestion is paused because state cannot be stored.");
+        ApplyFailures = factory.CreateCounter("engine_event_apply_failures_total", "Attempts to apply an event whose rules threw (the event is dead-lettered as apply-failed after Ingestion:MaxApplyAttempts).");
         DeadLetterFailures = factory.CreateCounter("engine_dead_letter_failures_total", "Dead letters that could not be written (the source offset is then not committed).");
 
         DurableLatency = factory.CreateHistogram("engine_event_durable_latency_seconds", "Time from an event's Kafka timestamp until its offset is committed behind durable state.",
@@ -120,4 +121,5 @@ public sealed class EngineMetrics
     public Counter Rewinds { get; }
     public Gauge IngestionPaused { get; }
     public Counter DeadLetterFailures { get; }
+    public Counter ApplyFailures { get; }
 }

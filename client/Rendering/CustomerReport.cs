@@ -54,7 +54,7 @@ public sealed record CustomerReport(
                 value.LastPurchaseAt,
                 view.RecencyDays,
                 value.Frequency,
-                value.PurchaseDays.Count),
+                value.PurchaseDayCount),
             new EngagementReport(
                 new ClickCounts(
                     engagement.PageViews,

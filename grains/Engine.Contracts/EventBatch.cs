@@ -21,9 +21,23 @@ public sealed record ApplyReport(
     [property: Id(2)] IReadOnlyList<EventRejection> Rejections,
     [property: Id(3)] IReadOnlyList<string> GapStreams)
 {
+    /// <summary>
+    /// The event whose rules threw, if one did. The grain then dropped what it held in memory
+    /// (reloaded its durable state), so nothing of this batch counts as applied: the sender
+    /// re-delivers, and after enough failures of the same event dead-letters it (apply-failed).
+    /// </summary>
+    [Id(4)] public ApplyFailure? Failure { get; init; }
+
     /// <summary>True when the grain refused the batch because it is missing earlier events.</summary>
     public bool HasGap => GapStreams.Count > 0;
 }
+
+/// <summary>An event whose application threw: where it is and the exception's type (never its message, which may hold personal data).</summary>
+[GenerateSerializer, Immutable, Alias("engine.ApplyFailure")]
+public sealed record ApplyFailure(
+    [property: Id(0)] EventPosition Position,
+    [property: Id(1)] string EventId,
+    [property: Id(2)] string ErrorType);
 
 /// <summary>An event the rules refused, with a reason from <see cref="Engine.Domain.Processing.RejectionReasons"/>.</summary>
 [GenerateSerializer, Immutable, Alias("engine.EventRejection")]

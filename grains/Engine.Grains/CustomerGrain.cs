@@ -82,6 +82,12 @@ public sealed partial class CustomerGrain(
 
         var before = LoyaltyTotals.Of(State.Loyalty);
         var (report, changed) = EventBatchApplication.Apply(State, batch, _rules);
+        if (report.Failure is { } failure)
+        {
+            await DiscardAfterFailureAsync(failure);
+            return report;
+        }
+
         var now = time.GetUtcNow();
         Unsaved.EventsApplied(changed, now);
         RecordEffects(before);
@@ -96,6 +102,29 @@ public sealed partial class CustomerGrain(
         ArmWriteTimer();
         return report;
     }
+
+    /// <summary>The rules threw: the state may be half-changed, so it is read again (or, if that fails, this activation goes).</summary>
+    private async Task DiscardAfterFailureAsync(ApplyFailure failure)
+    {
+        LogApplyFailed(logger, failure.ErrorType, failure.Position.Stream, failure.Position.Offset);
+        try
+        {
+            await _store.DiscardUnsavedAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+
+        if (State.CustomerId.Length == 0)
+        {
+            State.CustomerId = this.GetPrimaryKeyString();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Applying the event at {Stream}@{Offset} threw {ErrorType}; the customer's unsaved state was dropped and reloaded")]
+    private static partial void LogApplyFailed(ILogger logger, string errorType, string stream, long offset);
 
     public async Task<FlushReport> FlushAsync()
     {

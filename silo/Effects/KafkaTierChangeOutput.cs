@@ -10,49 +10,51 @@ namespace Engine.Silo.Effects;
 /// <summary>
 /// Publishes tier changes to the tier-changes topic, keyed by customer. The partition is
 /// chosen here from a stable hash of the customer id, so the grain can record where to look
-/// for its record before publishing it (see <see cref="ITierChangeOutput"/>).
+/// for its record before publishing it (see <see cref="ITierChangeOutput"/>). Every call is
+/// bounded by <see cref="KafkaOptions.EffectTimeout"/>, shorter than the grain call it runs
+/// in, and librdkafka's blocking look-ups run on pool threads, never on a grain's scheduler
+/// thread. Its clients use the configured Kafka settings (security included).
 /// </summary>
 public sealed class KafkaTierChangeOutput : ITierChangeOutput, IDisposable
 {
     private const string EffectIdHeader = "effect-id";
     private readonly KafkaEndpoint _endpoint;
     private readonly IProducer<string, byte[]> _producer;
-    private readonly Lazy<int> _partitions;
     private readonly Lazy<IConsumer<Ignore, Ignore>> _watermarks;
     private readonly Lock _watermarksGate = new();
     // Per partition, an offset at or below the partition's end: where our own last record went.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, long> _knownEnds = new();
     private readonly string _topic;
+    private readonly TimeSpan _timeout;
+    // Known once a look-up succeeded; a failed one is tried again at the next call (never cached).
+    private volatile int _partitions;
 
     public KafkaTierChangeOutput(KafkaEndpoint endpoint)
     {
         _endpoint = endpoint;
         _topic = endpoint.Topics.TierChanges;
-        _producer = new ProducerBuilder<string, byte[]>(endpoint.ProducerConfig()).Build();
-        _partitions = new Lazy<int>(() =>
-        {
-            using var admin = new DependentAdminClientBuilder(_producer.Handle).Build();
-            var metadata = admin.GetMetadata(_topic, TimeSpan.FromSeconds(10));
-            var count = metadata.Topics.Single().Partitions.Count;
-            return count > 0 ? count : throw new InvalidOperationException($"topic {_topic} has no partitions");
-        });
+        _timeout = endpoint.EffectTimeout;
+        _producer = new ProducerBuilder<string, byte[]>(endpoint.EffectProducerConfig()).Build();
         _watermarks = new Lazy<IConsumer<Ignore, Ignore>>(NewConsumer);
     }
 
-    public Task<long> MarkAsync(string customerId, CancellationToken cancellationToken = default)
+    public async Task<long> MarkAsync(string customerId, CancellationToken cancellationToken = default)
     {
-        var partition = PartitionOf(customerId);
+        var partition = await PartitionOfAsync(customerId);
         // Any lower bound of the end will do (a later lookup just reads a little more), so the
         // broker is asked only until this silo has published to the partition itself.
         if (_knownEnds.TryGetValue(partition.Partition.Value, out var known))
         {
-            return Task.FromResult(known);
+            return known;
         }
 
-        lock (_watermarksGate)
+        return await OffGrainThread(() =>
         {
-            return Task.FromResult(_watermarks.Value.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).High.Value);
-        }
+            lock (_watermarksGate)
+            {
+                return _watermarks.Value.QueryWatermarkOffsets(partition, _timeout).High.Value;
+            }
+        });
     }
 
     public async Task PublishAsync(TierChangeRecord record, CancellationToken cancellationToken = default)
@@ -73,38 +75,47 @@ public sealed class KafkaTierChangeOutput : ITierChangeOutput, IDisposable
             Value = value,
             Headers = [new Header(EffectIdHeader, Encoding.UTF8.GetBytes(record.EffectId))],
         };
-        var delivered = await _producer.ProduceAsync(PartitionOf(record.CustomerId), message, cancellationToken);
+
+        // message.timeout.ms is the effect timeout: the delivery report comes within it, delivered or failed.
+        var delivered = await _producer.ProduceAsync(await PartitionOfAsync(record.CustomerId), message, cancellationToken);
         _knownEnds.AddOrUpdate(delivered.Partition.Value, delivered.Offset.Value, (_, known) => Math.Max(known, delivered.Offset.Value));
     }
 
-    public Task<bool> ContainsAsync(string customerId, string effectId, long fromPosition, CancellationToken cancellationToken = default)
+    public async Task<bool> ContainsAsync(string customerId, string effectId, long fromPosition, CancellationToken cancellationToken = default)
+    {
+        var partition = await PartitionOfAsync(customerId);
+        return await OffGrainThread(() => Search(partition, effectId, fromPosition, cancellationToken));
+    }
+
+    private bool Search(TopicPartition partition, string effectId, long fromPosition, CancellationToken cancellationToken)
     {
         using var consumer = NewConsumer();
-        var partition = PartitionOf(customerId);
-        var end = consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).High.Value;
+        var end = consumer.QueryWatermarkOffsets(partition, _timeout).High.Value;
         if (end <= fromPosition)
         {
-            return Task.FromResult(false);
+            return false;
         }
 
         consumer.Assign(new TopicPartitionOffset(partition, new Offset(fromPosition)));
         var wanted = Encoding.UTF8.GetBytes(effectId);
+        var deadline = DateTime.UtcNow + _timeout;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var result = consumer.Consume(TimeSpan.FromSeconds(5));
+            var left = deadline - DateTime.UtcNow;
+            var result = left > TimeSpan.Zero ? consumer.Consume(left) : null;
             if (result is null)
             {
-                throw new TimeoutException($"could not read {partition} up to offset {end}");
+                throw new TimeoutException($"could not read {partition} up to offset {end} within {_timeout.TotalSeconds:F0} s");
             }
 
             if (result.Message.Headers.TryGetLastBytes(EffectIdHeader, out var id) && id.AsSpan().SequenceEqual(wanted))
             {
-                return Task.FromResult(true);
+                return true;
             }
 
             if (result.Offset.Value >= end - 1)
             {
-                return Task.FromResult(false);
+                return false;
             }
         }
 
@@ -131,15 +142,32 @@ public sealed class KafkaTierChangeOutput : ITierChangeOutput, IDisposable
         }
     }
 
-    private TopicPartition PartitionOf(string customerId) =>
-        new(_topic, new Partition((int)(EventIdHash.Of(customerId) % (ulong)_partitions.Value)));
-
-    private IConsumer<Ignore, Ignore> NewConsumer() =>
-        new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
+    private async Task<TopicPartition> PartitionOfAsync(string customerId)
+    {
+        var count = _partitions;
+        if (count == 0)
         {
-            BootstrapServers = _endpoint.BootstrapServers,
-            GroupId = "tier-change-check",
-            EnableAutoCommit = false,
-            EnablePartitionEof = false,
-        }).Build();
+            count = await OffGrainThread(() =>
+            {
+                using var admin = new DependentAdminClientBuilder(_producer.Handle).Build();
+                var metadata = admin.GetMetadata(_topic, _timeout);
+                var found = metadata.Topics.Single().Partitions.Count;
+                return found > 0 ? found : throw new InvalidOperationException($"topic {_topic} has no partitions");
+            });
+            _partitions = count;
+        }
+
+        return new(_topic, new Partition((int)(EventIdHash.Of(customerId) % (ulong)count)));
+    }
+
+    // librdkafka's look-ups block their thread: run them on the pool, so a grain awaits instead
+    // of holding one of Orleans' scheduler threads for up to the timeout.
+    private static Task<T> OffGrainThread<T>(Func<T> lookup) => Task.Run(lookup);
+
+    private IConsumer<Ignore, Ignore> NewConsumer()
+    {
+        var config = _endpoint.LookupConsumerConfig("tier-change-check");
+        config.EnablePartitionEof = false;
+        return new ConsumerBuilder<Ignore, Ignore>(config).Build();
+    }
 }

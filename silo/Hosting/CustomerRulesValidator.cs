@@ -15,7 +15,12 @@ public sealed class CustomerRulesValidator : IValidateOptions<CustomerRules>
         var problems = new SectionProblems(CustomerRules.SectionName)
             .NotBlank(nameof(options.BaseCurrency), options.BaseCurrency)
             .Positive(nameof(options.RollingWindowDays), options.RollingWindowDays)
-            .Positive($"{nameof(options.Engagement)}:{nameof(options.Engagement.HalfLife)}", options.Engagement.HalfLife);
+            .Positive($"{nameof(options.Engagement)}:{nameof(options.Engagement.HalfLife)}", options.Engagement.HalfLife)
+            .Positive("Dedupe:RecentEventIds", options.Dedupe.RecentEventIds)
+            .Positive("Dedupe:KeyRetentionDays", options.Dedupe.KeyRetentionDays)
+            .Positive("Dedupe:MaxKeys", options.Dedupe.MaxKeys)
+            // Key ages are kept in 16 bits of days.
+            .Require(options.Dedupe.KeyRetentionDays < 30_000, "Dedupe:KeyRetentionDays", "must be below 30000", options.Dedupe.KeyRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var (currency, rate) in options.ExchangeRates)
         {
             problems.Positive($"{nameof(options.ExchangeRates)}:{currency}", rate);

@@ -64,7 +64,7 @@ internal sealed class BatchDispatcher(Func<string, ICustomerGrain> customers, Tr
             {
                 var chunk = events.GetRange(start, Math.Min(options.MaxEventsPerCall, events.Count - start));
                 var report = await grain.ApplyAsync(new EventBatch(chunk, start == 0 ? expected : null));
-                if (report.HasGap)
+                if (report.HasGap || report.Failure is not null)
                 {
                     return new CustomerOutcome(customerId, report, null);
                 }

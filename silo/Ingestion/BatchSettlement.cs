@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
+using Engine.Domain.Processing;
 using Engine.Silo.Metrics;
 
 namespace Engine.Silo.Ingestion;
@@ -17,7 +18,8 @@ internal sealed class BatchSettlement(
     IDeadLetterOutput deadLetters,
     EngineMetrics metrics,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    ApplyRetries? retries = null)
 {
     private const string RefusedByRules = "refused by the customer rules";
 
@@ -53,6 +55,23 @@ internal sealed class BatchSettlement(
         foreach (var outcome in outcomes)
         {
             var events = batch.ByCustomer[outcome.CustomerId];
+            if (outcome.Report?.Failure is { } failure)
+            {
+                // The grain dropped its unsaved state: every stream it was given in this batch goes back.
+                if (partitions.TryGetStream(failure.Position.Stream, out var failed))
+                {
+                    retries?.Failed(failed, failure);
+                }
+
+                foreach (var stream in events.Events.Select(e => e.Position.Stream).Distinct())
+                {
+                    rewind.Add(stream);
+                    rewindReasons[stream] = RejectionReasons.ApplyFailed;
+                }
+
+                continue;
+            }
+
             if (outcome.Error is not null || outcome.Report!.HasGap)
             {
                 var reason = outcome.Error is null ? "gap" : "call-failed";
@@ -90,10 +109,9 @@ internal sealed class BatchSettlement(
 
         foreach (var (stream, write) in pendingDeadLetters)
         {
-            if (!Succeeded(write))
+            if (!Succeeded(write) && partitions.TryGetStream(stream, out var progress))
             {
-                rewind.Add(stream);
-                rewindReasons[stream] = "dead-letter-failed";
+                DeadLetterFailed(progress, rewind, rewindReasons);
             }
         }
 
@@ -101,9 +119,13 @@ internal sealed class BatchSettlement(
         {
             if (!Succeeded(write) && partitions.TryGet(partition, out var progress))
             {
-                rewind.Add(progress.Stream);
-                rewindReasons[progress.Stream] = "dead-letter-failed";
+                DeadLetterFailed(progress, rewind, rewindReasons);
             }
+        }
+
+        if (pendingDeadLetters.Count + batch.DeadLetters.Count > 0 && !rewindReasons.ContainsValue(DeadLetterFailedReason))
+        {
+            retries?.DeadLetterWritten();
         }
 
         foreach (var (partition, maxOffset) in batch.MaxOffsets)
@@ -118,6 +140,22 @@ internal sealed class BatchSettlement(
         {
             Rewind(rewind, rewindReasons, next);
         }
+    }
+
+    private const string DeadLetterFailedReason = "dead-letter-failed";
+
+    // The stream is sought back (its offset must not pass an event whose dead letter is not
+    // written) and held for a backoff, so an unreachable broker does not make it loop.
+    private void DeadLetterFailed(PartitionProgress progress, HashSet<string> rewind, Dictionary<string, string> reasons)
+    {
+        rewind.Add(progress.Stream);
+        if (!string.Equals(reasons.GetValueOrDefault(progress.Stream), DeadLetterFailedReason, StringComparison.Ordinal))
+        {
+            // Once per partition per batch, whatever else rewinds it.
+            retries?.DeadLetterFailed(progress);
+        }
+
+        reasons[progress.Stream] = DeadLetterFailedReason;
     }
 
     /// <summary>Records, per partition, the last offset given to the customer and the applied events not yet committed.</summary>

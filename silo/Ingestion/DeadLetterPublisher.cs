@@ -19,13 +19,14 @@ public sealed class DeadLetterPublisher : IDeadLetterOutput, IDisposable
 
     public DeadLetterPublisher(KafkaEndpoint endpoint, EngineMetrics metrics, TimeProvider time)
     {
-        _producer = new ProducerBuilder<byte[]?, byte[]?>(endpoint.ProducerConfig()).Build();
+        // Bounded by Kafka:EffectTimeout: the ingestion waits for a dead letter on its own thread.
+        _producer = new ProducerBuilder<byte[]?, byte[]?>(endpoint.EffectProducerConfig()).Build();
         _topic = endpoint.Topics.DeadLetter;
         _metrics = metrics;
         _time = time;
     }
 
-    /// <summary>Completes when the broker has the dead letter; the source offset may then be committed.</summary>
+    /// <summary>Completes when the broker has the dead letter (the source offset may then be committed), or fails within Kafka:EffectTimeout.</summary>
     public async Task PublishAsync(ConsumeResult<byte[]?, byte[]?> source, string reason, string detail)
     {
         _metrics.EventsRejected.WithLabels(reason).Inc();

@@ -20,12 +20,15 @@ internal sealed class EventBatchReader(
     IngestionOptions options,
     EngineMetrics metrics,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    ApplyRetries? retries = null)
 {
     /// <summary>Messages parsed together; a batch smaller than this is parsed in one go once read.</summary>
     public const int ParseChunk = 128;
 
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(50);
+
+    private readonly DeadLettersWritten _written = new(deadLetters, logger);
 
     /// <summary>Reads the next batch; empty when nothing came and <paramref name="idle"/> says to stop waiting.</summary>
     /// <param name="idle">Asked after an empty poll with nothing read yet: true to return at once, so a finished
@@ -88,6 +91,7 @@ internal sealed class EventBatchReader(
 
     private IngestionBatch Assemble(List<Chunk> chunks)
     {
+        _written.Prune(partitions);
         var batch = new IngestionBatch();
         foreach (var chunk in chunks)
         {
@@ -96,15 +100,20 @@ internal sealed class EventBatchReader(
             {
                 var message = chunk.Messages[i];
                 var parsed = chunk.Parsed[i];
-                if (parsed.Event is { } e)
+                var partition = chunk.Partitions[i];
+                if (parsed.Event is { } e && retries?.DeadLetterDetail(new(partition.Stream, message.Offset.Value)) is { } failed)
                 {
-                    metrics.EventsConsumed.WithLabels(e.Type).Inc();
-                    batch.Add(chunk.Partitions[i], message, e);
+                    // Its rules threw every time it was tried: it goes to the dead letters, the partition on.
+                    batch.AddDeadLetter(partition, message.Offset.Value, _written.Once(partition, message, RejectionReasons.ApplyFailed, failed));
+                }
+                else if (parsed.Event is { } valid)
+                {
+                    metrics.EventsConsumed.WithLabels(valid.Type).Inc();
+                    batch.Add(partition, message, valid);
                 }
                 else
                 {
-                    logger.LogRejected(parsed.Reason!, message.Topic, message.Partition.Value, message.Offset.Value, parsed.Detail!);
-                    batch.AddDeadLetter(chunk.Partitions[i], message.Offset.Value, deadLetters.PublishAsync(message, parsed.Reason!, parsed.Detail!));
+                    batch.AddDeadLetter(partition, message.Offset.Value, _written.Once(partition, message, parsed.Reason!, parsed.Detail!));
                 }
             }
         }

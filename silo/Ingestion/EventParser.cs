@@ -14,8 +14,10 @@ namespace Engine.Silo.Ingestion;
 /// from <see cref="RejectionReasons"/> and a detail that names the field but never echoes
 /// its value, so dead letters and logs carry no personal data.
 /// </summary>
-public sealed partial class EventParser(int maxEventBytes = EventParser.DefaultMaxEventBytes)
+public sealed partial class EventParser(int maxEventBytes = EventParser.DefaultMaxEventBytes, EventBounds? bounds = null)
 {
+    private readonly EventBounds _bounds = bounds ?? new EventBounds();
+
     public const int DefaultMaxEventBytes = 64 * 1024;
     private const int MaxIdLength = 128;
     private const int MaxReasonLength = 256;
@@ -52,7 +54,7 @@ public sealed partial class EventParser(int maxEventBytes = EventParser.DefaultM
                 return ParsedEvent.Invalid(RejectionReasons.KeyMismatch, "Kafka key differs from customerId");
             }
 
-            return parsed;
+            return _bounds.Check(parsed);
         }
         catch (InvalidEventException ex)
         {

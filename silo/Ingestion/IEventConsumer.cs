@@ -22,6 +22,9 @@ internal interface IEventConsumer
     List<TopicPartition> Assignment { get; }
 
     WatermarkOffsets GetWatermarkOffsets(TopicPartition partition);
+
+    /// <summary>Asks the cluster for metadata: true when a broker answered within <paramref name="timeout"/>.</summary>
+    bool ClusterAnswers(TimeSpan timeout);
 }
 
 /// <summary>Confluent's consumer behind <see cref="IEventConsumer"/>.</summary>
@@ -40,4 +43,19 @@ internal sealed class KafkaEventConsumer(IConsumer<byte[]?, byte[]?> consumer) :
     public List<TopicPartition> Assignment => consumer.Assignment;
 
     public WatermarkOffsets GetWatermarkOffsets(TopicPartition partition) => consumer.GetWatermarkOffsets(partition);
+
+    public bool ClusterAnswers(TimeSpan timeout)
+    {
+        try
+        {
+            using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+            var topic = consumer.Subscription.FirstOrDefault();
+            var metadata = topic is null ? admin.GetMetadata(timeout) : admin.GetMetadata(topic, timeout);
+            return metadata.Brokers.Count > 0;
+        }
+        catch (KafkaException)
+        {
+            return false;
+        }
+    }
 }

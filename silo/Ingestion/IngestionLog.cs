@@ -18,6 +18,9 @@ internal static partial class IngestionLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Customer grain call failed ({ErrorType}: {Error}); its partitions will be re-delivered")]
     public static partial void LogCallFailed(this ILogger logger, string errorType, string error);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Applying the event at {Topic}[{Partition}]@{Offset} threw {ErrorType} (attempt {Attempt} of {MaxAttempts}); its customer's partitions will be re-delivered")]
+    public static partial void LogApplyFailed(this ILogger logger, string errorType, string topic, int partition, long offset, int attempt, int maxAttempts);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rewinding {Topic}[{Partition}] to offset {Offset} ({Reason})")]
     public static partial void LogRewind(this ILogger logger, string topic, int partition, long offset, string reason);
 
@@ -32,6 +35,9 @@ internal static partial class IngestionLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka: {Code} {Reason}")]
     public static partial void LogKafkaError(this ILogger logger, Confluent.Kafka.ErrorCode code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kafka answers again")]
+    public static partial void LogKafkaBack(this ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Final checkpoint committed every applied event ({Customers} customers flushed)")]
     public static partial void LogFinalCheckpoint(this ILogger logger, int customers);

@@ -34,6 +34,9 @@ public sealed class IngestionOptions
     /// <summary>Flush calls in flight at once during a checkpoint.</summary>
     public int FlushConcurrency { get; set; } = 256;
 
+    /// <summary>Upper bounds on amounts, prices, quantities and lines (section Ingestion:Bounds).</summary>
+    public EventBounds Bounds { get; set; } = new();
+
     /// <summary>Largest accepted message value.</summary>
     public int MaxEventBytes { get; set; } = EventParser.DefaultMaxEventBytes;
 
@@ -41,4 +44,13 @@ public sealed class IngestionOptions
     public TimeSpan InitialRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How many times an event whose rules throw (the same exception type each time) is tried
+    /// before it is dead-lettered as apply-failed.
+    /// </summary>
+    public int MaxApplyAttempts { get; set; } = 3;
+
+    /// <summary>Wait before an event whose rules threw is tried again; doubles with each attempt.</summary>
+    public TimeSpan ApplyRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -21,6 +21,12 @@ public sealed class IngestionOptionsValidator : IValidateOptions<IngestionOption
             .Positive(nameof(options.FlushConcurrency), options.FlushConcurrency)
             .Positive(nameof(options.MaxEventBytes), options.MaxEventBytes)
             .Positive(nameof(options.InitialRetryDelay), options.InitialRetryDelay)
+            .Positive("Bounds:MaxAmount", options.Bounds.MaxAmount)
+            .Positive("Bounds:MaxUnitPrice", options.Bounds.MaxUnitPrice)
+            .Positive("Bounds:MaxQuantity", options.Bounds.MaxQuantity)
+            .Positive("Bounds:MaxLinesPerOrder", options.Bounds.MaxLinesPerOrder)
+            .Positive(nameof(options.MaxApplyAttempts), options.MaxApplyAttempts)
+            .Positive(nameof(options.ApplyRetryDelay), options.ApplyRetryDelay)
             .AtLeast(nameof(options.MaxRetryDelay), options.MaxRetryDelay, nameof(options.InitialRetryDelay), options.InitialRetryDelay)
             .Result();
 }

@@ -6,6 +6,8 @@ public sealed class IngestionStatus
     private volatile bool _running;
     private volatile bool _storageAvailable = true;
     private volatile string? _problem;
+    private volatile bool _kafkaAvailable = true;
+    private volatile string? _kafkaProblem;
 
     public bool IsRunning => _running;
 
@@ -14,7 +16,23 @@ public sealed class IngestionStatus
 
     public string? Problem => _problem;
 
+    /// <summary>False while the Kafka cluster cannot be reached (all brokers down, or a probe timed out).</summary>
+    public bool KafkaAvailable => _kafkaAvailable;
+
+    public string? KafkaProblem => _kafkaProblem;
+
     public void MarkRunning(bool running) => _running = running;
+
+    public void MarkKafkaAvailable()
+    {
+        if (!_kafkaAvailable)
+        {
+            _kafkaAvailable = true;
+            _kafkaProblem = null;
+        }
+    }
+
+    public void MarkKafkaUnavailable(string problem) { _kafkaAvailable = false; _kafkaProblem = problem; }
 
     public void MarkStorageAvailable() { _storageAvailable = true; _problem = null; }
 

@@ -67,21 +67,29 @@ public sealed class KafkaIngestionService(
     private void Run(CancellationToken stoppingToken)
     {
         PartitionAssignments? assignments = null;
+        KafkaReachability? reachability = null;
         using var kafka = new ConsumerBuilder<byte[]?, byte[]?>(endpoint.ConsumerConfig())
             .SetPartitionsAssignedHandler((_, assigned) => assignments!.Assigned(assigned))
             .SetPartitionsRevokedHandler((_, revoked) => assignments!.Revoked(revoked.Select(r => r.TopicPartition)))
             .SetPartitionsLostHandler((_, lost) => assignments!.Lost(lost.Select(l => l.TopicPartition)))
-            .SetErrorHandler((_, error) => logger.LogKafkaError(error.Code, error.Reason))
+            .SetErrorHandler((_, error) =>
+            {
+                logger.LogKafkaError(error.Code, error.Reason);
+                reachability?.Error(error);
+            })
             .Build();
 
         var consumer = new KafkaEventConsumer(kafka);
+        reachability = new KafkaReachability(consumer, status, time, logger);
         Func<string, ICustomerGrain> customers = id => grains.GetGrain<ICustomerGrain>(id);
         var partitions = new TrackedPartitions();
         var rewinds = new PartitionRewinds(consumer, metrics, logger);
-        var outage = new StorageOutage(consumer, _options, metrics, status, logger);
-        var reader = new EventBatchReader(consumer, new EventParser(_options.MaxEventBytes), partitions, deadLetters, _options, metrics, time, logger);
+        var parser = new EventParser(_options.MaxEventBytes, _options.Bounds);
+        var retries = new ApplyRetries(consumer, _options, metrics, time, logger);
+        var outage = new StorageOutage(consumer, _options, metrics, status, logger, held: retries.IsHeld);
+        var reader = new EventBatchReader(consumer, parser, partitions, deadLetters, _options, metrics, time, logger, retries);
         var dispatcher = new BatchDispatcher(customers, partitions, _options);
-        var settlement = new BatchSettlement(partitions, rewinds, deadLetters, metrics, time, logger);
+        var settlement = new BatchSettlement(partitions, rewinds, deadLetters, metrics, time, logger, retries);
         var commit = new CheckpointCommit(consumer, partitions, rewinds, outage, metrics, time, logger);
         var checkpointer = new Checkpointer(partitions, customers, commit, _options, writeBehind.Value, metrics, time);
         var lag = new PartitionLag(consumer, partitions, metrics, time);
@@ -92,7 +100,7 @@ public sealed class KafkaIngestionService(
         logger.LogStarted(string.Join(", ", endpoint.Topics.Inbound));
 
         // An idle poll returns early when a finished batch can be settled or a checkpoint run.
-        bool Idle() => settlement.InFlightCompleted || (!settlement.HasInFlight && (checkpointer.IsDue || checkpointer.HasAnswers));
+        bool Idle() => settlement.InFlightCompleted || retries.ResumeIsDue || (!settlement.HasInFlight && (checkpointer.IsDue || checkpointer.HasAnswers));
 
         try
         {
@@ -102,10 +110,14 @@ public sealed class KafkaIngestionService(
                 settlement.FinishInFlight(next);
                 if (!next.IsEmpty)
                 {
+                    reachability.Consumed();
                     settlement.Dispatched(next, dispatcher.Dispatch(next));
                 }
 
                 checkpointer.MaybeRun();
+                retries.Prune(partitions);
+                retries.ResumeDue(outage.IsPaused);
+                reachability.MaybeProbe();
                 lag.MaybeUpdate();
             }
         }

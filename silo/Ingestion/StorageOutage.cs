@@ -15,7 +15,8 @@ internal sealed class StorageOutage(
     EngineMetrics metrics,
     IngestionStatus status,
     ILogger logger,
-    Random? jitter = null)
+    Random? jitter = null,
+    Func<TopicPartition, bool>? held = null)
 {
     private readonly Random _jitter = jitter ?? Random.Shared;
     private int _failedCheckpoints;
@@ -27,7 +28,8 @@ internal sealed class StorageOutage(
         _failedCheckpoints = 0;
         if (IsPaused)
         {
-            consumer.Resume(consumer.Assignment);
+            // A partition held for an apply retry's backoff resumes when that is over.
+            consumer.Resume(held is null ? consumer.Assignment : consumer.Assignment.Where(p => !held(p)).ToList());
             IsPaused = false;
             metrics.IngestionPaused.Set(0);
             logger.LogResumed();

@@ -73,6 +73,34 @@ public sealed partial class KafkaEndpoint : IDisposable
         config.FetchQueueBackoffMs = 10;
     }
 
+    /// <summary>How long an effect's producer or look-up may wait for the broker (Kafka:EffectTimeout).</summary>
+    public TimeSpan EffectTimeout => _options.EffectTimeout;
+
+    /// <summary>
+    /// A producer whose every message succeeds or fails within <see cref="EffectTimeout"/>
+    /// (tier changes, dead letters): the configured producer settings, with that timeout last.
+    /// </summary>
+    public ProducerConfig EffectProducerConfig()
+    {
+        var config = ProducerConfig();
+        config.MessageTimeoutMs = (int)_options.EffectTimeout.TotalMilliseconds;
+        config.RequestTimeoutMs = Math.Min(config.RequestTimeoutMs ?? 30_000, (int)_options.EffectTimeout.TotalMilliseconds);
+        return config;
+    }
+
+    /// <summary>
+    /// A consumer that only looks things up (offsets, records) outside the engine's group: the
+    /// configured consumer settings (security among them), under its own group id, committing nothing.
+    /// </summary>
+    public ConsumerConfig LookupConsumerConfig(string groupId)
+    {
+        var config = ConsumerConfig();
+        config.GroupId = groupId;
+        config.EnableAutoCommit = false;
+        config.EnableAutoOffsetStore = false;
+        return config;
+    }
+
     public ProducerConfig ProducerConfig()
     {
         var config = new ProducerConfig

@@ -22,6 +22,18 @@ public sealed class KafkaOptions
     /// <summary>Extra librdkafka producer properties (dead letters, demo), applied last.</summary>
     public Dictionary<string, string> Producer { get; set; } = [];
 
+    /// <summary>
+    /// How long a tier-change publication or a dead-letter write may wait for the broker
+    /// (librdkafka's message.timeout.ms for those producers, and each look-up's timeout).
+    /// Shorter than an Orleans grain call (30 s), so a publication inside a customer's call
+    /// fails inside it and stays in the outbox, and far below max.poll.interval.ms, so a
+    /// dead letter cannot keep the ingestion thread out of its group.
+    /// </summary>
+    public TimeSpan EffectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Longest <see cref="EffectTimeout"/>: below the grain call timeout, with room for the call's own work.</summary>
+    public static readonly TimeSpan MaxEffectTimeout = TimeSpan.FromSeconds(20);
+
     public bool UsesEmbeddedBroker => string.IsNullOrWhiteSpace(BootstrapServers);
 }
 

@@ -23,7 +23,9 @@ public sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
             .Require(!topics.Inbound.Contains(topics.DeadLetter), Topic(nameof(topics.DeadLetter)), "must not be a topic the engine reads", $"\"{topics.DeadLetter}\"")
             .Require(!topics.Inbound.Contains(topics.TierChanges), Topic(nameof(topics.TierChanges)), "must not be a topic the engine reads", $"\"{topics.TierChanges}\"")
             .Positive($"{nameof(options.Embedded)}:{nameof(options.Embedded.Brokers)}", options.Embedded.Brokers)
-            .Positive($"{nameof(options.Embedded)}:{nameof(options.Embedded.Partitions)}", options.Embedded.Partitions);
+            .Positive($"{nameof(options.Embedded)}:{nameof(options.Embedded.Partitions)}", options.Embedded.Partitions)
+            .Positive(nameof(options.EffectTimeout), options.EffectTimeout)
+            .Require(options.EffectTimeout <= KafkaOptions.MaxEffectTimeout, nameof(options.EffectTimeout), $"must be at most {KafkaOptions.MaxEffectTimeout:c} (below the grain call timeout)", options.EffectTimeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
         return problems.Result();
     }
 

@@ -96,6 +96,7 @@ public sealed class EngineMetrics
             new HistogramConfiguration { Buckets = LatencyBuckets });
         Rewinds = factory.CreateCounter("engine_partition_rewinds_total", "Partitions sought back to their committed offset to re-deliver events, by reason.", "reason");
         IngestionPaused = factory.CreateGauge("engine_ingestion_paused", "1 while ingestion is paused because state cannot be stored.");
+        ApplyFailures = factory.CreateCounter("engine_event_apply_failures_total", "Attempts to apply an event whose rules threw (the event is dead-lettered as apply-failed after Ingestion:MaxApplyAttempts).");
         DeadLetterFailures = factory.CreateCounter("engine_dead_letter_failures_total", "Dead letters that could not be written (the source offset is then not committed).");
 
         CallbacksRefused = factory.CreateCounter("engine_sms_callbacks_refused_total", "Gateway callbacks answered 403, by route (kannel-inbound, kannel-dlr) and reason (source, no-token, wrong-token).", "route", "reason");
@@ -123,4 +124,5 @@ public sealed class EngineMetrics
     public Gauge IngestionPaused { get; }
     public Counter DeadLetterFailures { get; }
     public Counter CallbacksRefused { get; }
+    public Counter ApplyFailures { get; }
 }

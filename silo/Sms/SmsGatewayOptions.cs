@@ -52,11 +52,20 @@ public sealed class KannelGatewayOptions
     /// <summary>Routes the message to this <c>smsc-id</c>; empty lets Kannel choose.</summary>
     public string? Smsc { get; set; }
 
-    /// <summary>Longest wait for smsbox's answer; past it the send counts as a transient failure.</summary>
+    /// <summary>
+    /// Longest wait for smsbox's answer once connected; past it the outcome is unknown (the
+    /// request may have been taken) and the message is not sent again.
+    /// </summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Longest wait for the connection (below <see cref="Timeout"/>); past it the message never left and is retried.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>The connect timeout used: half the response timeout when it is not below it, so a connect that hangs always ends first.</summary>
+    public TimeSpan EffectiveConnectTimeout => ConnectTimeout < Timeout ? ConnectTimeout : Timeout / 2;
+
     public override string ToString() =>
-        $"SendUrl={SendUrl}, Username={Username}, Password={(Password.Length > 0 ? "***" : "")}, DlrUrl={DlrUrl}, DlrMask={DlrMask}, Smsc={Smsc}, Timeout={Timeout}";
+        $"SendUrl={SendUrl}, Username={Username}, Password={(Password.Length > 0 ? "***" : "")}, DlrUrl={DlrUrl}, DlrMask={DlrMask}, Smsc={Smsc}, Timeout={Timeout}, ConnectTimeout={ConnectTimeout}";
 }
 
 /// <summary>Twilio's Programmable Messaging REST API (or anything that speaks it).</summary>
@@ -76,11 +85,17 @@ public sealed class TwilioGatewayOptions
     /// <summary>Sends through a Messaging Service instead of <see cref="SmsGatewayOptions.From"/>.</summary>
     public string? MessagingServiceSid { get; set; }
 
-    /// <summary>Longest wait for the API's answer; past it the send counts as a transient failure.</summary>
+    /// <summary>Longest wait for the API's answer once connected; past it the outcome is unknown and the message is not sent again.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Longest wait for the connection (TCP; below <see cref="Timeout"/>); past it the message never left and is retried.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The connect timeout used: half the response timeout when it is not below it, so a connect that hangs always ends first.</summary>
+    public TimeSpan EffectiveConnectTimeout => ConnectTimeout < Timeout ? ConnectTimeout : Timeout / 2;
+
     public override string ToString() =>
-        $"BaseUrl={BaseUrl}, AccountSid={AccountSid}, AuthToken={(AuthToken.Length > 0 ? "***" : "")}, StatusCallbackUrl={StatusCallbackUrl}, MessagingServiceSid={MessagingServiceSid}, Timeout={Timeout}";
+        $"BaseUrl={BaseUrl}, AccountSid={AccountSid}, AuthToken={(AuthToken.Length > 0 ? "***" : "")}, StatusCallbackUrl={StatusCallbackUrl}, MessagingServiceSid={MessagingServiceSid}, Timeout={Timeout}, ConnectTimeout={ConnectTimeout}";
 }
 
 /// <summary>The file sink: every message becomes one JSON line, nothing is sent.</summary>

@@ -25,7 +25,8 @@ public static class StorageExtensions
     public static ISiloBuilder AddEngineStorage(this ISiloBuilder silo, IConfiguration configuration, OrleansOptions orleans)
     {
         var storage = StorageOptions.From(configuration);
-        storage.Validate();
+        var ingestion = configuration.GetSection(Ingestion.IngestionOptions.SectionName).Get<Ingestion.IngestionOptions>() ?? new Ingestion.IngestionOptions();
+        storage.Validate(ingestsExternalKafka: ingestion.Enabled && !string.IsNullOrWhiteSpace(configuration["Kafka:BootstrapServers"]));
 
         if (storage.Clustering == ClusteringProvider.Postgres)
         {

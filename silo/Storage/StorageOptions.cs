@@ -30,6 +30,13 @@ public sealed class StorageOptions
     /// </summary>
     public ClusteringProvider Clustering { get; set; } = ClusteringProvider.Localhost;
 
+    /// <summary>
+    /// Lets memory storage run with an external Kafka cluster (tests, benchmarks). Otherwise
+    /// that start is refused: offsets committed to a cluster that outlives the silo would
+    /// stand for state the next start no longer has.
+    /// </summary>
+    public bool AllowMemoryWithExternalKafka { get; set; }
+
     /// <summary>Reads the section, falling back to <c>ConnectionStrings:Engine</c> for the connection string.</summary>
     public static StorageOptions From(IConfiguration configuration)
     {
@@ -43,8 +50,16 @@ public sealed class StorageOptions
     }
 
     /// <summary>Throws when the combination cannot work, before anything starts.</summary>
-    public void Validate()
+    /// <param name="ingestsExternalKafka">The silo reads (and commits offsets on) a Kafka cluster that is not its embedded broker.</param>
+    public void Validate(bool ingestsExternalKafka = false)
     {
+        if (Provider == StorageProvider.Memory && ingestsExternalKafka && !AllowMemoryWithExternalKafka)
+        {
+            throw new InvalidOperationException(
+                "Storage:Provider=memory with Kafka:BootstrapServers set would commit offsets on that cluster for state a restart loses: " +
+                "set Storage:Provider=postgres, or Storage:AllowMemoryWithExternalKafka=true for a test.");
+        }
+
         if (Provider == StorageProvider.Postgres && string.IsNullOrWhiteSpace(ConnectionString))
         {
             throw new InvalidOperationException(

@@ -21,6 +21,8 @@ internal static class BenchmarkSilo
         {
             ["Kafka:BootstrapServers"] = bootstrapServers,
             ["Kafka:GroupId"] = "bench-engine-" + Guid.NewGuid().ToString("N"),
+            // Rows 1-3 keep state in memory on purpose; row 4 sets PostgreSQL.
+            ["Storage:AllowMemoryWithExternalKafka"] = "true",
             ["Orleans:ClusterId"] = "bench-" + Guid.NewGuid().ToString("N")[..8],
             ["Ingestion:Enabled"] = ingestion ? "true" : "false",
             ["Demo:Enabled"] = "false",

@@ -33,7 +33,7 @@ internal static class InProcessApplyRun
 
         var host = BenchmarkSilo.Build(corpus.BootstrapServers, options, ingestion: false);
         var ingestion = host.Services.GetRequiredService<IOptions<IngestionOptions>>().Value;
-        var parser = new EventParser(ingestion.MaxEventBytes);
+        var parser = new EventParser(ingestion.MaxEventBytes, ingestion.Bounds);
         var warmup = new SequencedEvent[warmupEvents.Count];
         for (var i = 0; i < warmup.Length; i++)
         {

@@ -109,13 +109,13 @@ public sealed class CustomerStateTests
     public void Recent_event_ids_are_forgotten_after_thirty_two_other_events()
     {
         // Documents the limit of producer-retry detection: only the last
-        // StreamProgress.RecentEventIdCapacity (32) event ids are remembered. A retry that lands
-        // after 32 other events of the same customer is applied a second time; purchases are
-        // still protected by their orderId (duplicate-order), clicks and profile updates are not.
+        // StreamProgress.DefaultRecentEventIdCapacity (32) event ids are remembered. A retry that lands
+        // after 32 other events of the same customer is applied a second time; money and points
+        // events keep their ids longer (BusinessKeyDedupeTests), clicks and profile updates do not.
         var state = new CustomerState();
         var click = Make.Click(ClickAction.PageView, T0, eventId: "evt-retried");
         state.Apply(Make.At(click, 0), Rules);
-        for (var i = 1; i <= StreamProgress.RecentEventIdCapacity - 1; i++)
+        for (var i = 1; i <= StreamProgress.DefaultRecentEventIdCapacity - 1; i++)
         {
             state.Apply(Make.At(Make.Click(ClickAction.PageView, T0), i), Rules);
         }
@@ -125,23 +125,23 @@ public sealed class CustomerStateTests
         state.Apply(Make.At(Make.Click(ClickAction.PageView, T0), 101), Rules);
 
         Assert.Equal(ApplyOutcome.Applied, state.Apply(Make.At(click, 102), Rules));
-        Assert.Equal(StreamProgress.RecentEventIdCapacity + 2, state.Engagement.PageViews);
+        Assert.Equal(StreamProgress.DefaultRecentEventIdCapacity + 2, state.Engagement.PageViews);
     }
 
     [Fact]
-    public void Retried_purchase_beyond_the_event_id_ring_is_still_refused_by_order_id()
+    public void Retried_purchase_beyond_the_event_id_ring_is_still_skipped_by_its_kept_event_id()
     {
         var state = new CustomerState();
         var purchase = Make.Purchase(T0, 30m, orderId: "ord-1", eventId: "evt-retried");
         state.Apply(Make.At(purchase, 0), Rules);
-        for (var i = 1; i <= StreamProgress.RecentEventIdCapacity; i++)
+        for (var i = 1; i <= StreamProgress.DefaultRecentEventIdCapacity; i++)
         {
             state.Apply(Make.At(Make.Click(ClickAction.PageView, T0), i, Make.ClickStream), Rules);
         }
 
         var outcome = state.Apply(Make.At(purchase, 1), Rules);
 
-        Assert.Equal(ApplyOutcome.Reject(RejectionReasons.DuplicateOrder), outcome);
+        Assert.Equal(ApplyOutcome.Duplicate, outcome);
         Assert.Equal(30m, state.Value.LifetimeSpend);
     }
 

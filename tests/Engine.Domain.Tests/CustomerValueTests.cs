@@ -230,9 +230,9 @@ public sealed class CustomerValueTests
     }
 
     [Fact]
-    public void Duplicate_order_is_detected_only_among_the_most_recent_orders()
+    public void Duplicate_order_is_detected_beyond_the_orders_remembered_for_refunds()
     {
-        // Documents the limit: order ids are remembered in a ring of RecentOrderCapacity.
+        // The ring of RecentOrderCapacity bounds refunds; the business keys (Rules:Dedupe) keep order ids longer.
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Purchase(T0, orderId: "ord-first"));
         for (var i = 0; i < CustomerValue.RecentOrderCapacity - 1; i++)
@@ -244,7 +244,7 @@ public sealed class CustomerValueTests
 
         feed.ApplyAll(Make.Purchase(T0));
 
-        Assert.Equal(ApplyStatus.Applied, feed.Apply(Make.Purchase(T0, orderId: "ord-first")).Status);
+        Assert.Equal(RejectionReasons.DuplicateOrder, feed.Apply(Make.Purchase(T0, orderId: "ord-first")).Reason);
     }
 
     [Fact]
@@ -293,9 +293,12 @@ public sealed class CustomerValueTests
             Assert.Equal(history.Purchases.Sum(p => p.Amount), shuffled.LifetimeSpend);
             Assert.Equal(history.Purchases.Min(p => p.OccurredAt), shuffled.FirstPurchaseAt);
             Assert.Equal(history.Purchases.Max(p => p.OccurredAt), shuffled.LastPurchaseAt);
-            Assert.Equal(
-                history.Purchases.Select(p => CustomerValue.DayNumber(p.OccurredAt)).Distinct().Order(),
-                shuffled.PurchaseDays);
+            // Days are kept one by one within PurchaseDayWindow of the newest, the older ones counted.
+            var days = history.Purchases.Select(p => CustomerValue.DayNumber(p.OccurredAt)).Distinct().Order().ToList();
+            Assert.Equal(days.Where(d => d > days[^1] - CustomerValue.PurchaseDayWindow), shuffled.PurchaseDays);
+            // In time order the count is exact; out of order, a day that arrives more than the window late may be counted again (never fewer).
+            Assert.Equal(days.Count, Replay(history.Purchases.OrderBy(p => p.OccurredAt), history.WindowDays).PurchaseDayCount);
+            Assert.InRange(shuffled.PurchaseDayCount, days.Count, history.Purchases.Length);
 
             var newest = history.Purchases.Max(p => p.OccurredAt);
             foreach (var asOf in history.Purchases.Select(p => p.OccurredAt).Append(newest.AddDays(history.WindowDays - 1)))

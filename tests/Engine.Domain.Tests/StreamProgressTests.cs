@@ -67,17 +67,17 @@ public sealed class StreamProgressTests
     {
         var progress = new StreamProgress();
         progress.Record(Event("first", 0));
-        for (var i = 1; i < StreamProgress.RecentEventIdCapacity; i++)
+        for (var i = 1; i < StreamProgress.DefaultRecentEventIdCapacity; i++)
         {
             progress.Record(Event($"e-{i}", i));
         }
 
-        Assert.Equal(32, StreamProgress.RecentEventIdCapacity);
+        Assert.Equal(32, StreamProgress.DefaultRecentEventIdCapacity);
         Assert.True(progress.HasSeen(Event("first", 1000)));
 
-        progress.Record(Event("one-more", StreamProgress.RecentEventIdCapacity));
+        progress.Record(Event("one-more", StreamProgress.DefaultRecentEventIdCapacity));
 
-        Assert.Equal(StreamProgress.RecentEventIdCapacity, progress.RecentEventIds.Count);
+        Assert.Equal(StreamProgress.DefaultRecentEventIdCapacity, progress.RecentEventIds.Count);
         Assert.False(progress.HasSeen(Event("first", 1000)));
         Assert.True(progress.HasSeen(Event("e-1", 1000)));
     }

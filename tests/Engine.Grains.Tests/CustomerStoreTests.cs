@@ -55,6 +55,36 @@ public sealed class CustomerStoreTests
     }
 
     [Fact]
+    public async Task Discarding_after_a_rules_failure_reads_the_durable_state_again_and_forgets_what_was_unsaved()
+    {
+        var (store, storage, _) = Loaded(Customer("Silver", offset: 5));
+        storage.Stored = Customer("Silver", offset: 5);
+        AppliedInMemory(store, offset: 9);
+        store.State.Value.LifetimeSpend = 123m;
+
+        await store.DiscardUnsavedAsync();
+
+        Assert.Equal(0m, store.State.Value.LifetimeSpend);
+        Assert.False(store.Unsaved.Any);
+        Assert.Equal((5, 5), Watermarks(store));
+        Assert.Equal(0, storage.Writes);
+    }
+
+    [Fact]
+    public async Task A_state_that_could_not_be_read_again_after_a_rules_failure_is_never_written()
+    {
+        var (store, storage, _) = Loaded(Customer("Silver", offset: 5));
+        AppliedInMemory(store, offset: 9);
+        storage.FailNextRead(new TimeoutException("storage down"));
+
+        await Assert.ThrowsAsync<TimeoutException>(store.DiscardUnsavedAsync);
+        store.Unsaved.EventsApplied(1, T0);
+        await store.UnloadAsync(siloStopping: false);
+
+        Assert.Equal(0, storage.Writes);
+    }
+
+    [Fact]
     public async Task A_write_marks_new_tier_changes_so_the_same_write_records_where_to_look_for_them()
     {
         var state = Customer("Silver", offset: 5);

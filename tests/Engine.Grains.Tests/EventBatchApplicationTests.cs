@@ -37,6 +37,24 @@ public sealed class EventBatchApplicationTests
         Assert.Equal([Stream], EventBatchApplication.Gaps(state, new EventBatch([], new Dictionary<string, long> { [Stream] = 9 })));
     }
 
+    [Fact]
+    public void Rules_that_throw_stop_the_batch_at_that_event_and_name_it_with_the_exception_type_only()
+    {
+        var state = new CustomerState { CustomerId = "c-1" };
+        // Each amount parses (the parser's bounds are not asked here); together they overflow lifetime spend.
+        var batch = new EventBatch([Purchase("e-1", 1, 50_000_000_000_000_000_000_000_000_000m), Purchase("e-2", 2, 50_000_000_000_000_000_000_000_000_000m), Click("e-3", 3)]);
+
+        var (report, changed) = EventBatchApplication.Apply(state, batch, new CustomerRules());
+
+        Assert.Equal(new ApplyFailure(new EventPosition(Stream, 2), "e-2", nameof(OverflowException)), report.Failure);
+        Assert.Equal((0, 0, 0), (report.Applied, report.Duplicates, changed));
+        Assert.Empty(report.Rejections);
+    }
+
+    private static SequencedEvent Purchase(string id, long offset, decimal amount) => new(
+        new PurchaseEvent { EventId = id, CustomerId = "c-1", OccurredAt = T0.AddSeconds(offset), OrderId = "o-" + id, Amount = amount, Currency = "USD", Items = [] },
+        new EventPosition(Stream, offset));
+
     private static SequencedEvent Click(string id, long offset) => new(
         new ClickEvent { EventId = id, CustomerId = "c-1", OccurredAt = T0.AddSeconds(offset), Action = ClickAction.PageView, SessionId = "s-1" },
         new EventPosition(Stream, offset));

@@ -28,6 +28,10 @@ internal sealed class FakeCustomerStorage(CustomerState state) : IPersistentStat
 
     public void FailNextWrite(Exception exception) => _failures.Enqueue(exception);
 
+    private Exception? _readFailure;
+
+    public void FailNextRead(Exception exception) => _readFailure = exception;
+
     public Task WriteStateAsync()
     {
         if (_failures.TryDequeue(out var failure))
@@ -42,6 +46,12 @@ internal sealed class FakeCustomerStorage(CustomerState state) : IPersistentStat
 
     public Task ReadStateAsync()
     {
+        if (_readFailure is { } failure)
+        {
+            _readFailure = null;
+            return Task.FromException(failure);
+        }
+
         Reads++;
         State = Stored ?? new CustomerState();
         return Task.CompletedTask;

@@ -51,6 +51,59 @@ public sealed class SmsGatewayLoopbackTests
     }
 
     [Fact]
+    public async Task A_gateway_host_that_drops_connection_attempts_is_not_reached_and_the_send_is_retried()
+    {
+        // A listener whose accept queue is full and never accepted: Linux then drops further SYNs,
+        // as a host behind a dropping firewall does, so the connect hangs instead of being refused.
+        using var full = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        full.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        full.Listen(0);
+        var port = ((IPEndPoint)full.LocalEndPoint!).Port;
+        var fillers = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
+                try
+                {
+                    filler.Connect(IPAddress.Loopback, port);
+                }
+                catch (SocketException)
+                {
+                    // In progress (or dropped): either way it takes a place in the queue or shows it full.
+                }
+
+                fillers.Add(filler);
+            }
+
+            await using var services = Services(new Dictionary<string, string?>
+            {
+                ["Sms:Gateway:Provider"] = "kannel",
+                ["Sms:Gateway:Kannel:SendUrl"] = $"http://127.0.0.1:{port}/cgi-bin/sendsms",
+                ["Sms:Gateway:Kannel:Username"] = "engine",
+                ["Sms:Gateway:Kannel:Password"] = "secret",
+                ["Sms:Gateway:Kannel:DlrMask"] = "0",
+                ["Sms:Gateway:Kannel:ConnectTimeout"] = "00:00:00.300",
+                ["Sms:Gateway:Kannel:Timeout"] = "00:00:05",
+            });
+            var gateway = services.GetRequiredService<ISmsGateway>();
+
+            var watch = Stopwatch.StartNew();
+            var result = await gateway.SendAsync(new OutgoingSms("out-dropped", "cust-dropped", "+15550100008", "Hello", Unicode: false, Segments: 1));
+
+            // It provably never left: retried later, not left unknown; and well before the response timeout.
+            Assert.Equal(SmsSendStatus.TransientFailure, result.Status);
+            Assert.StartsWith("not reached", result.Detail, StringComparison.Ordinal);
+            Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(4));
+        }
+        finally
+        {
+            fillers.ForEach(f => f.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task Twilio_accepts_with_its_sid_and_gets_the_callback_with_our_ids()
     {
         await using var twilio = await FakeTwilio.StartAsync();

@@ -16,7 +16,7 @@ public static class StateAssertions
         Assert.Equal(expected.Orders, value.Orders);
         Assert.Equal(expected.FirstPurchaseAt, value.FirstPurchaseAt);
         Assert.Equal(expected.LastPurchaseAt, value.LastPurchaseAt);
-        Assert.Equal(expected.PurchaseDays.Count, value.PurchaseDays.Count);
+        Assert.Equal(expected.PurchaseDays.Count, value.PurchaseDayCount);
         Assert.Equal(expected.Clicks.GetValueOrDefault("page_view"), engagement.PageViews);
         Assert.Equal(expected.Clicks.GetValueOrDefault("product_view"), engagement.ProductViews);
         Assert.Equal(expected.Clicks.GetValueOrDefault("add_to_cart"), engagement.AddToCarts);

@@ -60,7 +60,7 @@ public static class TierChangeTopic
     /// Reads until <paramref name="expected"/> matching records arrived (or a minute passed),
     /// then keeps reading until the topic is idle, so a duplicate would be counted too.
     /// </summary>
-    public static List<Record> Read(string bootstrap, string topic, Func<Record, bool> wanted, int expected)
+    public static List<Record> Read(string bootstrap, string topic, Func<Record, bool> wanted, int expected, TimeSpan? within = null)
     {
         using var consumer = new ConsumerBuilder<string?, byte[]>(new ConsumerConfig
         {
@@ -71,7 +71,7 @@ public static class TierChangeTopic
         }).Build();
         consumer.Subscribe(topic);
         var found = new List<Record>();
-        var deadline = DateTime.UtcNow.AddMinutes(1);
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromMinutes(1));
         while (DateTime.UtcNow < deadline)
         {
             var message = consumer.Consume(TimeSpan.FromMilliseconds(found.Count >= expected ? 1500 : 200));

@@ -36,7 +36,7 @@ public sealed class StorageOptionsTests
     {
         var options = StorageOptions.From(Configuration(new() { ["Storage:Provider"] = "postgres" }));
 
-        var error = Assert.Throws<InvalidOperationException>(options.Validate);
+        var error = Assert.Throws<InvalidOperationException>(() => options.Validate());
         Assert.Contains("Storage:ConnectionString", error.Message, StringComparison.Ordinal);
         Assert.Contains("ConnectionStrings__Engine", error.Message, StringComparison.Ordinal);
     }
@@ -46,7 +46,7 @@ public sealed class StorageOptionsTests
     {
         var options = StorageOptions.From(Configuration(new() { ["Storage:Clustering"] = "postgres" }));
 
-        Assert.Throws<InvalidOperationException>(options.Validate);
+        Assert.Throws<InvalidOperationException>(() => options.Validate());
     }
 
     [Fact]

@@ -15,6 +15,12 @@ public sealed class Cart
     /// <summary>Products remembered as bought, to ignore late adds of them.</summary>
     public const int RecentPurchaseCapacity = 64;
 
+    /// <summary>Most lines kept: a new product beyond them replaces the line changed longest ago.</summary>
+    public const int MaxLines = 100;
+
+    /// <summary>A line's quantity stops growing here (adds saturate rather than overflow).</summary>
+    public const int MaxLineQuantity = 1_000_000_000;
+
     [Id(0)] public List<CartLine> Lines { get; set; } = [];
     [Id(1)] public DateTimeOffset? CheckoutStartedAt { get; set; }
     [Id(2)] public DateTimeOffset? UpdatedAt { get; set; }
@@ -95,7 +101,12 @@ public sealed class Cart
         var index = Lines.FindIndex(l => l.Sku == sku);
         if (index < 0)
         {
-            Lines.Add(new CartLine(sku, name, quantity, unitPrice ?? 0m, at));
+            if (Lines.Count >= MaxLines)
+            {
+                Lines.RemoveAt(Lines.IndexOf(Lines.MinBy(l => l.LastChangedAt)!));
+            }
+
+            Lines.Add(new CartLine(sku, name, Math.Min(quantity, MaxLineQuantity), unitPrice ?? 0m, at));
         }
         else
         {
@@ -103,7 +114,7 @@ public sealed class Cart
             Lines[index] = line with
             {
                 Name = name ?? line.Name,
-                Quantity = line.Quantity + quantity,
+                Quantity = (int)Math.Min((long)line.Quantity + quantity, MaxLineQuantity),
                 UnitPrice = unitPrice ?? line.UnitPrice,
                 LastChangedAt = Latest(line.LastChangedAt, at),
             };

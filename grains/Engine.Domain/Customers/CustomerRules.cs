@@ -24,6 +24,9 @@ public sealed class CustomerRules
 
     public EngagementPolicy Engagement { get; set; } = new();
 
+    /// <summary>What a customer remembers to skip a repeated event (Rules:Dedupe).</summary>
+    public Processing.DedupePolicy Dedupe { get; set; } = new();
+
     /// <summary>Points and tiers (the host binds them from their own "Loyalty" section).</summary>
     public LoyaltyRules Loyalty { get; set; } = new();
 

@@ -52,7 +52,8 @@ public sealed class CustomerState
             return ApplyOutcome.Duplicate;
         }
 
-        if (Progress.HasRecentId(sequenced.Event.EventId))
+        if (Progress.HasRecentId(sequenced.Event.EventId)
+            || (BusinessKeys.AreKept(sequenced.Event) && Progress.HasKey(BusinessKeys.OfEvent(sequenced.Event.EventId))))
         {
             // The offset is new, so the watermark moves on: the stream has been handled up to here.
             Progress.Pass(sequenced.Position);
@@ -70,10 +71,11 @@ public sealed class CustomerState
             _ => ApplyOutcome.Reject(RejectionReasons.UnknownType),
         };
 
-        Progress.Record(sequenced);
+        Progress.Record(sequenced, rules.Dedupe.RecentEventIds);
         if (outcome.Status == ApplyStatus.Applied)
         {
             EventsApplied++;
+            Progress.RememberKeys(sequenced.Event, rules.Dedupe);
         }
 
         return outcome;
@@ -116,7 +118,7 @@ public sealed class CustomerState
 
     private ApplyOutcome ApplyPurchase(PurchaseEvent purchase, CustomerRules rules)
     {
-        if (Value.HasOrder(purchase.OrderId))
+        if (Value.HasOrder(purchase.OrderId) || Progress.HasKey(BusinessKeys.OfOrder(purchase.OrderId)))
         {
             return ApplyOutcome.Reject(RejectionReasons.DuplicateOrder);
         }
@@ -185,6 +187,11 @@ public sealed class CustomerState
 
     private ApplyOutcome ApplyRedemption(PointsRedeemedEvent redemption, CustomerRules rules)
     {
+        if (redemption.RedemptionId is { } id && Progress.HasKey(BusinessKeys.OfRedemption(id)))
+        {
+            return ApplyOutcome.Reject(RejectionReasons.DuplicateRedemption);
+        }
+
         if (redemption.Points < 1 || !Loyalty.Redeem(redemption.Points, redemption.OccurredAt, rules.Loyalty))
         {
             return ApplyOutcome.Reject(RejectionReasons.InsufficientPoints);

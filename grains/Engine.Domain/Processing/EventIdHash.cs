@@ -15,8 +15,9 @@ public static class EventIdHash
         var hash = OffsetBasis;
         foreach (var c in eventId)
         {
-            hash = (hash ^ (byte)c) * Prime;
-            hash = (hash ^ (byte)(c >> 8)) * Prime;
+            // FNV multiplies modulo 2^64 by design.
+            hash = unchecked((hash ^ (byte)c) * Prime);
+            hash = unchecked((hash ^ (byte)(c >> 8)) * Prime);
         }
 
         return hash;

@@ -16,11 +16,16 @@ public static class RejectionReasons
     public const string OversizedPayload = "oversized-payload";
     public const string KeyMismatch = "key-mismatch";
     public const string DuplicateOrder = "duplicate-order";
+    /// <summary>A redemption repeating a redemptionId the customer already redeemed, under a new eventId.</summary>
+    public const string DuplicateRedemption = "duplicate-redemption";
     /// <summary>A redemption or a points removal larger than the points the customer holds.</summary>
     public const string InsufficientPoints = "insufficient-points";
     /// <summary>A refund of an order the customer does not have, or one older than the remembered orders.</summary>
     public const string UnknownOrder = "unknown-order";
     /// <summary>A refund that would bring the order's refunds above what was paid.</summary>
     public const string RefundExceedsOrder = "refund-exceeds-order";
+    /// <summary>A number above the contract's bounds (Ingestion:Bounds): an amount, price, quantity or line count no real order has.</summary>
+    public const string OutOfRange = "out-of-range";
+    /// <summary>The rules threw on the event every time it was tried (an engine fault): dead-lettered so the partition goes on.</summary>
     public const string ApplyFailed = "apply-failed";
 }

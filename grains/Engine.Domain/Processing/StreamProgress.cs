@@ -4,21 +4,35 @@ namespace Engine.Domain.Processing;
 
 /// <summary>
 /// How far a customer has applied each source stream, plus the ids of its most recent
-/// events. Kafka delivers at least once; this is what turns that into exactly-once
-/// effects on state: an event at or below its stream's watermark, or with a recently seen
-/// id (a producer retry that landed at a new offset), is skipped.
+/// events and the business keys of its money and points events. Kafka delivers at least
+/// once; this is what turns that into exactly-once effects on state: an event at or below
+/// its stream's watermark, with a recently seen id, or (for purchases, refunds, redemptions
+/// and adjustments) with a business key applied within the retention (a producer retry that
+/// landed at a new offset, however far behind), is skipped.
 /// </summary>
 [GenerateSerializer, Alias("engine.StreamProgress")]
 public sealed class StreamProgress
 {
-    /// <summary>How many recent event ids are remembered. Producer retries land close together.</summary>
-    public const int RecentEventIdCapacity = 32;
+    /// <summary>How many recent event ids are remembered by default (Rules:Dedupe:RecentEventIds).</summary>
+    public const int DefaultRecentEventIdCapacity = 32;
+
+    // A key entry: the top 48 bits of the key's hash, and the low 16 the key clock's day (mod 65536) when it was applied.
+    private const ulong HashMask = 0xFFFF_FFFF_FFFF_0000UL;
 
     /// <summary>Highest applied offset per stream ("topic/partition").</summary>
     [Id(0)] public Dictionary<string, long> Watermarks { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>64-bit hashes of the most recent event ids, oldest first.</summary>
     [Id(1)] public List<ulong> RecentEventIds { get; set; } = [];
+
+    /// <summary>
+    /// Business keys applied (see <see cref="BusinessKeys"/>), oldest first, each packed with the
+    /// day it was applied: compact, so they can be kept for a topic's whole retention.
+    /// </summary>
+    [Id(2)] public List<ulong> AppliedKeys { get; set; } = [];
+
+    /// <summary>The newest event day seen by the key memory (a day number): its clock, which only moves forward.</summary>
+    [Id(3)] public int KeyClockDay { get; set; }
 
     /// <summary>The highest applied offset of a stream, or -1 when nothing was applied from it.</summary>
     public long WatermarkOf(string stream) => Watermarks.TryGetValue(stream, out var offset) ? offset : -1;
@@ -44,16 +58,58 @@ public sealed class StreamProgress
         }
     }
 
-    /// <summary>Records that the event was handled, whether applied or rejected.</summary>
-    public void Record(SequencedEvent sequenced)
+    /// <summary>True when a business key (<see cref="BusinessKeys"/>) was applied within the retention.</summary>
+    public bool HasKey(string key)
+    {
+        var hash = EventIdHash.Of(key) & HashMask;
+        foreach (var entry in AppliedKeys)
+        {
+            if ((entry & HashMask) == hash)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Records that the event was handled, whether applied or rejected; the ring keeps the newest <paramref name="capacity"/> ids.</summary>
+    public void Record(SequencedEvent sequenced, int capacity = DefaultRecentEventIdCapacity)
     {
         Pass(sequenced.Position);
 
-        if (RecentEventIds.Count >= RecentEventIdCapacity)
+        while (RecentEventIds.Count >= Math.Max(1, capacity))
         {
             RecentEventIds.RemoveAt(0);
         }
 
         RecentEventIds.Add(EventIdHash.Of(sequenced.Event.EventId));
+    }
+
+    /// <summary>
+    /// Remembers the business keys of an applied event, and forgets keys older than the
+    /// retention (days of the newest event time seen) or beyond the cap, oldest first.
+    /// </summary>
+    public void RememberKeys(CustomerEvent applied, DedupePolicy policy)
+    {
+        var keys = BusinessKeys.Of(applied);
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        var day = DateOnly.FromDateTime(applied.OccurredAt.UtcDateTime).DayNumber;
+        KeyClockDay = Math.Max(KeyClockDay, day);
+        var stamp = (ulong)(KeyClockDay & 0xFFFF);
+        AppliedKeys.RemoveAll(entry => ((KeyClockDay - (int)(entry & 0xFFFF)) & 0xFFFF) > policy.KeyRetentionDays);
+        foreach (var key in keys)
+        {
+            if (AppliedKeys.Count >= Math.Max(1, policy.MaxKeys))
+            {
+                AppliedKeys.RemoveAt(0);
+            }
+
+            AppliedKeys.Add((EventIdHash.Of(key) & HashMask) | stamp);
+        }
     }
 }

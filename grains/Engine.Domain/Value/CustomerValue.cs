@@ -24,8 +24,21 @@ public sealed class CustomerValue
     /// </summary>
     [Id(4)] public List<DailySpend> DailySpend { get; set; } = [];
 
-    /// <summary>Distinct UTC days with a purchase (day numbers, ascending): the basis of frequency.</summary>
+    /// <summary>
+    /// Distinct UTC days with a purchase (day numbers, ascending) within
+    /// <see cref="PurchaseDayWindow"/> of the newest; older ones are only counted, in
+    /// <see cref="EarlierPurchaseDays"/>, so the state stays bounded however long the customer lives.
+    /// </summary>
     [Id(5)] public List<int> PurchaseDays { get; set; } = [];
+
+    /// <summary>Distinct purchase days older than those kept in <see cref="PurchaseDays"/>.</summary>
+    [Id(8)] public int EarlierPurchaseDays { get; set; }
+
+    /// <summary>Purchase days kept one by one, counted back from the newest (a late purchase within it is still told apart).</summary>
+    public const int PurchaseDayWindow = 400;
+
+    /// <summary>Distinct UTC days with a purchase, over the customer's whole life.</summary>
+    public int PurchaseDayCount => EarlierPurchaseDays + PurchaseDays.Count;
 
     /// <summary>
     /// Order ids remembered before <see cref="RecentOrders"/> existed, oldest first. Only read
@@ -41,7 +54,7 @@ public sealed class CustomerValue
     public decimal AverageOrderValue => Orders == 0 ? 0m : decimal.Round(LifetimeSpend / Orders, 2, MidpointRounding.ToEven);
 
     /// <summary>Repeat purchase days: distinct purchase days after the first (the RFM/BG-NBD "frequency").</summary>
-    public int Frequency => Math.Max(0, PurchaseDays.Count - 1);
+    public int Frequency => Math.Max(0, PurchaseDayCount - 1);
 
     public bool HasOrder(string orderId) =>
         FindOrder(orderId) is not null || RecentOrderIds.Contains(orderId, StringComparer.Ordinal);
@@ -59,7 +72,7 @@ public sealed class CustomerValue
         LastPurchaseAt = LastPurchaseAt is { } last && last >= purchase.OccurredAt ? last : purchase.OccurredAt;
 
         var day = DayNumber(purchase.OccurredAt);
-        InsertSorted(PurchaseDays, day);
+        RecordPurchaseDay(day);
         AddDailySpend(day, amountInBase, rollingWindowDays);
 
         // One ring of RecentOrderCapacity over both lists; the legacy ids are the oldest.
@@ -169,12 +182,28 @@ public sealed class CustomerValue
         DailySpend.RemoveAll(d => d.Day < oldestKept);
     }
 
-    private static void InsertSorted(List<int> days, int day)
+    private void RecordPurchaseDay(int day)
     {
-        var index = days.BinarySearch(day);
+        var oldestKept = Math.Max(day, PurchaseDays.Count > 0 ? PurchaseDays[^1] : day) - PurchaseDayWindow + 1;
+        if (day < oldestKept)
+        {
+            // More than the window late: whether that day was counted is no longer known; it
+            // counts as a new one (docs/architecture.md, "State size").
+            EarlierPurchaseDays++;
+            return;
+        }
+
+        var index = PurchaseDays.BinarySearch(day);
         if (index < 0)
         {
-            days.Insert(~index, day);
+            PurchaseDays.Insert(~index, day);
+        }
+
+        var expired = PurchaseDays.FindIndex(d => d >= oldestKept);
+        if (expired > 0)
+        {
+            EarlierPurchaseDays += expired;
+            PurchaseDays.RemoveRange(0, expired);
         }
     }
 }

@@ -24,6 +24,9 @@ public sealed partial class CustomerStore(
 {
     private Dictionary<string, long> _durableWatermarks = new(StringComparer.Ordinal);
 
+    // Set when the in-memory state could be half-changed and could not be reloaded: nothing of it may be written.
+    private bool _discarded;
+
     public CustomerState State => storage.State;
 
     /// <summary>What is only in memory, and when it must be written.</summary>
@@ -45,7 +48,7 @@ public sealed partial class CustomerStore(
     public async Task UnloadAsync(bool siloStopping)
     {
         loyalty.Leave(State.Loyalty.Tier);
-        if (!Unsaved.Any)
+        if (!Unsaved.Any || _discarded)
         {
             return;
         }
@@ -105,6 +108,31 @@ public sealed partial class CustomerStore(
 
         _durableWatermarks = Watermarks();
         Unsaved.Written();
+    }
+
+    /// <summary>
+    /// Drops what is only in memory and reads the durable state again: the rules threw halfway
+    /// through an event, so the state may be half-changed. The events held in memory are not
+    /// lost: their offsets were not committed, and the lower watermarks make the ingestion
+    /// re-deliver them. If the read fails too, the state is marked never to be written and the
+    /// exception goes on (the caller deactivates).
+    /// </summary>
+    public async Task DiscardUnsavedAsync()
+    {
+        loyalty.Leave(State.Loyalty.Tier);
+        tierChanges.Forget();
+        Unsaved.Written();
+        try
+        {
+            await storage.ReadStateAsync();
+        }
+        catch
+        {
+            _discarded = true;
+            throw;
+        }
+
+        Loaded();
     }
 
     /// <summary>Writes what is unsaved, if anything; after a conflict (reloaded) the durable watermarks tell the ingestion what to re-deliver.</summary>

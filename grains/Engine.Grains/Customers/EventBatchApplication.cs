@@ -26,7 +26,13 @@ public static class EventBatchApplication
         return gaps;
     }
 
-    /// <summary>Applies every event of the batch; returns the report and how many events moved a watermark (now unsaved).</summary>
+    /// <summary>
+    /// Applies every event of the batch; returns the report and how many events moved a
+    /// watermark (now unsaved). When the rules throw on an event (a fault, or arithmetic that
+    /// overflowed) it stops there and the report names that event in
+    /// <see cref="ApplyReport.Failure"/>: the state may be half-changed, so the caller must
+    /// drop it (reload) before anything else reads it.
+    /// </summary>
     public static (ApplyReport Report, int Changed) Apply(CustomerState state, EventBatch batch, CustomerRules rules)
     {
         int applied = 0, duplicates = 0, changed = 0;
@@ -34,7 +40,17 @@ public static class EventBatchApplication
         foreach (var sequenced in batch.Events)
         {
             var watermark = state.Progress.WatermarkOf(sequenced.Position.Stream);
-            var outcome = state.Apply(sequenced, rules);
+            ApplyOutcome outcome;
+            try
+            {
+                outcome = state.Apply(sequenced, rules);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                var failure = new ApplyFailure(sequenced.Position, sequenced.Event.EventId, ex.GetType().Name);
+                return (new ApplyReport(0, 0, [], []) { Failure = failure }, 0);
+            }
+
             if (state.Progress.WatermarkOf(sequenced.Position.Stream) != watermark)
             {
                 changed++;

@@ -17,14 +17,14 @@ internal static partial class GatewayAnswers
 
     /// <summary>
     /// A failure to get an answer. Only a failure before the request could reach the gateway
-    /// (no connection, DNS, TLS) may be retried; after that the outcome is unknown, and a retry
-    /// could send the message twice.
+    /// (refused, connect timeout, DNS, TLS) may be retried; after that the outcome is unknown,
+    /// and a retry could send the message twice.
     /// </summary>
     public static SmsSendResult FromException(Exception exception) => exception switch
     {
         HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError } http
             => new(SmsSendStatus.TransientFailure, Detail: $"not reached ({http.HttpRequestError})"),
-        SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable } socket
+        SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.TimedOut } socket
             => new(SmsSendStatus.TransientFailure, Detail: $"not reached ({socket.SocketErrorCode})"),
         HttpRequestException http => new(SmsSendStatus.OutcomeUnknown, Detail: $"no answer ({http.HttpRequestError})"),
         _ => new(SmsSendStatus.OutcomeUnknown, Detail: $"no answer ({exception.GetType().Name})"),

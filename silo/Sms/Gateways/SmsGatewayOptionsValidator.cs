@@ -20,6 +20,7 @@ public sealed class SmsGatewayOptionsValidator : IValidateOptions<SmsGatewayOpti
                 Require(errors, kannel.DlrMask is >= 0 and <= 31, "Sms:Gateway:Kannel:DlrMask must be between 0 and 31");
                 Require(errors, kannel.DlrMask == 0 || IsHttpUrl(kannel.DlrUrl), "Sms:Gateway:Kannel:DlrUrl must be an absolute http(s) URL when DlrMask is set");
                 Require(errors, kannel.Timeout > TimeSpan.Zero, "Sms:Gateway:Kannel:Timeout must be positive");
+                Require(errors, kannel.ConnectTimeout > TimeSpan.Zero, "Sms:Gateway:Kannel:ConnectTimeout must be positive");
                 break;
             case SmsGatewayProviders.Twilio:
                 var twilio = options.Twilio;
@@ -28,6 +29,7 @@ public sealed class SmsGatewayOptionsValidator : IValidateOptions<SmsGatewayOpti
                 Require(errors, options.From.Length > 0 || !string.IsNullOrEmpty(twilio.MessagingServiceSid), "Sms:Gateway:From or Sms:Gateway:Twilio:MessagingServiceSid is required");
                 Require(errors, twilio.StatusCallbackUrl.Length == 0 || IsHttpUrl(twilio.StatusCallbackUrl), "Sms:Gateway:Twilio:StatusCallbackUrl must be an absolute http(s) URL");
                 Require(errors, twilio.Timeout > TimeSpan.Zero, "Sms:Gateway:Twilio:Timeout must be positive");
+                Require(errors, twilio.ConnectTimeout > TimeSpan.Zero, "Sms:Gateway:Twilio:ConnectTimeout must be positive");
                 break;
             default:
                 errors.Add($"Sms:Gateway:Provider \"{options.Provider}\" is not one of file, kannel, twilio");

@@ -21,8 +21,11 @@ public static class SmsGatewayRegistration
 
         // Timeouts are per attempt in the gateways; the client's own is only a backstop.
         // The sendsms URL carries the password and the number, so this client logs no URLs.
-        services.AddHttpClient(KannelSmsGateway.HttpClientName, client => client.Timeout = TimeSpan.FromMinutes(2)).RemoveAllLoggers();
-        services.AddHttpClient(TwilioSmsGateway.HttpClientName, client => client.Timeout = TimeSpan.FromMinutes(2));
+        // Each has its own connect timeout, shorter than the response timeout (GatewayConnections).
+        services.AddHttpClient(KannelSmsGateway.HttpClientName, client => client.Timeout = TimeSpan.FromMinutes(2)).RemoveAllLoggers()
+            .ConfigurePrimaryHttpMessageHandler(sp => GatewayConnections.Handler(sp.GetRequiredService<IOptions<SmsGatewayOptions>>().Value.Kannel.EffectiveConnectTimeout));
+        services.AddHttpClient(TwilioSmsGateway.HttpClientName, client => client.Timeout = TimeSpan.FromMinutes(2))
+            .ConfigurePrimaryHttpMessageHandler(sp => GatewayConnections.Handler(sp.GetRequiredService<IOptions<SmsGatewayOptions>>().Value.Twilio.EffectiveConnectTimeout));
         services.TryAddSingleton<KannelSmsGateway>();
         services.TryAddSingleton<TwilioSmsGateway>();
         services.TryAddSingleton(sp => new FileSmsGateway(

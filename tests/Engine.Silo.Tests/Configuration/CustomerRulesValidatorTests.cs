@@ -15,6 +15,9 @@ public sealed class CustomerRulesValidatorTests
     [InlineData("RollingWindowDays", "0", "Rules:RollingWindowDays must be positive, got 0")]
     [InlineData("Engagement:HalfLife", "00:00:00", "Rules:Engagement:HalfLife must be positive, got 00:00:00")]
     [InlineData("ExchangeRates:EUR", "0", "Rules:ExchangeRates:EUR must be positive, got 0")]
+    [InlineData("Dedupe:RecentEventIds", "0", "Rules:Dedupe:RecentEventIds must be positive, got 0")]
+    [InlineData("Dedupe:KeyRetentionDays", "0", "Rules:Dedupe:KeyRetentionDays must be positive, got 0")]
+    [InlineData("Dedupe:MaxKeys", "-1", "Rules:Dedupe:MaxKeys must be positive, got -1")]
     public void Bad_value_is_refused_naming_its_key(string key, string value, string problem)
     {
         var options = Configured.Bind<CustomerRules>("Rules", (key, value));

@@ -20,6 +20,11 @@ public sealed class IngestionOptionsValidatorTests
     [InlineData("CheckpointInterval", "00:00:00", "Ingestion:CheckpointInterval must be positive, got 00:00:00")]
     [InlineData("CheckpointInterval", "-00:00:01", "Ingestion:CheckpointInterval must be positive, got -00:00:01")]
     [InlineData("InitialRetryDelay", "00:00:00", "Ingestion:InitialRetryDelay must be positive, got 00:00:00")]
+    [InlineData("MaxApplyAttempts", "0", "Ingestion:MaxApplyAttempts must be positive, got 0")]
+    [InlineData("ApplyRetryDelay", "00:00:00", "Ingestion:ApplyRetryDelay must be positive, got 00:00:00")]
+    [InlineData("Bounds:MaxAmount", "0", "Ingestion:Bounds:MaxAmount must be positive, got 0")]
+    [InlineData("Bounds:MaxQuantity", "-1", "Ingestion:Bounds:MaxQuantity must be positive, got -1")]
+    [InlineData("Bounds:MaxLinesPerOrder", "0", "Ingestion:Bounds:MaxLinesPerOrder must be positive, got 0")]
     public void Zero_or_negative_value_is_refused_naming_its_key(string key, string value, string problem)
     {
         var options = Configured.Bind<IngestionOptions>("Ingestion", (key, value));

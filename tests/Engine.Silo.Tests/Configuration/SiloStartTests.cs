@@ -50,6 +50,14 @@ public sealed class SiloStartTests
         Assert.Contains("Orleans:Tls:CertificatePath must name a readable file, got \"/nonexistent/silo.pfx\"", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Memory_storage_with_an_external_Kafka_cluster_is_refused_unless_allowed()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => BuildSilo(("Storage:AllowMemoryWithExternalKafka", "false")).Dispose());
+
+        Assert.Contains("Storage:AllowMemoryWithExternalKafka=true", error.Message, StringComparison.Ordinal);
+    }
+
     private static IHost BuildSilo(params (string Key, string Value)[] settings)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -64,6 +72,7 @@ public sealed class SiloStartTests
             ["Orleans:SiloPort"] = FreePort(),
             ["Orleans:GatewayPort"] = FreePort(),
             ["Kafka:BootstrapServers"] = "127.0.0.1:1",
+            ["Storage:AllowMemoryWithExternalKafka"] = "true",
             ["Kafka:Consumer:log_level"] = "0",
             ["Kafka:Producer:log_level"] = "0",
         });

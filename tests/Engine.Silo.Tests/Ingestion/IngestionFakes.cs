@@ -63,6 +63,11 @@ internal sealed class FakeConsumer(FakeTimeProvider time, List<string>? journal 
 
     public WatermarkOffsets GetWatermarkOffsets(TopicPartition partition) =>
         Watermarks.TryGetValue(partition, out var watermarks) ? watermarks : new WatermarkOffsets(Offset.Unset, Offset.Unset);
+
+    /// <summary>Whether a metadata request is answered.</summary>
+    public bool Answers { get; set; } = true;
+
+    public bool ClusterAnswers(TimeSpan timeout) => Answers;
 }
 
 /// <summary>Customer grains without a cluster: each answers as its handlers say and records its calls.</summary>

@@ -1,6 +1,9 @@
+using System.Net;
+using Engine.Silo.Cluster;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
 using Orleans.Networking.Shared;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
@@ -92,20 +95,51 @@ public static class ClusterConnection
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
 
-        builder.UseOrleansClient(client => client
-            .UseLocalhostClustering(address.GatewayPort, address.ServiceId, address.ClusterId)
-            .UseConnectionRetryFilter(async (failure, token) =>
+        builder.UseOrleansClient(client =>
+        {
+            client
+                .UseStaticClustering(new IPEndPoint(address.Host, address.GatewayPort))
+                .Configure<ClusterOptions>(cluster =>
+                {
+                    cluster.ClusterId = address.ClusterId;
+                    cluster.ServiceId = address.ServiceId;
+                })
+                .UseConnectionRetryFilter(async (failure, token) =>
+                {
+                    onConnectFailure(failure);
+                    await Task.Delay(RetryDelay, token);
+                    return true;
+                });
+            if (address.Tls is { Enabled: true } tls)
             {
-                onConnectFailure(failure);
-                await Task.Delay(RetryDelay, token);
-                return true;
-            }));
+                // A cluster with certificates accepts only clients that present one it trusts.
+                var trust = Trust(tls);
+                client.UseTls(trust.Certificate, trust.RequireMutual);
+            }
+        });
 
         return builder.Build();
     }
 
+    private static ClusterTrust Trust(ClusterTlsOptions tls)
+    {
+        if (tls.Problems() is { Count: > 0 } problems)
+        {
+            throw new EngineUnreachableException($"cannot use the TLS settings: {string.Join("; ", problems)}", new ArgumentException(problems[0]));
+        }
+
+        try
+        {
+            return new ClusterTrust(tls);
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or InvalidOperationException)
+        {
+            throw new EngineUnreachableException($"cannot load the TLS certificate {tls.CertificatePath}: {e.Message}", e);
+        }
+    }
+
     private static EngineUnreachableException Unreachable(EngineAddress address, string reason, Exception cause) =>
-        new($"cannot reach the engine at gateway port {address.GatewayPort}: {reason}", cause);
+        new($"cannot reach the engine at gateway {address.Host}:{address.GatewayPort}: {reason}", cause);
 
     private static string Describe(Exception failure, bool connecting)
     {

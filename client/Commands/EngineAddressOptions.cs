@@ -1,18 +1,51 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Net;
+using Engine.Silo.Cluster;
+using Microsoft.Extensions.Configuration;
 
 namespace Engine.Client.Commands;
 
 /// <summary>
 /// The options every command shares to find the cluster. Each falls back to the same
 /// environment variable the silo reads (Orleans__GatewayPort, ...), then to the dev default.
+/// The TLS certificate's password, key and trusted thumbprints come from the environment only
+/// (Orleans__Tls__CertificatePassword, Orleans__Tls__KeyPath, Orleans__Tls__TrustedThumbprints__0),
+/// so no secret sits on a command line.
 /// </summary>
 public sealed class EngineAddressOptions
 {
     public const string GatewayPortVariable = "Orleans__GatewayPort";
     public const string ClusterIdVariable = "Orleans__ClusterId";
     public const string ServiceIdVariable = "Orleans__ServiceId";
+    public const string GatewayHostVariable = "Orleans__GatewayHost";
+    public const string CertificateVariable = "Orleans__Tls__CertificatePath";
+    public const string TrustedCaVariable = "Orleans__Tls__TrustedCaPath";
+
+    public Option<string> GatewayHost { get; } = new("--gateway-host")
+    {
+        Description = $"The gateway's IP address (env {GatewayHostVariable})",
+        HelpName = "IP",
+        Recursive = true,
+        DefaultValueFactory = _ => FromEnvironment(GatewayHostVariable) ?? "127.0.0.1",
+    };
+
+    public Option<string?> Certificate { get; } = new("--tls-certificate")
+    {
+        Description = $"Certificate to present to a cluster with mutual TLS, .pfx or PEM (env {CertificateVariable})",
+        HelpName = "PATH",
+        Recursive = true,
+        DefaultValueFactory = _ => FromEnvironment(CertificateVariable),
+    };
+
+    public Option<string?> TrustedCa { get; } = new("--tls-ca")
+    {
+        Description = $"PEM file of the CA that issued the silos' certificates (env {TrustedCaVariable})",
+        HelpName = "PATH",
+        Recursive = true,
+        DefaultValueFactory = _ => FromEnvironment(TrustedCaVariable),
+    };
 
     public Option<int> GatewayPort { get; } = new("--gateway-port")
     {
@@ -50,6 +83,13 @@ public sealed class EngineAddressOptions
         });
         ClusterId.Validators.Add(RequireText);
         ServiceId.Validators.Add(RequireText);
+        GatewayHost.Validators.Add(result =>
+        {
+            if (!IPAddress.TryParse(result.GetValueOrDefault<string>(), out _))
+            {
+                result.AddError($"--gateway-host must be an IP address, not '{result.GetValueOrDefault<string>()}'.");
+            }
+        });
     }
 
     public void AddTo(Command command)
@@ -57,12 +97,27 @@ public sealed class EngineAddressOptions
         command.Add(GatewayPort);
         command.Add(ClusterId);
         command.Add(ServiceId);
+        command.Add(GatewayHost);
+        command.Add(Certificate);
+        command.Add(TrustedCa);
     }
 
     public EngineAddress Read(ParseResult parseResult) => new(
         parseResult.GetValue(GatewayPort),
         parseResult.GetRequiredValue(ClusterId),
-        parseResult.GetRequiredValue(ServiceId));
+        parseResult.GetRequiredValue(ServiceId),
+        ReadTls(parseResult),
+        IPAddress.Parse(parseResult.GetRequiredValue(GatewayHost)));
+
+    /// <summary>Orleans:Tls from the environment (the silo's keys), with the flags over it.</summary>
+    private ClusterTlsOptions ReadTls(ParseResult parseResult)
+    {
+        var environment = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        var tls = environment.GetSection(ClusterTlsOptions.SectionName).Get<ClusterTlsOptions>() ?? new ClusterTlsOptions();
+        tls.CertificatePath = parseResult.GetValue(Certificate) ?? "";
+        tls.TrustedCaPath = parseResult.GetValue(TrustedCa) ?? "";
+        return tls;
+    }
 
     private static int PortFromEnvironment(ArgumentResult result)
     {

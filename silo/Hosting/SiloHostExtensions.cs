@@ -5,6 +5,7 @@ using Engine.Grains.Effects;
 using Engine.Domain.Cart;
 using Engine.Domain.Loyalty;
 using Engine.Silo.Effects;
+using Engine.Silo.Cluster;
 using Engine.Silo.Demo;
 using Engine.Silo.Health;
 using Engine.Silo.Ingestion;
@@ -32,6 +33,7 @@ public static class SiloHostExtensions
         builder.UseOrleans(silo =>
         {
             silo.AddEngineStorage(builder.Configuration, orleans);
+            silo.AddClusterTls(builder.Configuration);
         });
         builder.AddEngineIngestion();
         return builder;

@@ -99,6 +99,8 @@ public sealed class EngineMetrics
         ApplyFailures = factory.CreateCounter("engine_event_apply_failures_total", "Attempts to apply an event whose rules threw (the event is dead-lettered as apply-failed after Ingestion:MaxApplyAttempts).");
         DeadLetterFailures = factory.CreateCounter("engine_dead_letter_failures_total", "Dead letters that could not be written (the source offset is then not committed).");
 
+        CallbacksRefused = factory.CreateCounter("engine_sms_callbacks_refused_total", "Gateway callbacks answered 403, by route (kannel-inbound, kannel-dlr) and reason (source, no-token, wrong-token).", "route", "reason");
+
         DurableLatency = factory.CreateHistogram("engine_event_durable_latency_seconds", "Time from an event's Kafka timestamp until its offset is committed behind durable state.",
             new HistogramConfiguration { Buckets = LatencyBuckets });
 
@@ -121,5 +123,6 @@ public sealed class EngineMetrics
     public Counter Rewinds { get; }
     public Gauge IngestionPaused { get; }
     public Counter DeadLetterFailures { get; }
+    public Counter CallbacksRefused { get; }
     public Counter ApplyFailures { get; }
 }

@@ -1,4 +1,5 @@
 using Engine.Contracts;
+using Engine.Grains;
 using Engine.Silo.Sms.Callbacks;
 using Microsoft.Extensions.Options;
 
@@ -7,7 +8,8 @@ namespace Engine.Silo.Sms;
 /// <summary>
 /// Gateway callbacks: delivery reports and inbound messages (STOP, START, HELP). Kannel sends
 /// any response body back to the handset, so its endpoints answer with an empty body; a 503
-/// asks it to retry (only when the engine could not take the callback).
+/// asks it to retry (only when the engine could not take the callback). The Kannel routes
+/// admit only callers <see cref="CallbackGate"/> lets through (token, source); the rest get 403.
 /// </summary>
 public static partial class SmsEndpoints
 {
@@ -22,9 +24,9 @@ public static partial class SmsEndpoints
 
             await grains.GetGrain<ICustomerGrain>(report.CustomerId).RecordSmsDeliveryAsync(report.MessageId, new SmsDeliveryReport(report.State, report.At));
             return Results.Text("");
-        });
+        }).AddEndpointFilter(new KannelCallbackFilter(KannelCallbackFilter.DeliveryReportRoute));
 
-        app.MapGet("/sms/kannel/inbound", async (HttpRequest request, IGrainFactory grains, ILoggerFactory loggers) =>
+        app.MapGet("/sms/kannel/inbound", async (HttpRequest request, IGrainFactory grains, ILoggerFactory loggers, [FromKeyedServices(EngineTime.Key)] TimeProvider clock) =>
         {
             if (!KannelInboundMessage.TryParse(request.Query, out var message))
             {
@@ -37,15 +39,22 @@ public static partial class SmsEndpoints
                 return Results.Text("");
             }
 
-            await grains.GetGrain<ICustomerGrain>(customerId).ReceiveSmsAsync(new InboundSms(message.From, message.Text, message.GatewayMessageId, message.ReceivedAt));
+            // Consent is timed by the engine's clock: a caller-chosen ts must not win over later profile events.
+            await grains.GetGrain<ICustomerGrain>(customerId).ReceiveSmsAsync(new InboundSms(message.From, message.Text, message.GatewayMessageId, clock.GetUtcNow()));
             return Results.Text("");
-        });
+        }).AddEndpointFilter(new KannelCallbackFilter(KannelCallbackFilter.InboundRoute));
 
         app.MapPost("/sms/twilio/status", async (HttpRequest request, IGrainFactory grains, IOptions<SmsGatewayOptions> options, TimeProvider time) =>
         {
-            var form = await request.ReadFormAsync();
             var twilio = options.Value.Twilio;
-            var url = new Uri(twilio.StatusCallbackUrl).GetLeftPart(UriPartial.Path) + request.QueryString.Value;
+            if (twilio.AuthToken.Length == 0 || !Uri.TryCreate(twilio.StatusCallbackUrl, UriKind.Absolute, out var callbackUrl))
+            {
+                // Not configured: there is nothing to verify a signature with, and nothing sent through Twilio.
+                return Results.NotFound();
+            }
+
+            var form = await request.ReadFormAsync();
+            var url = callbackUrl.GetLeftPart(UriPartial.Path) + request.QueryString.Value;
             if (!TwilioRequestSignature.IsValid(url, form, request.Headers[TwilioRequestSignature.HeaderName], twilio.AuthToken))
             {
                 return Results.StatusCode(StatusCodes.Status403Forbidden);

@@ -2,6 +2,7 @@ using Engine.Domain.Sms;
 using Engine.Grains;
 using Engine.Grains.Effects;
 using Engine.Silo.Hosting;
+using Engine.Silo.Sms.Callbacks;
 using Engine.Silo.Sms.Gateways;
 using Engine.Sms;
 
@@ -34,8 +35,17 @@ public static class SmsServiceRegistration
         services.AddSingleton<SmsRenderer>();
         services.AddSingleton<SmsSendProtocol>();
         services.AddSmsGateway(configuration);
+        services.AddSmsCallbacks(configuration);
         services.AddSingleton<SmsDispatcher>();
         services.AddSingleton<ISmsOutlet>(sp => sp.GetRequiredService<SmsDispatcher>());
+        return services;
+    }
+
+    /// <summary>Who may call the gateway callbacks: <see cref="SmsCallbackOptions"/>, validated at start, and the gate built from them.</summary>
+    public static IServiceCollection AddSmsCallbacks(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<SmsCallbackOptions, SmsCallbackOptionsValidator>(configuration.GetSection(SmsCallbackOptions.SectionName));
+        services.AddSingleton(sp => CallbackGate.From(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SmsCallbackOptions>>().Value));
         return services;
     }
 

@@ -94,15 +94,16 @@ public static class StorageExtensions
             o.ServiceId = orleans.ServiceId;
         });
 
-        // The address other silos and clients dial; it is stored in the membership table.
+        // The address other silos and clients dial; it is stored in the membership table. The
+        // silo listens there only, unless told to listen on every interface (docs/security.md).
         var advertised = configuration["Orleans:AdvertisedIPAddress"];
         if (string.IsNullOrWhiteSpace(advertised))
         {
-            silo.ConfigureEndpoints(orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: true);
+            silo.ConfigureEndpoints(orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: orleans.ListenOnAnyHostAddress);
         }
         else
         {
-            silo.ConfigureEndpoints(IPAddress.Parse(advertised), orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: true);
+            silo.ConfigureEndpoints(IPAddress.Parse(advertised), orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: orleans.ListenOnAnyHostAddress);
         }
 
         silo.UseAdoNetClustering(o =>

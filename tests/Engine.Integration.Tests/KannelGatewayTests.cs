@@ -168,6 +168,7 @@ public sealed class KannelGatewayTests
                 ["KANNEL_SENDSMS_PASSWORD"] = "sendsms-secret",
                 ["ENGINE_ALLOW_IP"] = "127.0.0.1",
                 ["ENGINE_INBOUND_URL"] = callbacks.BaseUrl + InboundPath,
+                ["ENGINE_CALLBACK_TOKEN"] = "template-callback-token-0123",
             };
             var template = await File.ReadAllTextAsync(Path.Combine(RepositoryLayout.Root, "deploy", "kannel", "kannel.conf.template"));
             var config = variables.Aggregate(template, (text, variable) => text.Replace("${" + variable.Key + "}", variable.Value, StringComparison.Ordinal));

@@ -60,6 +60,33 @@ public sealed partial class SmsEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_forged_START_without_the_callback_token_gets_403_and_the_customer_stays_opted_out()
+    {
+        await using var setting = await Setting.StartAsync();
+        var cid = Shopper.New("forged");
+        await setting.ProduceProfilesAsync([cid]);
+        await setting.Until(
+            () => setting.Grains.GetGrain<IPhoneDirectoryGrain>(cid.Phone).GetCustomerAsync(), id => id == cid.Id, Patience, "the phone directory to know the customer's number");
+        await setting.Kannel.InjectInboundAsync(cid.Phone, KannelSiloSettings.ShortCode, "STOP");
+        await setting.Until(
+            () => setting.ViewAsync(cid), v => v.State.Profile.SmsConsent?.Status == ConsentStatus.OptedOut, Patience, "the real STOP to opt the customer out");
+
+        // What anyone who reaches the silo's HTTP port could send: Kannel's query, without or with a guessed token.
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{setting.HttpPort}") };
+        var forged = $"/sms/kannel/inbound?from={Uri.EscapeDataString(cid.Phone)}&to={KannelSiloSettings.ShortCode}&text=START&ts=4102444800&charset=UTF-8";
+        using var withoutToken = await http.GetAsync($"{forged}&id={Guid.NewGuid()}");
+        using var wrongToken = await http.GetAsync($"{forged}&id={Guid.NewGuid()}&token=rig-guessed-0123456789abcdef");
+
+        Assert.Equal((System.Net.HttpStatusCode.Forbidden, System.Net.HttpStatusCode.Forbidden), (withoutToken.StatusCode, wrongToken.StatusCode));
+        var metrics = await http.GetStringAsync("/metrics");
+        Assert.Contains("engine_sms_callbacks_refused_total{route=\"kannel-inbound\",reason=\"no-token\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("engine_sms_callbacks_refused_total{route=\"kannel-inbound\",reason=\"wrong-token\"} 1", metrics, StringComparison.Ordinal);
+        var view = await setting.ViewAsync(cid);
+        Assert.Equal(ConsentStatus.OptedOut, view.State.Profile.SmsConsent!.Status);
+        Assert.Equal(SmsInbound.ConsentSource, view.State.Profile.SmsConsent.Source);
+    }
+
+    [Fact]
     public async Task An_inbound_STOP_opts_the_customer_out_and_the_next_upgrade_sends_nothing()
     {
         // Caps raised so the Gold upgrade could go out the same day, but for the opt-out.

@@ -67,7 +67,10 @@ public static class SmsSuppressionReasons
     public const string Stale = "stale";
     public const string LowerPriority = "lower-priority";
 
-    public static IReadOnlyList<string> All { get; } = [NoConsent, InvalidPhone, OptedOut, CappedDaily, CappedWeekly, Stale, LowerPriority];
+    /// <summary>A HELP reply within Sms:Policy:HelpReplyInterval of the last one.</summary>
+    public const string ReplyLimited = "reply-limited";
+
+    public static IReadOnlyList<string> All { get; } = [NoConsent, InvalidPhone, OptedOut, CappedDaily, CappedWeekly, Stale, LowerPriority, ReplyLimited];
 }
 
 /// <summary>Why a message waits.</summary>

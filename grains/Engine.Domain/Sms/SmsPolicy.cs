@@ -11,7 +11,9 @@ public static class SmsPolicy
     /// <summary>
     /// Rules, in order (the first that applies decides):
     /// <list type="number">
-    /// <item>Keyword replies (STOP/START/HELP answers): invalid phone → invalid-phone; stale → stale;
+    /// <item>Keyword replies (STOP/START/HELP answers): a HELP answer within
+    /// <see cref="SmsPolicyOptions.HelpReplyInterval"/> of the last one sent → reply-limited;
+    /// invalid phone → invalid-phone; stale → stale;
     /// not yet due → defer to the due time; else send now, whatever the consent, ignoring quiet
     /// hours and caps.</item>
     /// <item>Other transactional messages: opted out → opted-out; else as replies.</item>
@@ -38,12 +40,19 @@ public static class SmsPolicy
         SmsPolicyOptions options)
     {
         return candidate.Kind == SmsKind.Transactional
-            ? DecideTransactional(candidate, contact, now)
+            ? DecideTransactional(candidate, contact, history, now, options)
             : DecideMarketing(candidate, contact, history, now, options);
     }
 
-    private static SmsDecision DecideTransactional(SmsCandidate candidate, CustomerContact contact, DateTimeOffset now)
+    private static SmsDecision DecideTransactional(SmsCandidate candidate, CustomerContact contact, SmsHistory history, DateTimeOffset now, SmsPolicyOptions options)
     {
+        // Replies skip the caps, so a HELP flood would otherwise be answered text for text.
+        if (candidate.Trigger == SmsTrigger.Help && options.HelpReplyInterval > TimeSpan.Zero
+            && history.Sent.Any(sent => sent.Trigger == SmsTrigger.Help && sent.SentAt > now - options.HelpReplyInterval))
+        {
+            return SmsDecision.Suppress(SmsSuppressionReasons.ReplyLimited);
+        }
+
         if (!SmsTriggers.IsKeywordReply(candidate.Trigger) && contact.Consent == ConsentStatus.OptedOut)
         {
             return SmsDecision.Suppress(SmsSuppressionReasons.OptedOut);

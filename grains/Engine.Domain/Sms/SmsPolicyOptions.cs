@@ -37,6 +37,12 @@ public sealed class SmsPolicyOptions
         [SmsTrigger.TierDowngrade] = 5,
     };
 
+    /// <summary>
+    /// At most one HELP reply per this interval per customer: further HELPs within it are
+    /// answered by nothing and counted as suppressed:reply-limited. Zero: no limit.
+    /// </summary>
+    public TimeSpan HelpReplyInterval { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>The reply to HELP and INFO, in the default language.</summary>
     public string HelpText { get; set; } =
         "Loyalty alerts: points, tier and cart reminders, up to 3 msgs/week. Msg & data rates may apply. Reply STOP to opt out.";
@@ -84,6 +90,11 @@ public sealed class SmsPolicyOptions
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(DefaultTimeZone, out _))
         {
             problems.Add($"Sms:Policy:DefaultTimeZone '{DefaultTimeZone}' is not a time zone this machine knows.");
+        }
+
+        if (HelpReplyInterval < TimeSpan.Zero)
+        {
+            problems.Add($"Sms:Policy:HelpReplyInterval must not be negative, got {HelpReplyInterval:c}.");
         }
 
         if (Caps.MaxPerDay < 0 || Caps.MaxPerWeek < 0)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Engine.Grains.Effects;
+using Engine.Silo.Sms.Callbacks;
 using Microsoft.Extensions.Options;
 
 namespace Engine.Silo.Sms.Gateways;
@@ -19,11 +20,13 @@ public sealed class KannelSmsGateway : ISmsGateway
     private readonly IHttpClientFactory _clients;
     private readonly SmsGatewayOptions _options;
     private readonly ILogger<KannelSmsGateway> _logger;
+    private readonly string _callbackToken;
 
-    public KannelSmsGateway(IHttpClientFactory clients, IOptions<SmsGatewayOptions> options, ILogger<KannelSmsGateway> logger)
+    public KannelSmsGateway(IHttpClientFactory clients, IOptions<SmsGatewayOptions> options, IOptions<SmsCallbackOptions> callbacks, ILogger<KannelSmsGateway> logger)
     {
         _clients = clients;
         _options = options.Value;
+        _callbackToken = callbacks.Value.Token;
         _logger = logger;
     }
 
@@ -90,7 +93,7 @@ public sealed class KannelSmsGateway : ISmsGateway
         if (kannel.DlrMask > 0 && kannel.DlrUrl.Length > 0)
         {
             Append(query, "dlr-mask", kannel.DlrMask.ToString(CultureInfo.InvariantCulture));
-            Append(query, "dlr-url", DlrUrl(kannel.DlrUrl, sms));
+            Append(query, "dlr-url", DlrUrl(kannel.DlrUrl, _callbackToken, sms));
         }
 
         return new Uri(query.ToString());
@@ -100,12 +103,14 @@ public sealed class KannelSmsGateway : ISmsGateway
     /// The delivery-report URL handed to Kannel: our ids plus Kannel's escapes %d (status) and
     /// %T (unix time). Kannel expands every %x in it, and percent-escapes of the ids start with
     /// hex letters that are escapes too (%C3 would become the charset), so their % is doubled:
-    /// Kannel turns %% back into %.
+    /// Kannel turns %% back into %. The callback token (<see cref="SmsCallbackOptions.Token"/>)
+    /// is appended here, so DlrUrl in configuration stays free of the secret.
     /// </summary>
-    internal static string DlrUrl(string callbackUrl, OutgoingSms sms)
+    internal static string DlrUrl(string callbackUrl, string callbackToken, OutgoingSms sms)
     {
         var separator = callbackUrl.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-        return $"{callbackUrl}{separator}msg={KannelLiteral(sms.MessageId)}&customer={KannelLiteral(sms.CustomerId)}&status=%d&ts=%T";
+        var token = callbackToken.Length > 0 ? $"{SmsCallbackOptions.TokenParameter}={KannelLiteral(callbackToken)}&" : "";
+        return $"{callbackUrl}{separator}{token}msg={KannelLiteral(sms.MessageId)}&customer={KannelLiteral(sms.CustomerId)}&status=%d&ts=%T";
     }
 
     /// <summary>smsbox's reply mapped onto the port's outcomes (see the Kannel user guide, "sendsms").</summary>

@@ -65,8 +65,9 @@ public sealed partial class KannelRig : IAsyncDisposable
     public IReadOnlyList<FakeSmscMessage> ReceivedMessages => [.. _received];
 
     /// <summary>
-    /// Starts Kannel; inbound messages go to <paramref name="inboundUrl"/> with
-    /// <see cref="KannelInboundMessage.GetUrlQuery"/> appended, as in deploy/kannel.
+    /// Starts Kannel; inbound messages go to <paramref name="inboundUrl"/> (which may carry a
+    /// query, such as the callback token) with <see cref="KannelInboundMessage.GetUrlQuery"/>
+    /// appended, as in deploy/kannel.
     /// </summary>
     public static async Task<KannelRig> StartAsync(string inboundUrl)
     {
@@ -337,7 +338,7 @@ public sealed partial class KannelRig : IAsyncDisposable
         group = sms-service
         keyword = default
         catch-all = true
-        get-url = "{inboundUrl}?{KannelInboundMessage.GetUrlQuery}"
+        get-url = "{inboundUrl}{(inboundUrl.Contains('?', StringComparison.Ordinal) ? '&' : '?')}{KannelInboundMessage.GetUrlQuery}"
         omit-empty = true
         max-messages = 0
 

@@ -11,8 +11,14 @@ public static class KannelSiloSettings
     /// <summary>The engine's sender id, and the number handsets write to.</summary>
     public const string ShortCode = "12345";
 
-    /// <summary>Where the rig's sms-service sends inbound messages (give it to <see cref="KannelRig.StartAsync(string)"/>).</summary>
-    public static string InboundUrl(int siloHttpPort) => $"http://127.0.0.1:{siloHttpPort}/sms/kannel/inbound";
+    /// <summary>
+    /// The silo's Sms:Callbacks:Token, as an operator sets it: the inbound get-url carries it,
+    /// and the silo appends it to the dlr-url it hands Kannel.
+    /// </summary>
+    public static string CallbackToken { get; } = "rig-" + Guid.NewGuid().ToString("N");
+
+    /// <summary>Where the rig's sms-service sends inbound messages, token included (give it to <see cref="KannelRig.StartAsync(string)"/>).</summary>
+    public static string InboundUrl(int siloHttpPort) => $"http://127.0.0.1:{siloHttpPort}/sms/kannel/inbound?token={CallbackToken}";
 
     public static string DlrUrl(int siloHttpPort) => $"http://127.0.0.1:{siloHttpPort}/sms/kannel/dlr";
 
@@ -25,6 +31,7 @@ public static class KannelSiloSettings
         ["Sms__Gateway__Kannel__Username"] = KannelRig.Username,
         ["Sms__Gateway__Kannel__Password"] = kannel.Password,
         ["Sms__Gateway__Kannel__DlrUrl"] = DlrUrl(siloHttpPort),
+        ["Sms__Callbacks__Token"] = CallbackToken,
         // An outage is noticed as a refused connection; this only bounds a hung smsbox.
         ["Sms__Gateway__Kannel__Timeout"] = "00:00:05",
     };

@@ -26,6 +26,31 @@ public sealed class SiloStartTests
     }
 
     [Fact]
+    public async Task Kannel_without_a_callback_token_on_a_public_listener_stops_the_start_naming_the_key()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            using var host = BuildSilo(
+                ("Urls", "http://0.0.0.0:5080"),
+                ("Sms:Gateway:Provider", "kannel"),
+                ("Sms:Gateway:Kannel:Username", "engine"),
+                ("Sms:Gateway:Kannel:Password", "secret"),
+                ("Sms:Gateway:Kannel:DlrUrl", "http://10.0.0.5:5080/sms/kannel/dlr"));
+            await host.StartAsync();
+        });
+
+        Assert.Contains("Sms:Callbacks:Token must be set", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cluster_certificate_that_is_not_there_stops_the_start_naming_the_key()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => BuildSilo(("Orleans:Tls:CertificatePath", "/nonexistent/silo.pfx")).Dispose());
+
+        Assert.Contains("Orleans:Tls:CertificatePath must name a readable file, got \"/nonexistent/silo.pfx\"", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Memory_storage_with_an_external_Kafka_cluster_is_refused_unless_allowed()
     {
         var error = Assert.Throws<InvalidOperationException>(() => BuildSilo(("Storage:AllowMemoryWithExternalKafka", "false")).Dispose());

@@ -43,7 +43,7 @@ public sealed partial class ShopperSimulation
     /// A stream of <paramref name="customers"/> shoppers behaving as <paramref name="profile"/> says;
     /// <paramref name="wallClock"/>, when given, stamps events live instead of with simulated time from <paramref name="start"/>.
     /// The realistic profile's profiles and year of purchase history are dated in the year before <paramref name="start"/>.
-    /// <paramref name="eventIdPrefix"/> keeps event ids apart when two streams feed the same customers.
+    /// <paramref name="eventIdPrefix"/> keeps event ids and order ids apart when two streams feed the same customers.
     /// </summary>
     public ShopperSimulation(int customers, int seed, DateTimeOffset start, string customerPrefix = "cust-", Func<DateTimeOffset>? wallClock = null,
         ShopperProfile profile = ShopperProfile.Stress, string eventIdPrefix = "evt-")
@@ -202,7 +202,7 @@ public sealed partial class ShopperSimulation
         var amount = lines.Sum(l => PriceOf(l.Product) * l.Quantity);
         return Write(EventTypes.Purchase, shopper.Id, w =>
         {
-            w.WriteString("orderId", $"o-{shopper.Id}-{++shopper.Orders}");
+            w.WriteString("orderId", $"{_eventIdPrefix}o-{shopper.Id}-{++shopper.Orders}");
             w.WriteNumber("amount", amount);
             w.WriteString("currency", "USD");
             w.WriteStartArray("items");

@@ -35,6 +35,7 @@ public sealed partial class ShopperSimulation
     private readonly Func<DateTimeOffset>? _wallClock;
     private readonly ShopperProfile _profile;
     private readonly string _eventIdPrefix;
+    private readonly string _orderIdPrefix;
 
     // Simulated seconds are divided by this: the stress stream runs faster with more customers.
     private double _paceDivisor;
@@ -51,6 +52,8 @@ public sealed partial class ShopperSimulation
         _wallClock = wallClock;
         _profile = profile;
         _eventIdPrefix = eventIdPrefix;
+        // The default stream keeps its order ids as they always were (its golden hashes pin them).
+        _orderIdPrefix = eventIdPrefix == "evt-" ? "" : eventIdPrefix;
         _random = new Random(seed);
         _customers = customers;
         _clock = profile == ShopperProfile.Realistic ? start - RealisticHistory : start;
@@ -202,7 +205,7 @@ public sealed partial class ShopperSimulation
         var amount = lines.Sum(l => PriceOf(l.Product) * l.Quantity);
         return Write(EventTypes.Purchase, shopper.Id, w =>
         {
-            w.WriteString("orderId", $"{_eventIdPrefix}o-{shopper.Id}-{++shopper.Orders}");
+            w.WriteString("orderId", $"{_orderIdPrefix}o-{shopper.Id}-{++shopper.Orders}");
             w.WriteNumber("amount", amount);
             w.WriteString("currency", "USD");
             w.WriteStartArray("items");

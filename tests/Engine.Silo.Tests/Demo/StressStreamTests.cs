@@ -34,6 +34,37 @@ public sealed class StressStreamTests
         Assert.Equal("19C617AFAC218F7E03AC4E3E14ADE640EA755041E15E802D3CD00C1B58A56F0F", Hash(simulation.Take(2_000)));
     }
 
+    [Fact]
+    public void Two_streams_over_the_same_customers_share_no_event_or_order_id()
+    {
+        // The benchmark feeds a realistic and a stress stream to the same customers: a shared
+        // order id would be refused as duplicate-order, a shared event id skipped.
+        var realistic = new ShopperSimulation(50, 11, Start, "both-", profile: ShopperProfile.Realistic).Take(5_000).ToList();
+        var stress = new ShopperSimulation(50, 11, Start, "both-", profile: ShopperProfile.Stress, eventIdPrefix: "stress-").Take(5_000).ToList();
+
+        var realisticIds = Ids(realistic);
+        var stressIds = Ids(stress);
+
+        Assert.Contains(stressIds, id => id.StartsWith("order:", StringComparison.Ordinal));
+        Assert.Empty(realisticIds.Intersect(stressIds));
+    }
+
+    private static HashSet<string> Ids(IEnumerable<SimulatedEvent> events)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(e.Json);
+            ids.Add("event:" + json.RootElement.GetProperty("eventId").GetString());
+            if (json.RootElement.TryGetProperty("orderId", out var order))
+            {
+                ids.Add("order:" + order.GetString());
+            }
+        }
+
+        return ids;
+    }
+
     private static string Hash(IEnumerable<SimulatedEvent> events)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);

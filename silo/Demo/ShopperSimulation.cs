@@ -34,6 +34,8 @@ public sealed partial class ShopperSimulation
 
     private readonly Func<DateTimeOffset>? _wallClock;
     private readonly ShopperProfile _profile;
+    public const string DefaultEventIdPrefix = "evt-";
+
     private readonly string _eventIdPrefix;
     private readonly string _orderIdPrefix;
 
@@ -47,13 +49,13 @@ public sealed partial class ShopperSimulation
     /// <paramref name="eventIdPrefix"/> keeps event ids and order ids apart when two streams feed the same customers.
     /// </summary>
     public ShopperSimulation(int customers, int seed, DateTimeOffset start, string customerPrefix = "cust-", Func<DateTimeOffset>? wallClock = null,
-        ShopperProfile profile = ShopperProfile.Stress, string eventIdPrefix = "evt-")
+        ShopperProfile profile = ShopperProfile.Stress, string eventIdPrefix = DefaultEventIdPrefix)
     {
         _wallClock = wallClock;
         _profile = profile;
         _eventIdPrefix = eventIdPrefix;
         // The default stream keeps its order ids as they always were (its golden hashes pin them).
-        _orderIdPrefix = eventIdPrefix == "evt-" ? "" : eventIdPrefix;
+        _orderIdPrefix = eventIdPrefix == DefaultEventIdPrefix ? "" : eventIdPrefix;
         _random = new Random(seed);
         _customers = customers;
         _clock = profile == ShopperProfile.Realistic ? start - RealisticHistory : start;

@@ -2,6 +2,7 @@ using Confluent.Kafka;
 using Engine.Contracts;
 using Engine.Silo.Demo;
 using Engine.Silo.Kafka;
+using Engine.Testing.Kafka;
 
 namespace Engine.Benchmarks;
 
@@ -167,19 +168,7 @@ internal sealed class EventCorpus : IDisposable
 
         foreach (var e in events)
         {
-            var message = new Message<string, byte[]> { Key = e.CustomerId, Value = e.Json };
-            while (true)
-            {
-                try
-                {
-                    producer.Produce(topics.TopicOf(e.Type), message, OnDelivered);
-                    break;
-                }
-                catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == Confluent.Kafka.ErrorCode.Local_QueueFull)
-                {
-                    producer.Poll(TimeSpan.FromMilliseconds(50));
-                }
-            }
+            producer.ProduceWaitingForRoom(topics.TopicOf(e.Type), new Message<string, byte[]> { Key = e.CustomerId, Value = e.Json }, TimeSpan.FromMilliseconds(50), OnDelivered);
         }
 
         if (producer.Flush(TimeSpan.FromMinutes(2)) > 0)

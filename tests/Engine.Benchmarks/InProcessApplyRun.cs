@@ -34,15 +34,15 @@ internal static class InProcessApplyRun
         var host = BenchmarkSilo.Build(corpus.BootstrapServers, options, ingestion: false);
         var ingestion = host.Services.GetRequiredService<IOptions<IngestionOptions>>().Value;
         var parser = new EventParser(ingestion.MaxEventBytes, ingestion.Bounds);
+        var warmupKeys = warmupEvents.Select(e => Encoding.UTF8.GetBytes(e.CustomerId)).ToArray();
         var warmup = new SequencedEvent[warmupEvents.Count];
         for (var i = 0; i < warmup.Length; i++)
         {
-            warmup[i] = Sequence(parser, Encoding.UTF8.GetBytes(warmupEvents[i].CustomerId), warmupEvents[i], WarmupStream, i);
+            warmup[i] = Sequence(parser, warmupKeys[i], warmupEvents[i], WarmupStream, i);
         }
 
         // Until a whole pass compiles nothing more: on a busy machine the tiered JIT's background
         // thread can leave the parser in its instrumented tier well past one warm-up pass.
-        var warmupKeys = warmupEvents.Select(e => Encoding.UTF8.GetBytes(e.CustomerId)).ToArray();
         for (var pass = 0; pass < 10; pass++)
         {
             var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();

@@ -3,6 +3,7 @@ using Confluent.Kafka;
 using Engine.Contracts;
 using Engine.Silo.Demo;
 using Engine.Silo.Kafka;
+using Engine.Testing.Kafka;
 
 namespace Engine.Benchmarks;
 
@@ -119,18 +120,7 @@ internal sealed class PacedProducer : IDisposable
                     _probe?.Delivered(report.TopicPartition, report.Offset.Value, stamp);
                 }
 
-                while (true)
-                {
-                    try
-                    {
-                        _producer.Produce(_topics.TopicOf(e.Type), message, OnDelivered);
-                        break;
-                    }
-                    catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == Confluent.Kafka.ErrorCode.Local_QueueFull)
-                    {
-                        _producer.Poll(TimeSpan.FromMilliseconds(10));
-                    }
-                }
+                _producer.ProduceWaitingForRoom(_topics.TopicOf(e.Type), message, TimeSpan.FromMilliseconds(10), OnDelivered);
 
                 Interlocked.Increment(ref _produced);
             }

@@ -37,10 +37,7 @@ internal sealed record ThreadCpu(IReadOnlyDictionary<string, TimeSpan> ByGroup)
                 }
 
                 var name = Describe(new string([.. text[(open + 1)..close].Where(c => !char.IsDigit(c))]).Trim());
-                var fields = text[(close + 2)..].Split(' ');
-                // After "pid (comm)": [11] utime, [12] stime, in USER_HZ (100 on Linux).
-                var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-                groups[name] = groups.GetValueOrDefault(name) + TimeSpan.FromSeconds(ticks / 100.0);
+                groups[name] = groups.GetValueOrDefault(name) + CpuOf(text);
             }
         }
         catch (DirectoryNotFoundException)
@@ -79,10 +76,13 @@ internal sealed record ThreadCpu(IReadOnlyDictionary<string, TimeSpan> ByGroup)
         return failure is null ? cpu : throw new InvalidOperationException("the measured work failed", failure);
     }
 
-    private static TimeSpan CurrentThread()
+    private static TimeSpan CurrentThread() => CpuOf(File.ReadAllText("/proc/thread-self/stat"));
+
+    /// <summary>User plus system time of one /proc task's stat line.</summary>
+    private static TimeSpan CpuOf(string stat)
     {
-        var text = File.ReadAllText("/proc/thread-self/stat");
-        var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+        // After "pid (comm)": [11] utime, [12] stime, in USER_HZ (100 on Linux).
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
         return TimeSpan.FromSeconds(ticks / 100.0);
     }

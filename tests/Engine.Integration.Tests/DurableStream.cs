@@ -6,6 +6,7 @@ using Engine.Silo.Demo;
 using Engine.Silo.Kafka;
 using Engine.Integration.Tests.Processes;
 using Microsoft.Extensions.Hosting;
+using Engine.Testing.Kafka;
 
 namespace Engine.Integration.Tests;
 
@@ -49,20 +50,8 @@ public sealed partial class DurableStream(EmbeddedKafkaBroker broker, int partit
         using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, Acks = Acks.All, LingerMs = 5 }).Build();
         foreach (var e in Events)
         {
-            var message = new Message<string, byte[]> { Key = e.CustomerId, Value = e.Json };
-            while (true)
-            {
-                try
-                {
-                    producer.Produce(Topics.TopicOf(e.Type), message);
-                    break;
-                }
-                catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == Confluent.Kafka.ErrorCode.Local_QueueFull)
-                {
-                    // More events than the producer queues (100,000): wait for deliveries to make room.
-                    producer.Poll(TimeSpan.FromMilliseconds(100));
-                }
-            }
+            // More events than the producer queues (100,000): wait for deliveries to make room.
+            producer.ProduceWaitingForRoom(Topics.TopicOf(e.Type), new Message<string, byte[]> { Key = e.CustomerId, Value = e.Json }, TimeSpan.FromMilliseconds(100));
         }
 
         producer.Flush(TimeSpan.FromMinutes(1));

@@ -109,8 +109,7 @@ internal ref struct EventPayload
             return null;
         }
 
-        var reader = Number(value);
-        if (value.Kind != JsonTokenType.Number || !reader.TryGetDecimal(out var amount))
+        if (value.Kind != JsonTokenType.Number || !Number(value).TryGetDecimal(out var amount))
         {
             throw EventRefusal.Invalid(name, "must be a number");
         }
@@ -127,8 +126,7 @@ internal ref struct EventPayload
             return null;
         }
 
-        var reader = Number(value);
-        if (value.Kind != JsonTokenType.Number || !reader.TryGetInt32(out var whole) || whole < 1)
+        if (value.Kind != JsonTokenType.Number || !Number(value).TryGetInt32(out var whole) || whole < 1)
         {
             throw EventRefusal.Invalid(name, "must be a whole number of at least 1");
         }
@@ -146,8 +144,7 @@ internal ref struct EventPayload
             throw EventRefusal.Missing(name);
         }
 
-        var reader = Number(value);
-        if (value.Kind != JsonTokenType.Number || !reader.TryGetInt64(out var whole) || whole < -limit || whole > limit)
+        if (value.Kind != JsonTokenType.Number || !Number(value).TryGetInt64(out var whole) || whole < -limit || whole > limit)
         {
             throw EventRefusal.Invalid(name, $"must be a whole number between -{limit} and {limit}");
         }
@@ -169,10 +166,10 @@ internal ref struct EventPayload
         return reader.GetString()!;
     }
 
-    // The reader over one number token, so the conversions keep System.Text.Json's rules exactly.
-    private readonly Utf8JsonReader Number(FieldValue value)
+    // A reader on one number token, so the conversions keep System.Text.Json's rules exactly.
+    private readonly Utf8JsonReader Number(FieldValue number)
     {
-        var reader = new Utf8JsonReader(value.Kind == JsonTokenType.Number ? _json.Slice(value.Start, value.Length) : "0"u8);
+        var reader = new Utf8JsonReader(_json.Slice(number.Start, number.Length));
         reader.Read();
         return reader;
     }

@@ -65,7 +65,7 @@ public sealed partial class CustomerGrain
 
     public async Task ReceiveSmsAsync(InboundSms message)
     {
-        if (SmsPlanning.Receive(State, message.GatewayMessageId, message.Text, message.ReceivedAt))
+        if (sms.Receive(State, message))
         {
             await WriteNowAndSettleAsync();
         }

@@ -23,6 +23,7 @@ public static class SmsDefaultTemplates
         ["opt_out_confirmation.en"] = "{{ reply_text }}",
         ["opt_in_confirmation.en"] = "{{ reply_text }}",
         ["help.en"] = "{{ help_text }}",
+        ["clarification.en"] = "{{ reply_text }}",
         ["test.en"] = "Test message from the loyalty programme. No action needed.",
 
         ["tier_upgrade.fr"] = "Bonjour{% if first_name %} {{ first_name }}{% endif %}, vous passez au statut {{ tier }} ! Vos avantages : {{ link }} Répondez STOP pour vous désabonner",
@@ -32,6 +33,7 @@ public static class SmsDefaultTemplates
         ["opt_out_confirmation.fr"] = "Votre désabonnement est confirmé : vous ne recevrez plus de SMS marketing. Répondez START pour vous réabonner.",
         ["opt_in_confirmation.fr"] = "Votre abonnement aux alertes fidélité est confirmé, 3 SMS par semaine au plus. Répondez HELP pour l'aide, STOP pour vous désabonner.",
         ["help.fr"] = "Alertes fidélité : points, statut et panier, 3 SMS par semaine au plus. Répondez STOP pour vous désabonner, START pour vous réabonner.",
+        ["clarification.fr"] = "Désolé, nous n'avons pas compris. Répondez STOP pour ne plus recevoir nos SMS fidélité, HELP pour l'aide.",
         ["test.fr"] = "Message de test du programme de fidélité. Aucune action requise.",
     };
 }

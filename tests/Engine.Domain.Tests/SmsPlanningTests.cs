@@ -451,12 +451,12 @@ public sealed class SmsPlanningTests
         var state = Reachable();
         var upgrade = Queue(state, SmsTrigger.TierUpgrade, Daytime);
 
-        Assert.True(SmsPlanning.Receive(state, "gw-6", "please stop", Daytime));
+        Assert.True(SmsPlanning.Receive(state, "gw-6", "thanks, see you soon", Daytime));
 
         Assert.Equal(ConsentStatus.OptedIn, state.Profile.SmsConsent!.Status);
         Assert.Equal(OutboxStatus.Pending, upgrade.Status);
         Assert.Single(state.Outbox.Messages);
-        Assert.False(SmsPlanning.Receive(state, "gw-6", "please stop", Daytime));
+        Assert.False(SmsPlanning.Receive(state, "gw-6", "thanks, see you soon", Daytime));
     }
 
     // ---- admin consent ----

@@ -1,8 +1,12 @@
+using Engine.Domain.Events;
 using Engine.Domain.Sms;
 
 namespace Engine.Sms.Tests;
 
-/// <summary>At most one HELP reply per <see cref="SmsPolicyOptions.HelpReplyInterval"/>; the rest are suppressed as reply-limited.</summary>
+/// <summary>
+/// At most one HELP reply per <see cref="SmsPolicyOptions.HelpReplyInterval"/> and one clarification per
+/// <see cref="SmsPolicyOptions.ClarificationReplyInterval"/>; the rest are suppressed as reply-limited.
+/// </summary>
 [Trait("Category", "Unit")]
 public sealed class HelpReplyLimitTests
 {
@@ -39,6 +43,22 @@ public sealed class HelpReplyLimitTests
     [Fact]
     public void A_negative_interval_is_refused() =>
         Assert.Contains("Sms:Policy:HelpReplyInterval must not be negative, got -00:01:00.", new SmsPolicyOptions { HelpReplyInterval = TimeSpan.FromMinutes(-1) }.Validate());
+
+    [Fact]
+    public void One_clarification_is_sent_per_thirty_days()
+    {
+        Assert.Equal(
+            SmsDecision.Suppress(SmsSuppressionReasons.ReplyLimited),
+            Decide(SmsTrigger.Clarification, [Make.Sent(SmsTrigger.Clarification, Noon.AddDays(-29))], new SmsPolicyOptions()));
+        Assert.Equal(SmsDecision.Send(Noon), Decide(SmsTrigger.Clarification, [Make.Sent(SmsTrigger.Clarification, Noon.AddDays(-30))], new SmsPolicyOptions()));
+        Assert.Equal(SmsDecision.Send(Noon), Decide(SmsTrigger.Clarification, [Make.Sent(SmsTrigger.Help, Noon.AddMinutes(-1))], new SmsPolicyOptions()));
+    }
+
+    [Fact]
+    public void A_clarification_never_goes_to_an_opted_out_customer() =>
+        Assert.Equal(
+            SmsDecision.Suppress(SmsSuppressionReasons.OptedOut),
+            SmsPolicy.Decide(Make.Candidate(SmsTrigger.Clarification, Noon), Make.Contact(ConsentStatus.OptedOut), Make.History([]), Noon, new SmsPolicyOptions()));
 
     private static SmsDecision Decide(SmsTrigger trigger, SentSms[] sent, SmsPolicyOptions options) =>
         SmsPolicy.Decide(Make.Candidate(trigger, Noon), Make.Contact(), Make.History(sent), Noon, options);

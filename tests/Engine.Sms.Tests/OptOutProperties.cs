@@ -19,6 +19,7 @@ public sealed class OptOutProperties
     [
         "STOP", "Stop.", " stop please ", "unsubscribe", "OPT OUT", "quit", "end", "revoke", "cancel", "stopall",
         "START", "unstop", "Yes", "HELP", "info", "hello", "stopping", "non-stop", "please stop", "",
+        "who is this?", "don't stop the offers", "no more texts", "alto", "opt in", "I don't want these texts",
     ];
 
     [Property(MaxTest = 500)]

@@ -6,65 +6,6 @@ namespace Engine.Sms.Tests;
 [Trait("Category", "Unit")]
 public sealed class SmsKeywordsTests
 {
-    [Theory]
-    // Opt-out keywords, any case, with surrounding spaces and punctuation.
-    [InlineData("STOP", SmsKeyword.Stop)]
-    [InlineData("stop", SmsKeyword.Stop)]
-    [InlineData("Stop.", SmsKeyword.Stop)]
-    [InlineData(" stop please ", SmsKeyword.Stop)]
-    [InlineData("STOP!!!", SmsKeyword.Stop)]
-    [InlineData("¡Stop!", SmsKeyword.Stop)]
-    [InlineData("\tSTOP\r\n", SmsKeyword.Stop)]
-    [InlineData("\"stop\"", SmsKeyword.Stop)]
-    [InlineData("STOP😡", SmsKeyword.Stop)]
-    [InlineData("ＳＴＯＰ", SmsKeyword.Stop)]
-    [InlineData("STOPALL", SmsKeyword.Stop)]
-    [InlineData("StopAll", SmsKeyword.Stop)]
-    [InlineData("unsubscribe", SmsKeyword.Stop)]
-    [InlineData("Unsubscribe me", SmsKeyword.Stop)]
-    [InlineData("Cancel", SmsKeyword.Stop)]
-    [InlineData("end", SmsKeyword.Stop)]
-    [InlineData("quit", SmsKeyword.Stop)]
-    [InlineData("revoke", SmsKeyword.Stop)]
-    [InlineData("optout", SmsKeyword.Stop)]
-    [InlineData("OPTOUT", SmsKeyword.Stop)]
-    // Decision: the two-word and joined forms of OPTOUT opt out too.
-    [InlineData("OPT OUT", SmsKeyword.Stop)]
-    [InlineData("opt-out", SmsKeyword.Stop)]
-    [InlineData("Opt_Out.", SmsKeyword.Stop)]
-    [InlineData("STOP START", SmsKeyword.Stop)]
-    // Opt back in.
-    [InlineData("start", SmsKeyword.Start)]
-    [InlineData("UNSTOP", SmsKeyword.Start)]
-    [InlineData("yes", SmsKeyword.Start)]
-    [InlineData("Yes!", SmsKeyword.Start)]
-    [InlineData(" Start again ", SmsKeyword.Start)]
-    // Help.
-    [InlineData("help", SmsKeyword.Help)]
-    [InlineData("HELP?", SmsKeyword.Help)]
-    [InlineData("info", SmsKeyword.Help)]
-    [InlineData("Info please", SmsKeyword.Help)]
-    [InlineData("help stop", SmsKeyword.Help)]
-    // Not keywords: only the first word counts, and it must be a keyword exactly.
-    [InlineData("stopping", SmsKeyword.None)]
-    [InlineData("non-stop", SmsKeyword.None)]
-    [InlineData("please stop", SmsKeyword.None)]
-    [InlineData("st op", SmsKeyword.None)]
-    [InlineData("opt", SmsKeyword.None)]
-    [InlineData("opt in", SmsKeyword.None)]
-    [InlineData("opt outside", SmsKeyword.None)]
-    [InlineData("opt--out", SmsKeyword.None)]
-    [InlineData("yesterday", SmsKeyword.None)]
-    [InlineData("helpful", SmsKeyword.None)]
-    [InlineData("endless", SmsKeyword.None)]
-    [InlineData("thanks!", SmsKeyword.None)]
-    [InlineData("...", SmsKeyword.None)]
-    [InlineData("", SmsKeyword.None)]
-    [InlineData("   ", SmsKeyword.None)]
-    [InlineData(null, SmsKeyword.None)]
-    public void Parses_the_first_word(string? text, SmsKeyword expected) =>
-        Assert.Equal(expected, SmsKeywords.Parse(text));
-
     private static readonly DateTimeOffset At = Make.Utc(2026, 5, 4, 10);
 
     private static readonly SmsCandidate[] Pending =
@@ -116,6 +57,32 @@ public sealed class SmsKeywordsTests
         Assert.Null(outcome.NewConsent);
         Assert.Equal(SmsTrigger.Help, outcome.Reply);
         Assert.Empty(outcome.CancelPending);
+    }
+
+    [Theory]
+    [InlineData(ConsentStatus.OptedIn)]
+    [InlineData(ConsentStatus.Unknown)]
+    public void A_message_about_the_texts_that_is_neither_in_nor_out_gets_a_clarification(ConsentStatus current)
+    {
+        var outcome = SmsInbound.Handle("who is this?", current, Pending, At);
+
+        Assert.Equal(SmsKeyword.Unclear, outcome.Keyword);
+        Assert.Null(outcome.NewConsent);
+        Assert.Equal(SmsTrigger.Clarification, outcome.Reply);
+        Assert.Empty(outcome.CancelPending);
+    }
+
+    [Fact]
+    public void An_opted_out_customer_gets_no_clarification() =>
+        Assert.Null(SmsInbound.Handle("who is this?", ConsentStatus.OptedOut, Pending, At).Reply);
+
+    [Fact]
+    public void Configured_keywords_are_used_when_given()
+    {
+        var outcome = SmsInbound.Handle("arret", ConsentStatus.OptedIn, Pending, At, new SmsKeywordOptions { OptOut = ["ARRET"] });
+
+        Assert.Equal(SmsKeyword.Stop, outcome.Keyword);
+        Assert.Equal(ConsentStatus.OptedOut, outcome.NewConsent?.Status);
     }
 
     [Fact]

@@ -62,7 +62,7 @@ public static class SmsPlanning
     /// Handles an inbound message once per gateway id: consent changes, pending messages are
     /// cancelled on STOP, and the reply (if any) is queued. Returns false for a repeat.
     /// </summary>
-    public static bool Receive(CustomerState state, string gatewayMessageId, string text, DateTimeOffset receivedAt)
+    public static bool Receive(CustomerState state, string gatewayMessageId, string text, DateTimeOffset receivedAt, SmsKeywordOptions? keywords = null)
     {
         if (state.RecentInboundSms.Contains(gatewayMessageId))
         {
@@ -80,7 +80,7 @@ public static class SmsPlanning
             .Where(m => m.Status == OutboxStatus.Pending
                 && (SmsTriggers.KindOf(TriggerOf(m)) == SmsKind.Marketing || SmsTriggers.IsKeywordReply(TriggerOf(m))))
             .Select(m => new SmsCandidate(m.Id, TriggerOf(m), m.CreatedAt, DueAt(m)));
-        var outcome = SmsInbound.Handle(text, state.Profile.SmsConsent?.Status ?? ConsentStatus.Unknown, pending, receivedAt);
+        var outcome = SmsInbound.Handle(text, state.Profile.SmsConsent?.Status ?? ConsentStatus.Unknown, pending, receivedAt, keywords);
         if (outcome.NewConsent is { } consent)
         {
             state.Profile.SmsConsent = consent;

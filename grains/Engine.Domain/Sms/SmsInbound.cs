@@ -22,12 +22,14 @@ public static class SmsInbound
     /// STOP (and synonyms) opts out at once, cancels everything pending and answers with one
     /// confirmation; START opts in and confirms; HELP answers with the help text. A keyword that
     /// changes nothing (STOP when already opted out, START when already opted in) gets no second
-    /// confirmation, so a repeated or auto-replied keyword cannot start a loop. Anything else
-    /// changes nothing and is not answered.
+    /// confirmation, so a repeated or auto-replied keyword cannot start a loop. A message about
+    /// the texts that is neither in nor out gets a clarification (not when opted out: there is
+    /// nothing left to stop). Anything else changes nothing and is not answered.
     /// </summary>
-    public static SmsInboundOutcome Handle(string? text, ConsentStatus current, IEnumerable<SmsCandidate> pending, DateTimeOffset receivedAt)
+    public static SmsInboundOutcome Handle(
+        string? text, ConsentStatus current, IEnumerable<SmsCandidate> pending, DateTimeOffset receivedAt, SmsKeywordOptions? keywords = null)
     {
-        var keyword = SmsKeywords.Parse(text);
+        var keyword = keywords is null ? SmsKeywords.Parse(text) : SmsKeywords.Parse(text, keywords);
         return keyword switch
         {
             SmsKeyword.Stop => new SmsInboundOutcome(
@@ -41,6 +43,7 @@ public static class SmsInbound
                 current == ConsentStatus.OptedIn ? null : SmsTrigger.OptInConfirmation,
                 []),
             SmsKeyword.Help => new SmsInboundOutcome(keyword, null, SmsTrigger.Help, []),
+            SmsKeyword.Unclear => new SmsInboundOutcome(keyword, null, current == ConsentStatus.OptedOut ? null : SmsTrigger.Clarification, []),
             _ => new SmsInboundOutcome(keyword, null, null, []),
         };
     }

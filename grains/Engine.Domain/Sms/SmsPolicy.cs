@@ -11,8 +11,10 @@ public static class SmsPolicy
     /// <summary>
     /// Rules, in order (the first that applies decides):
     /// <list type="number">
-    /// <item>Keyword replies (STOP/START/HELP answers): a HELP answer within
-    /// <see cref="SmsPolicyOptions.HelpReplyInterval"/> of the last one sent → reply-limited;
+    /// <item>Keyword replies (STOP/START/HELP answers and clarifications): a HELP answer within
+    /// <see cref="SmsPolicyOptions.HelpReplyInterval"/> (a clarification within
+    /// <see cref="SmsPolicyOptions.ClarificationReplyInterval"/>) of the last one sent →
+    /// reply-limited; a clarification to an opted-out customer → opted-out;
     /// invalid phone → invalid-phone; stale → stale;
     /// not yet due → defer to the due time; else send now, whatever the consent, ignoring quiet
     /// hours and caps.</item>
@@ -47,13 +49,13 @@ public static class SmsPolicy
     private static SmsDecision DecideTransactional(SmsCandidate candidate, CustomerContact contact, SmsHistory history, DateTimeOffset now, SmsPolicyOptions options)
     {
         // Replies skip the caps, so a HELP flood would otherwise be answered text for text.
-        if (candidate.Trigger == SmsTrigger.Help && options.HelpReplyInterval > TimeSpan.Zero
-            && history.Sent.Any(sent => sent.Trigger == SmsTrigger.Help && sent.SentAt > now - options.HelpReplyInterval))
+        var interval = options.ReplyIntervalFor(candidate.Trigger);
+        if (interval > TimeSpan.Zero && history.Sent.Any(sent => sent.Trigger == candidate.Trigger && sent.SentAt > now - interval))
         {
             return SmsDecision.Suppress(SmsSuppressionReasons.ReplyLimited);
         }
 
-        if (!SmsTriggers.IsKeywordReply(candidate.Trigger) && contact.Consent == ConsentStatus.OptedOut)
+        if ((!SmsTriggers.IsKeywordReply(candidate.Trigger) || candidate.Trigger == SmsTrigger.Clarification) && contact.Consent == ConsentStatus.OptedOut)
         {
             return SmsDecision.Suppress(SmsSuppressionReasons.OptedOut);
         }

@@ -43,6 +43,15 @@ public sealed class SmsPolicyOptions
     /// </summary>
     public TimeSpan HelpReplyInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// At most one clarification (the answer to a message about the texts that is neither in
+    /// nor out, such as "who is this?") per this interval per customer. Zero: no limit.
+    /// </summary>
+    public TimeSpan ClarificationReplyInterval { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Opt-out, opt-in and help words beyond the built-in English ones.</summary>
+    public SmsKeywordOptions Keywords { get; set; } = new();
+
     /// <summary>The reply to HELP and INFO, in the default language.</summary>
     public string HelpText { get; set; } =
         "Loyalty alerts: points, tier and cart reminders, up to 3 msgs/week. Msg & data rates may apply. Reply STOP to opt out.";
@@ -50,6 +59,10 @@ public sealed class SmsPolicyOptions
     /// <summary>The reply to STOP and its synonyms, in the default language.</summary>
     public string OptOutConfirmationText { get; set; } =
         "You're unsubscribed and will get no more marketing texts. Reply START to subscribe again.";
+
+    /// <summary>The reply to a message about the texts that says neither stop nor start, in the default language.</summary>
+    public string ClarificationText { get; set; } =
+        "Sorry, we didn't get that. Reply STOP to stop loyalty texts or HELP for help.";
 
     /// <summary>The reply to START, UNSTOP and YES, in the default language.</summary>
     public string OptInConfirmationText { get; set; } =
@@ -72,6 +85,14 @@ public sealed class SmsPolicyOptions
         return best ?? QuietHours;
     }
 
+    /// <summary>How long after one reply of this trigger another is withheld; zero for triggers without a limit.</summary>
+    public TimeSpan ReplyIntervalFor(SmsTrigger trigger) => trigger switch
+    {
+        SmsTrigger.Help => HelpReplyInterval,
+        SmsTrigger.Clarification => ClarificationReplyInterval,
+        _ => TimeSpan.Zero,
+    };
+
     public int PriorityOf(SmsTrigger trigger) => Priorities.TryGetValue(trigger, out var priority) ? priority : 0;
 
     /// <summary>The texts for the keyword replies; null for other triggers.</summary>
@@ -80,6 +101,7 @@ public sealed class SmsPolicyOptions
         SmsTrigger.Help => HelpText,
         SmsTrigger.OptOutConfirmation => OptOutConfirmationText,
         SmsTrigger.OptInConfirmation => OptInConfirmationText,
+        SmsTrigger.Clarification => ClarificationText,
         _ => null,
     };
 
@@ -97,6 +119,13 @@ public sealed class SmsPolicyOptions
             problems.Add($"Sms:Policy:HelpReplyInterval must not be negative, got {HelpReplyInterval:c}.");
         }
 
+        if (ClarificationReplyInterval < TimeSpan.Zero)
+        {
+            problems.Add($"Sms:Policy:ClarificationReplyInterval must not be negative, got {ClarificationReplyInterval:c}.");
+        }
+
+        problems.AddRange(Keywords.Validate());
+
         if (Caps.MaxPerDay < 0 || Caps.MaxPerWeek < 0)
         {
             problems.Add("Sms:Policy:Caps must not be negative.");
@@ -107,9 +136,10 @@ public sealed class SmsPolicyOptions
             problems.Add($"Sms:Policy:RegionOverrides has an empty key '{prefix}'.");
         }
 
-        if (string.IsNullOrWhiteSpace(HelpText) || string.IsNullOrWhiteSpace(OptOutConfirmationText) || string.IsNullOrWhiteSpace(OptInConfirmationText))
+        if (string.IsNullOrWhiteSpace(HelpText) || string.IsNullOrWhiteSpace(OptOutConfirmationText) || string.IsNullOrWhiteSpace(OptInConfirmationText)
+            || string.IsNullOrWhiteSpace(ClarificationText))
         {
-            problems.Add("Sms:Policy reply texts (HelpText, OptOutConfirmationText, OptInConfirmationText) must not be empty.");
+            problems.Add("Sms:Policy reply texts (HelpText, OptOutConfirmationText, OptInConfirmationText, ClarificationText) must not be empty.");
         }
 
         return problems;

@@ -15,6 +15,9 @@ public enum SmsTrigger
     OptInConfirmation = 6,
     /// <summary>The answer to HELP or INFO.</summary>
     Help = 7,
+
+    /// <summary>The answer to a message about the texts that is neither clearly in nor out.</summary>
+    Clarification = 8,
 }
 
 /// <summary>Marketing messages need consent and obey quiet hours and caps; transactional ones do not.</summary>
@@ -37,6 +40,7 @@ public static class SmsTriggers
         [SmsTrigger.OptOutConfirmation] = "opt_out_confirmation",
         [SmsTrigger.OptInConfirmation] = "opt_in_confirmation",
         [SmsTrigger.Help] = "help",
+        [SmsTrigger.Clarification] = "clarification",
     };
 
     /// <summary>Every trigger, in declaration order.</summary>
@@ -52,11 +56,12 @@ public static class SmsTriggers
             : SmsKind.Transactional;
 
     /// <summary>
-    /// The answers to an inbound keyword: the only messages that may go to an opted-out
-    /// customer (the STOP confirmation is, by definition, sent to an opted-out number).
+    /// The answers to an inbound message: the only messages that may go to an opted-out
+    /// customer (the STOP confirmation is, by definition, sent to an opted-out number), except a
+    /// clarification, which asks whether to stop and so has nothing to ask an opted-out one.
     /// </summary>
     public static bool IsKeywordReply(SmsTrigger trigger) =>
-        trigger is SmsTrigger.OptOutConfirmation or SmsTrigger.OptInConfirmation or SmsTrigger.Help;
+        trigger is SmsTrigger.OptOutConfirmation or SmsTrigger.OptInConfirmation or SmsTrigger.Help or SmsTrigger.Clarification;
 
     /// <summary>snake_case name used in template keys ("tier_upgrade.en") and metrics labels.</summary>
     public static string Key(SmsTrigger trigger) =>

@@ -26,7 +26,7 @@ internal sealed record BenchmarkOptions(
         "Row 4, durable ingest on PostgreSQL (needs the PostgreSQL server programs; --rows 1,2,3 leaves it out): " +
         "[--durable-customers C=100000] [--durable-warmup W=150000] [--max-ahead N=100000] [--saturated-checkpoints K=12] " +
         "[--checkpoint SECONDS=10 (Ingestion:CheckpointInterval)] [--max-unsaved-age SECONDS=60 (WriteBehind:MaxUnsavedAge)] [--rate EVENTS_PER_S (live phase; default min(30000, 0.4 x the saturated rate))] " +
-        "[--live-checkpoints K=9] [--stress-checkpoints K=6] [--pg-fsync on|off (on)] [--pg-options \"Npgsql Key=Value;...\" (appended to the connection string)] [--pg-statements (diagnostic: pg_stat_statements)]";
+        "[--live-checkpoints K=9] [--cart-probes N=200] [--stress-checkpoints K=6] [--pg-fsync on|off (on)] [--pg-options \"Npgsql Key=Value;...\" (appended to the connection string)] [--pg-statements (diagnostic: pg_stat_statements)]";
 
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -118,6 +118,9 @@ internal sealed record BenchmarkOptions(
                 case "--live-checkpoints":
                     durable = durable with { LiveCheckpoints = Positive(name, Value()) };
                     break;
+                case "--cart-probes":
+                    durable = durable with { CartProbes = int.Parse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture) };
+                    break;
                 case "--pg-statements":
                     durable = durable with { Statements = true };
                     break;
@@ -194,6 +197,9 @@ internal sealed record DurableOptions
 
     /// <summary>Checkpoints the live phase measures, after the one that settles the backlog.</summary>
     public int LiveCheckpoints { get; init; } = 9;
+
+    /// <summary>Fresh customers whose carts fall due in real time in the live window (CartProbe); 0: none.</summary>
+    public int CartProbes { get; init; } = 200;
 
     /// <summary>Checkpoints the stress window measures, one unsaved age after the switch.</summary>
     public int StressCheckpoints { get; init; } = 6;

@@ -4,7 +4,9 @@ using Confluent.Kafka;
 using Engine.Benchmarks.Producing;
 using Engine.Silo.Kafka;
 using Engine.Silo.Metrics;
+using Engine.Domain.Customers;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Engine.Benchmarks;
 
@@ -26,6 +28,9 @@ internal static class DurableIngestionRun
 {
     private const string CustomerPrefix = "dur-";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
+
+    // The probe's carts are produced over this much of the live window's start, and fall due CartProbe.Lead later.
+    private static readonly TimeSpan CartProbeSpread = TimeSpan.FromSeconds(20);
 
     // Left at the end of the budget for stopping the silo and PostgreSQL and printing.
     private static readonly TimeSpan StopReserve = TimeSpan.FromSeconds(45);
@@ -132,6 +137,7 @@ internal static class DurableIngestionRun
         string SecondsLeft() => $"{Math.Max(0, (stopBy - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency):F0} s of the budget left";
         var phases = new DurablePhases();
         double rate = 0;
+        var cartProbes = 0;
         TimeSpan siloStart = TimeSpan.Zero;
         IReadOnlyList<StatementCost> statements = [];
         var state = "";
@@ -204,7 +210,14 @@ internal static class DurableIngestionRun
                 clients.Live(rate);
                 if (await WatchAsync("live: backlog not yet durable", mark => mark is not null && BacklogDurable()))
                 {
+                    using var probeStop = new CancellationTokenSource();
+                    var cartDelay = host.Services.GetRequiredService<IOptions<CustomerRules>>().Value.CartAbandonment.Delay;
+                    var probe = d.CartProbes > 0
+                        ? CartProbe.RunAsync(broker.BootstrapServers, topics, producerSettings, cartDelay, d.CartProbes, CartProbeSpread, probeStop.Token)
+                        : Task.FromResult(0);
                     phases.Live = await MeasureAsync("live", d.LiveCheckpoints);
+                    await probeStop.CancelAsync();
+                    cartProbes = await probe;
                 }
                 else
                 {
@@ -276,7 +289,8 @@ internal static class DurableIngestionRun
             Of(phases.Saturated, "4  durable: saturated, realistic stream", null, $"at most {d.MaxAhead:N0} events ahead of the engine"),
             Of(live, $"4  durable: live at {rate:N0}/s, realistic stream", rate,
                 live is null ? "" : $"produced but not yet applied: {live.Start.Produced - live.Start.Applied:N0} at the start, {live.End.Produced - live.End.Applied:N0} at the end"
-                    + (live.End.Produced - live.End.Applied > live.Start.Produced - live.Start.Applied + 5 * rate ? " (FELL BEHIND: latency includes a growing lag)" : "")),
+                    + (live.End.Produced - live.End.Applied > live.Start.Produced - live.Start.Applied + 5 * rate ? " (FELL BEHIND: latency includes a growing lag)" : "")
+                    + (cartProbes > 0 ? $"; {cartProbes} probe carts of fresh customers fell due in real time ({CartProbe.Lead.TotalSeconds:F0} s after production)" : "")),
             Of(phases.Stress, "4  durable: saturated, stress stream", null, "every customer climbs the tier ladder within minutes"),
             partitions,
             postgres.Settings,

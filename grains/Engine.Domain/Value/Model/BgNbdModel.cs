@@ -3,7 +3,8 @@ using Engine.Domain.Value.Numerics;
 namespace Engine.Domain.Value.Model;
 
 /// <summary>Population parameters of the BG/NBD model: purchase rates ~ Gamma(r, α), dropout probabilities ~ Beta(a, b).</summary>
-public sealed record BgNbdParameters(double R, double Alpha, double A, double B)
+[GenerateSerializer, Immutable, Alias("engine.BgNbdParameters")]
+public sealed record BgNbdParameters([property: Id(0)] double R, [property: Id(1)] double Alpha, [property: Id(2)] double A, [property: Id(3)] double B)
 {
     public bool IsValid => R > 0 && Alpha > 0 && A > 0 && B > 0 && double.IsFinite(R + Alpha + A + B);
 }

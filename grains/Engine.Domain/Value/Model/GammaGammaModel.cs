@@ -3,7 +3,8 @@ using Engine.Domain.Value.Numerics;
 namespace Engine.Domain.Value.Model;
 
 /// <summary>Gamma-Gamma parameters: a purchase's value ~ Gamma(p, ν), ν ~ Gamma(q, γ) across customers.</summary>
-public sealed record GammaGammaParameters(double P, double Q, double Gamma)
+[GenerateSerializer, Immutable, Alias("engine.GammaGammaParameters")]
+public sealed record GammaGammaParameters([property: Id(0)] double P, [property: Id(1)] double Q, [property: Id(2)] double Gamma)
 {
     public bool IsValid => P > 0 && Q > 0 && Gamma > 0 && double.IsFinite(P + Q + Gamma);
 

@@ -1,0 +1,41 @@
+namespace Engine.Domain.Value.Model;
+
+/// <summary>
+/// One fitted version of the population's value model, as every silo loads it: the BG/NBD
+/// purchase process and the Gamma-Gamma spend per purchase, in periods of
+/// <see cref="PeriodDays"/> days (7: the papers' weeks), with how the fit went.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("engine.ValueModel")]
+public sealed record ValueModel(
+    [property: Id(0)] int Version,
+    [property: Id(1)] DateTimeOffset FittedAt,
+    [property: Id(2)] double PeriodDays,
+    [property: Id(3)] BgNbdParameters Purchases,
+    [property: Id(4)] GammaGammaParameters Spend,
+    [property: Id(5)] string Source,
+    [property: Id(6)] int Customers,
+    [property: Id(7)] double PurchasesLogLikelihood,
+    [property: Id(8)] double SpendLogLikelihood)
+{
+    /// <summary>What is wrong with it (empty when a silo may use it).</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (!(PeriodDays > 0))
+        {
+            problems.Add("the period must be longer than zero days");
+        }
+
+        if (!Purchases.IsValid)
+        {
+            problems.Add($"BG/NBD parameters must be positive and finite, got {Purchases}");
+        }
+
+        if (!Spend.IsValid || Spend.Q <= 1)
+        {
+            problems.Add($"Gamma-Gamma parameters must be positive and finite with q > 1 (a finite mean spend), got {Spend}");
+        }
+
+        return problems;
+    }
+}

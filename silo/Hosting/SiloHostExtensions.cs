@@ -17,6 +17,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Prometheus;
 
+using Engine.Domain.Value.Model;
+using Engine.Silo.Value;
+
 namespace Engine.Silo.Hosting;
 
 /// <summary>Wires the silo: Orleans, Kafka ingestion, metrics and health.</summary>
@@ -51,6 +54,9 @@ public static class SiloHostExtensions
         services.AddValidatedOptions<KafkaOptions, KafkaOptionsValidator>(configuration.GetSection(KafkaOptions.SectionName));
         services.AddValidatedOptions<IngestionOptions, IngestionOptionsValidator>(configuration.GetSection(IngestionOptions.SectionName));
         services.AddValidatedOptions<DemoOptions, DemoOptionsValidator>(configuration.GetSection(DemoOptions.SectionName));
+        services.AddValidatedOptions<ValueModelOptions, ValueModelOptionsValidator>(configuration.GetSection(ValueModelOptions.SectionName));
+        services.AddValidatedOptions<ValueForecastOptions, ValueForecastOptionsValidator>(configuration.GetSection(ValueForecastOptions.SectionName));
+        services.AddSingleton<CurrentValueModel>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton(EngineTime.Key, TimeProvider.System);
         services.AddSingleton<CustomerStateWrites>();
@@ -80,7 +86,7 @@ public static class SiloHostExtensions
     }
 
     /// <summary>
-    /// The services that call grains: SMS dispatch, the Kafka consumer and the demo stream.
+    /// The services that call grains: SMS dispatch, the value model's refresh, the Kafka consumer and the demo stream.
     /// Registered after UseOrleans, so they start after the silo and stop before it, in
     /// reverse order: the demo, then the ingestion (its final checkpoint writes customers, hands
     /// their SMS to the dispatcher and commits), then the dispatcher, then the silo
@@ -89,6 +95,7 @@ public static class SiloHostExtensions
     public static IHostApplicationBuilder AddEngineIngestion(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSmsDispatch();
+        builder.Services.AddHostedService<ValueModelRefresh>();
         builder.Services.AddHostedService<KafkaIngestionService>();
         builder.Services.AddHostedService<DemoStream>();
 

@@ -1,0 +1,21 @@
+using Engine.Domain.Value.Model;
+using Engine.Silo.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Engine.Silo.Value;
+
+/// <summary><see cref="ValueModelOptions"/>: the refresh is at least a second apart.</summary>
+public sealed class ValueModelOptionsValidator : IValidateOptions<ValueModelOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ValueModelOptions options) =>
+        options.RefreshInterval < TimeSpan.FromSeconds(1)
+            ? ValidateOptionsResult.Fail($"{ValueModelOptions.SectionName}:RefreshInterval must be at least 1 second, got {options.RefreshInterval:c}.")
+            : ValidateOptionsResult.Success;
+}
+
+/// <summary><see cref="ValueForecastOptions"/>: a horizon between a day and ten years, a discount rate in [0, 1).</summary>
+public sealed class ValueForecastOptionsValidator : IValidateOptions<ValueForecastOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ValueForecastOptions options) =>
+        options.Validate() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
+}

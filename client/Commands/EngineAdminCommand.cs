@@ -16,6 +16,7 @@ public static class EngineAdminCommand
         root.Add(customer);
         root.Add(SmsCommand.Create(engine));
         root.Add(ExperimentsCommand.Create(engine));
+        root.Add(ModelCommand.Create(engine));
         root.Add(SmsConsentCommand.OptOut(engine));
         root.Add(SmsConsentCommand.OptIn(engine));
         root.Add(ProduceCommand.Create(engine));

@@ -16,4 +16,20 @@ public sealed class DeployManifestTests
         Assert.True(rules.ExitCode == 0, rules.Output + rules.Error);
         Assert.Contains("rules found", rules.Output);
     }
+
+    [Fact]
+    public async Task Every_alert_fires_on_the_series_its_unit_test_feeds_it()
+    {
+        var promtool = ToolRun.Require("promtool", "prometheus");
+        var directory = Path.Combine(RepositoryLayout.Root, "deploy", "prometheus");
+        var alerts = System.Text.RegularExpressions.Regex.Matches(await File.ReadAllTextAsync(Path.Combine(directory, "engine-alerts.yml")), @"- alert: (\w+)")
+            .Select(m => m.Groups[1].Value).ToList();
+        var tests = await File.ReadAllTextAsync(Path.Combine(directory, "tests", "engine-alerts.test.yml"));
+
+        var run = await ToolRun.RunAsync(promtool, ["test", "rules", Path.Combine(directory, "tests", "engine-alerts.test.yml")]);
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.NotEmpty(alerts);
+        Assert.All(alerts, alert => Assert.Contains($"alertname: {alert}", tests, StringComparison.Ordinal));
+    }
 }

@@ -24,9 +24,10 @@ public sealed class DeployManifestTests
         var directory = Path.Combine(RepositoryLayout.Root, "deploy", "prometheus");
         var alerts = System.Text.RegularExpressions.Regex.Matches(await File.ReadAllTextAsync(Path.Combine(directory, "engine-alerts.yml")), @"- alert: (\w+)")
             .Select(m => m.Groups[1].Value).ToList();
-        var tests = await File.ReadAllTextAsync(Path.Combine(directory, "tests", "engine-alerts.test.yml"));
+        var files = Directory.GetFiles(Path.Combine(directory, "tests"), "*.test.yml").Order(StringComparer.Ordinal).ToList();
+        var tests = string.Concat(files.Select(File.ReadAllText));
 
-        var run = await ToolRun.RunAsync(promtool, ["test", "rules", Path.Combine(directory, "tests", "engine-alerts.test.yml")]);
+        var run = await ToolRun.RunAsync(promtool, ["test", "rules", .. files]);
 
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
         Assert.NotEmpty(alerts);

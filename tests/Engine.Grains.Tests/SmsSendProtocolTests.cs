@@ -38,7 +38,7 @@ public sealed class SmsSendProtocolTests
         var policy = Options.Create(new SmsPolicyOptions());
         var delivery = Options.Create(new SmsDeliveryOptions { MaxAttempts = 3, FirstRetryDelay = TimeSpan.FromSeconds(10), MaxRetryDelay = TimeSpan.FromMinutes(5) });
         var renderer = new SmsRenderer(new SmsTemplates(), policy, delivery, Options.Create(new CustomerRules()));
-        _protocol = new SmsSendProtocol(_outlet, renderer, policy, delivery, _statistics, _clock);
+        _protocol = new SmsSendProtocol(_outlet, renderer, policy, delivery, Options.Create(new CustomerRules()), _statistics, _clock);
     }
 
     [Fact]

@@ -170,7 +170,7 @@ public static class ImportRow
                         producer.Produce(topic, message);
                         break;
                     }
-                    catch (ProduceException<string, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                    catch (ProduceException<string, byte[]> e) when (e.Error.Code == Confluent.Kafka.ErrorCode.Local_QueueFull)
                     {
                         producer.Poll(Poll);
                     }

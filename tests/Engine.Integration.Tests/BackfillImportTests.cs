@@ -65,6 +65,59 @@ public sealed class BackfillImportTests(BackfillFixture engine) : IClassFixture<
         await Eventually.Until(() => BackfillFixture.SentSms().Count == live.Count, Patience, "the live upgrades to be texted");
     }
 
+    [Fact]
+    public async Task An_old_purchase_sent_live_and_its_own_requalification_text_nothing_and_are_published_as_historical()
+    {
+        const string customer = "old-ana";
+        using (var producer = engine.CreateProducer())
+        {
+            await producer.ProduceAsync(engine.Topics.Customers, new Message<string?, byte[]> { Key = customer, Value = Profile(customer, "+12029990001") });
+            var at = DateTimeOffset.UtcNow.AddDays(-400).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            await producer.ProduceAsync(engine.Topics.Purchases, new Message<string?, byte[]> { Key = customer, Value = Purchase(customer, "old-ana-1", at, 600) });
+        }
+
+        // Upgraded at the old date, then (its re-qualification long failed) downgraded: both
+        // decided, both texts attempted and suppressed.
+        var view = await Eventually.Until(
+            () => engine.Client.GetGrain<ICustomerGrain>(customer).GetViewAsync(),
+            v => v.State.Outbox.Messages.Count(m => m.Kind == Engine.Domain.Effects.OutboxKind.TierChange && !m.IsOpen) == 2
+                && v.State.Outbox.Messages.Where(m => m.Kind == Engine.Domain.Effects.OutboxKind.Sms).All(m => !m.IsOpen),
+            Patience, "both tier changes published and their texts settled");
+
+        Assert.Equal("Bronze", view.State.Loyalty.Tier);
+        var texts = view.State.Outbox.Messages.Where(m => m.Kind == Engine.Domain.Effects.OutboxKind.Sms).ToList();
+        Assert.Equal(2, texts.Count);
+        Assert.All(texts, m => Assert.Equal((Engine.Domain.Effects.OutboxStatus.Suppressed, "stale: historical"), (m.Status, m.Detail)));
+        var records = TierChangeRecords().Where(r => r.GetProperty("customerId").GetString() == customer).ToList();
+        Assert.Equal(2, records.Count);
+        Assert.All(records, r => Assert.True(r.GetProperty("historical").GetBoolean()));
+        Assert.DoesNotContain(BackfillFixture.SentSms(), line => line.Contains(customer, StringComparison.Ordinal));
+    }
+
+    private static byte[] Profile(string customer, string phone) => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+    {
+        ["type"] = "customer",
+        ["eventId"] = $"profile-{customer}",
+        ["customerId"] = customer,
+        ["occurredAt"] = "1996-12-01T00:00:00Z",
+        ["firstName"] = "Ana",
+        ["phone"] = phone,
+        ["timeZone"] = "UTC",
+        ["smsConsent"] = new Dictionary<string, string> { ["status"] = "opted_in", ["source"] = "test", ["at"] = "1996-12-01T00:00:00Z" },
+    });
+
+    private static byte[] Purchase(string customer, string order, string at, decimal amount) => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+    {
+        ["type"] = "purchase",
+        ["eventId"] = $"evt-{order}",
+        ["customerId"] = customer,
+        ["occurredAt"] = at,
+        ["orderId"] = order,
+        ["amount"] = amount,
+        ["currency"] = "USD",
+        ["items"] = Array.Empty<object>(),
+    });
+
     private async Task ImportAsync(string csv)
     {
         var run = await ToolRun.RunAsync(
@@ -81,17 +134,7 @@ public sealed class BackfillImportTests(BackfillFixture engine) : IClassFixture<
         foreach (var customer in customers)
         {
             var number = int.Parse(customer.AsSpan(3), CultureInfo.InvariantCulture);
-            var profile = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-            {
-                ["type"] = "customer",
-                ["eventId"] = $"profile-{customer}",
-                ["customerId"] = customer,
-                ["occurredAt"] = "1996-12-01T00:00:00Z",
-                ["firstName"] = "Ana",
-                ["phone"] = string.Create(CultureInfo.InvariantCulture, $"+1202{number:D7}"),
-                ["timeZone"] = "UTC",
-                ["smsConsent"] = new Dictionary<string, string> { ["status"] = "opted_in", ["source"] = "test", ["at"] = "1996-12-01T00:00:00Z" },
-            });
+            var profile = Profile(customer, string.Create(CultureInfo.InvariantCulture, $"+1202{number:D7}"));
             Produce(producer, engine.Topics.Customers, customer, profile);
         }
 
@@ -103,17 +146,7 @@ public sealed class BackfillImportTests(BackfillFixture engine) : IClassFixture<
         using var producer = engine.CreateProducer();
         foreach (var customer in customers)
         {
-            var purchase = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-            {
-                ["type"] = "purchase",
-                ["eventId"] = $"live-{customer}",
-                ["customerId"] = customer,
-                ["occurredAt"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-                ["orderId"] = $"live-{customer}",
-                ["amount"] = 600,
-                ["currency"] = "USD",
-                ["items"] = Array.Empty<object>(),
-            });
+            var purchase = Purchase(customer, $"live-{customer}", DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), 600);
             await producer.ProduceAsync(engine.Topics.Purchases, new Message<string?, byte[]> { Key = customer, Value = purchase });
         }
     }

@@ -20,6 +20,7 @@ public static class EngineAdminCommand
         root.Add(SmsConsentCommand.OptOut(engine));
         root.Add(SmsConsentCommand.OptIn(engine));
         root.Add(ProduceCommand.Create(engine));
+        root.Add(ImportCommand.Create(engine));
         return root;
     }
 }

@@ -54,9 +54,9 @@ public sealed class EventPublisher : IDisposable
     }
 
     /// <summary>Queues one line for <paramref name="topic"/>; the outcome is counted under <paramref name="destination"/>.</summary>
-    public void Publish(JsonLine line, string topic, byte[]? key, int destination)
+    public void Publish(JsonLine line, string topic, byte[]? key, int destination, Headers? headers = null)
     {
-        var message = new Message<byte[]?, byte[]> { Key = key, Value = line.Bytes };
+        var message = new Message<byte[]?, byte[]> { Key = key, Value = line.Bytes, Headers = headers };
         while (true)
         {
             try

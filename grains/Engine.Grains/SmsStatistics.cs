@@ -21,6 +21,11 @@ public sealed class SmsStatistics
 
     public long LongMessages => Interlocked.Read(ref _longMessages);
 
+    /// <summary>Messages suppressed as stale, by trigger and <see cref="Engine.Domain.Effects.StaleReasons"/>.</summary>
+    public ConcurrentDictionary<(string Trigger, string Reason), long> StaleReasons { get; } = new();
+
+    public void CountStale(string trigger, string reason) => StaleReasons.AddOrUpdate((trigger, reason), 1, (_, n) => n + 1);
+
     public void Count(string trigger, string outcome) => Outcomes.AddOrUpdate((trigger, outcome), 1, (_, n) => n + 1);
 
     public void RecordSent(int segments, double latencySeconds)

@@ -68,6 +68,7 @@ public sealed class KafkaTierChangeOutput : ITierChangeOutput, IDisposable
             to = record.To,
             reason = record.Reason,
             at = record.At,
+            historical = record.Historical,
         });
         var message = new Message<string, byte[]>
         {

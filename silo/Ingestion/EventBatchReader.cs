@@ -83,11 +83,18 @@ internal sealed class EventBatchReader(
         for (var i = 0; i < chunk.Count; i++)
         {
             var message = chunk.Messages[i];
-            chunk.Parsed[i] = message.Message.Value is { } value
+            var parsed = message.Message.Value is { } value
                 ? parser.Parse(message.Message.Key, value)
                 : ParsedEvent.Invalid(RejectionReasons.InvalidJson, "message has no value");
+            chunk.Parsed[i] = parsed.Event is { } e && IsBackfill(message.Message.Headers)
+                ? ParsedEvent.Valid(e with { Backfill = true })
+                : parsed;
         }
     }
+
+    // History is marked by the producer in a header, so an event's bytes stay the contract's.
+    private static bool IsBackfill(Headers? headers) =>
+        headers is not null && headers.TryGetLastBytes(Engine.Contracts.EventHeaders.Mode, out var mode) && Engine.Contracts.EventHeaders.IsBackfill(mode);
 
     private IngestionBatch Assemble(List<Chunk> chunks)
     {

@@ -53,6 +53,7 @@ public sealed class EngineMetrics
         });
 
         var smsMessages = factory.CreateCounter("engine_sms_total", "SMS by trigger and outcome (sent, delivered, failed, retried, unknown, suppressed:<reason>, deferred:quiet-hours).", "trigger", "outcome");
+        var smsStale = factory.CreateCounter("engine_sms_stale_total", "SMS suppressed as stale when they would have left, by trigger and reason (historical, too-late, tier-not-held, no-longer-qualifies, points-gone, cart-closed).", "trigger", "reason");
         var smsSegments = factory.CreateCounter("engine_sms_segments_total", "Message parts handed to the gateway.");
         var smsLong = factory.CreateCounter("engine_sms_long_messages_total", "Messages that took more than 2 parts (check the template).");
         var smsLatency = factory.CreateHistogram("engine_sms_send_latency_seconds", "Time from the decision to send an SMS to its hand-off to the gateway.",
@@ -62,6 +63,11 @@ public sealed class EngineMetrics
             foreach (var ((trigger, outcome), count) in sms.Outcomes)
             {
                 smsMessages.WithLabels(trigger, outcome).IncTo(count);
+            }
+
+            foreach (var ((trigger, reason), count) in sms.StaleReasons)
+            {
+                smsStale.WithLabels(trigger, reason).IncTo(count);
             }
 
             smsSegments.IncTo(sms.Segments);

@@ -6,6 +6,11 @@ if (args is [SimulatedClients.Command, ..])
     return SimulatedClients.Run(args[1..]);
 }
 
+if (args is [ImportRow.Command, ..])
+{
+    return await ImportRow.RunAsync(args[1..]);
+}
+
 if (args is [StoredSizeRow.Command, ..])
 {
     return StoredSizeRow.Run();

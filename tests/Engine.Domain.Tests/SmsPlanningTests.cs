@@ -276,7 +276,7 @@ public sealed class SmsPlanningTests
         var decisions = AttemptDue(feed.State, at);
 
         Assert.Equal([(reminder.Id, SmsDecision.Suppress(SmsSuppressionReasons.Stale))], decisions);
-        AssertSuppressed(reminder, SmsSuppressionReasons.Stale, at);
+        AssertSuppressed(reminder, SmsStaleness.Detail(StaleReasons.PointsGone), at);
     }
 
     [Fact]
@@ -673,7 +673,7 @@ public sealed class SmsPlanningTests
                 Assert.Equal(T0, sms.DueAt);
                 Assert.Equal("tier_upgrade", sms.Sms!.Trigger);
                 Assert.False(sms.Sms.IsTransactional);
-                Assert.Equal(new Dictionary<string, string> { ["tier"] = "Silver", ["previous_tier"] = "Bronze" }, sms.Sms.Data);
+                Assert.Equal(new Dictionary<string, string> { ["tier"] = "Silver", ["previous_tier"] = "Bronze", ["occurred_at"] = T0.ToString("O", System.Globalization.CultureInfo.InvariantCulture) }, sms.Sms.Data);
             });
     }
 

@@ -38,7 +38,7 @@ public sealed class SmsSendProtocolTests
         var policy = Options.Create(new SmsPolicyOptions());
         var delivery = Options.Create(new SmsDeliveryOptions { MaxAttempts = 3, FirstRetryDelay = TimeSpan.FromSeconds(10), MaxRetryDelay = TimeSpan.FromMinutes(5) });
         var renderer = new SmsRenderer(new SmsTemplates(), policy, delivery, Options.Create(new CustomerRules()));
-        _protocol = new SmsSendProtocol(_outlet, renderer, policy, delivery, _statistics, _clock);
+        _protocol = new SmsSendProtocol(_outlet, renderer, policy, delivery, Options.Create(new CustomerRules()), _statistics, _clock);
     }
 
     [Fact]
@@ -85,6 +85,20 @@ public sealed class SmsSendProtocolTests
 
         Assert.Equal((OutboxStatus.Suppressed, SmsSuppressionReasons.NoConsent), (message.Status, message.Detail));
         Assert.Equal([((Upgrade, "suppressed:no-consent"), 1L)], Counts());
+    }
+
+    [Fact]
+    public void An_upgrade_attempted_after_its_freshness_window_is_suppressed_and_counted_as_stale_with_its_reason()
+    {
+        var state = Customer();
+        var message = QueueUpgrade(state, Daytime);
+        _clock.SetUtcNow(Daytime.AddDays(2));
+
+        Assert.Equal(SmsAttemptResult.Suppressed, _protocol.Begin(state, UpgradeId).Result);
+
+        Assert.Equal((OutboxStatus.Suppressed, "stale: too-late"), (message.Status, message.Detail));
+        Assert.Equal([((Upgrade, "suppressed:stale"), 1L)], Counts());
+        Assert.Equal(1L, _statistics.StaleReasons[(Upgrade, "too-late")]);
     }
 
     [Fact]
@@ -274,6 +288,11 @@ public sealed class SmsSendProtocolTests
         state.Profile.TimeZone = "Europe/Paris";
         state.Profile.Locale = "en";
         state.Profile.SmsConsent = consent == ConsentStatus.Unknown ? null : new SmsConsent(consent, "web-form", Daytime.AddDays(-30));
+        // Gold, earned by spend: the upgrade SMS's premise holds when it is attempted.
+        state.Apply(new SequencedEvent(
+            new PurchaseEvent { EventId = "e-gold", CustomerId = "c-1", OccurredAt = Daytime.AddHours(-1), OrderId = "o-gold", Amount = 1200m, Currency = "USD", Items = [] },
+            new EventPosition("engagement.purchases/0", 0)), new CustomerRules());
+        state.TakeLoyaltyEffects();
         return state;
     }
 

@@ -35,6 +35,9 @@ public sealed class CustomerState
     [Id(12)] public List<string> RecentInboundSms { get; set; } = [];
     /// <summary>The cart abandonment sequence and what its messages recovered.</summary>
     [Id(13)] public Cart.CartAbandonment CartAbandonment { get; set; } = new();
+    // Id 20, not the next free one: the bounded-state work adds fields here in parallel.
+    /// <summary>The newest backfill event applied (null: no history loaded), so a re-run import applies nothing twice.</summary>
+    [Id(20)] public BackfillMark? Backfill { get; set; }
 
     // Not persisted: effects wait here only until the caller takes them after applying.
     [NonSerialized]
@@ -53,6 +56,7 @@ public sealed class CustomerState
         }
 
         if (Progress.HasRecentId(sequenced.Event.EventId)
+            || (sequenced.Event.Backfill && Backfill is { } mark && mark.Covers(sequenced.Event))
             || (BusinessKeys.AreKept(sequenced.Event) && Progress.HasKey(BusinessKeys.OfEvent(sequenced.Event.EventId))))
         {
             // The offset is new, so the watermark moves on: the stream has been handled up to here.
@@ -60,6 +64,7 @@ public sealed class CustomerState
             return ApplyOutcome.Duplicate;
         }
 
+        var effectsBefore = _loyaltyEffects?.Count ?? 0;
         var outcome = sequenced.Event switch
         {
             PurchaseEvent purchase => ApplyPurchase(purchase, rules),
@@ -72,6 +77,12 @@ public sealed class CustomerState
         };
 
         Progress.Record(sequenced, rules.Dedupe.RecentEventIds);
+        if (sequenced.Event.Backfill)
+        {
+            Backfill = BackfillMark.After(Backfill, sequenced.Event);
+            MarkHistorical(effectsBefore);
+        }
+
         if (outcome.Status == ApplyStatus.Applied)
         {
             EventsApplied++;
@@ -231,6 +242,15 @@ public sealed class CustomerState
         if (change is not null)
         {
             AddEffects([change with { CustomerId = CustomerId.Length > 0 ? CustomerId : null }]);
+        }
+    }
+
+    /// <summary>What a backfill event decided is history: recorded, never sent as news.</summary>
+    private void MarkHistorical(int from)
+    {
+        for (var i = from; i < (_loyaltyEffects?.Count ?? 0); i++)
+        {
+            _loyaltyEffects![i] = _loyaltyEffects[i] with { Historical = true };
         }
     }
 

@@ -35,12 +35,13 @@ public static class CustomerNotifications
     private static int RecordTierChange(CustomerState state, TierChange change, DateTimeOffset now, LoyaltyRules rules)
     {
         var sequence = ++state.EffectSequence;
+        var historical = IsHistorical(change, now, rules);
         var added = state.Outbox.Add(new OutboxMessage
         {
             Id = $"{state.CustomerId}:tier-change:{sequence}",
             Kind = OutboxKind.TierChange,
             CreatedAt = now,
-            TierChange = new TierChangeNotice(change.From, change.To, change.Reason, change.At, change.IsUpgrade),
+            TierChange = new TierChangeNotice(change.From, change.To, change.Reason, change.At, change.IsUpgrade, historical),
         }) ? 1 : 0;
 
         if (!change.IsUpgrade && !rules.SendDowngradeSms)
@@ -49,24 +50,50 @@ public static class CustomerNotifications
         }
 
         var trigger = SmsTriggers.Key(change.IsUpgrade ? SmsTrigger.TierUpgrade : SmsTrigger.TierDowngrade);
+        var data = new Dictionary<string, string>
+        {
+            ["tier"] = change.To,
+            ["previous_tier"] = change.From,
+            [SmsStaleness.OccurredAtKey] = change.At.ToString("O", CultureInfo.InvariantCulture),
+        };
+        if (historical)
+        {
+            // Recorded, and suppressed as stale when the dispatcher tries it: visible in `sms log`.
+            data[SmsStaleness.HistoricalKey] = "true";
+        }
+
         return added + (state.Outbox.Add(new OutboxMessage
         {
             Id = $"{state.CustomerId}:{trigger}:{sequence}",
             Kind = OutboxKind.Sms,
             CreatedAt = now,
             DueAt = now,
-            Sms = new SmsRequest(trigger, IsTransactional: false, new Dictionary<string, string>
-            {
-                ["tier"] = change.To,
-                ["previous_tier"] = change.From,
-            }),
+            Sms = new SmsRequest(trigger, IsTransactional: false, data),
         }) ? 1 : 0);
     }
+
+    /// <summary>
+    /// Decided by a backfill event, or found more than <see cref="LoyaltyRules.HistoricalAfter"/>
+    /// after its moment: downstream must be able to tell it from news.
+    /// </summary>
+    public static bool IsHistorical(TierChange change, DateTimeOffset now, LoyaltyRules rules) =>
+        change.Historical || now - change.At > rules.HistoricalAfter;
 
     private static bool RecordExpiryReminder(CustomerState state, ExpiryReminder reminder, DateTimeOffset now)
     {
         var trigger = SmsTriggers.Key(SmsTrigger.PointsExpiring);
         var expires = reminder.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var data = new Dictionary<string, string>
+        {
+            ["lot_id"] = reminder.LotId,
+            ["points"] = reminder.Points.ToString(CultureInfo.InvariantCulture),
+            ["expires_at"] = reminder.ExpiresAt.ToString("O", CultureInfo.InvariantCulture),
+        };
+        if (reminder.Historical)
+        {
+            data[SmsStaleness.HistoricalKey] = "true";
+        }
+
         return state.Outbox.Add(new OutboxMessage
         {
             // The expiry date is part of the id: in rolling mode one lot's expiry moves, and re-arms its reminders.
@@ -74,12 +101,7 @@ public static class CustomerNotifications
             Kind = OutboxKind.Sms,
             CreatedAt = now,
             DueAt = now,
-            Sms = new SmsRequest(trigger, IsTransactional: false, new Dictionary<string, string>
-            {
-                ["lot_id"] = reminder.LotId,
-                ["points"] = reminder.Points.ToString(CultureInfo.InvariantCulture),
-                ["expires_at"] = reminder.ExpiresAt.ToString("O", CultureInfo.InvariantCulture),
-            }),
+            Sms = new SmsRequest(trigger, IsTransactional: false, data),
         });
     }
 

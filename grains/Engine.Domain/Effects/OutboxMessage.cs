@@ -79,14 +79,19 @@ public sealed class OutboxMessage
     public bool IsOpen => Status is OutboxStatus.Pending or OutboxStatus.Sending;
 }
 
-/// <summary>A tier change to publish.</summary>
+/// <summary>
+/// A tier change to publish. <see cref="Historical"/>: decided from history (backfill, or
+/// found long after <see cref="At"/>); published so downstream state is complete, marked so
+/// downstream systems do not act on it as news.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("engine.TierChangeNotice")]
 public sealed record TierChangeNotice(
     [property: Id(0)] string From,
     [property: Id(1)] string To,
     [property: Id(2)] string Reason,
     [property: Id(3)] DateTimeOffset At,
-    [property: Id(4)] bool IsUpgrade);
+    [property: Id(4)] bool IsUpgrade,
+    [property: Id(5)] bool Historical = false);
 
 /// <summary>
 /// An SMS the rules want sent: which trigger, and the facts its template needs. The SMS

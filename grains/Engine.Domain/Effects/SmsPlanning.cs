@@ -1,5 +1,6 @@
 using Engine.Domain.Customers;
 using Engine.Domain.Events;
+using Engine.Domain.Loyalty;
 using Engine.Domain.Sms;
 
 namespace Engine.Domain.Effects;
@@ -26,13 +27,17 @@ public static class SmsPlanning
     /// The decision of one send attempt, applied: a suppression completes the message with its
     /// reason, a deferral moves its due time; a send leaves it Pending for the caller to mark Sending.
     /// </summary>
-    public static SmsDecision DecideAttempt(CustomerState state, OutboxMessage message, DateTimeOffset now, SmsPolicyOptions options)
+    public static SmsDecision DecideAttempt(CustomerState state, OutboxMessage message, DateTimeOffset now, SmsPolicyOptions options, LoyaltyRules? loyalty = null)
     {
-        var decision = Decide(state, message, now, options);
+        var decision = Decide(state, message, now, options, loyalty);
         switch (decision.Outcome)
         {
             case SmsOutcome.Defer:
                 message.DueAt = decision.At;
+                break;
+            case SmsOutcome.Suppress when decision.Reason == SmsSuppressionReasons.Stale:
+                var reason = SmsStaleness.ReasonOf(state, message, now, options.Freshness, loyalty) ?? StaleReasons.TooLate;
+                state.Outbox.Complete(message, OutboxStatus.Suppressed, now, SmsStaleness.Detail(reason));
                 break;
             case SmsOutcome.Suppress:
                 state.Outbox.Complete(message, OutboxStatus.Suppressed, now, decision.Reason);
@@ -43,17 +48,17 @@ public static class SmsPlanning
     }
 
     /// <summary>The policy's verdict on one message, as of now.</summary>
-    public static SmsDecision Decide(CustomerState state, OutboxMessage message, DateTimeOffset now, SmsPolicyOptions options)
+    public static SmsDecision Decide(CustomerState state, OutboxMessage message, DateTimeOffset now, SmsPolicyOptions options, LoyaltyRules? loyalty = null)
     {
         var trigger = TriggerOf(message);
-        var candidate = new SmsCandidate(message.Id, trigger, message.CreatedAt, DueAt(message), IsStale(state, message, now));
+        var candidate = new SmsCandidate(message.Id, trigger, message.CreatedAt, DueAt(message), IsStale(state, message, now, options.Freshness, loyalty));
         var sent = state.Outbox.Messages
             .Where(m => m.Kind == OutboxKind.Sms && m.SentAt is not null && m.Id != message.Id)
             .Select(m => new SentSms(m.Id, TriggerOf(m), m.SentAt!.Value))
             .ToList();
         var pending = state.Outbox.Open(OutboxKind.Sms)
             .Where(m => m.Status == OutboxStatus.Pending && m.Id != message.Id)
-            .Select(m => new SmsCandidate(m.Id, TriggerOf(m), m.CreatedAt, DueAt(m), IsStale(state, m, now)))
+            .Select(m => new SmsCandidate(m.Id, TriggerOf(m), m.CreatedAt, DueAt(m), IsStale(state, m, now, options.Freshness, loyalty)))
             .ToList();
         return SmsPolicy.Decide(candidate, CustomerContact.From(state.Profile), new SmsHistory(sent, pending), now, options);
     }
@@ -152,13 +157,12 @@ public static class SmsPlanning
     public static SmsTrigger TriggerOf(OutboxMessage message) =>
         SmsTriggers.TryParseKey(message.Sms?.Trigger, out var trigger) ? trigger : SmsTrigger.Test;
 
-    /// <summary>Whether the message speaks of something that is no longer true (points spent, cart emptied or bought).</summary>
-    public static bool IsStale(CustomerState state, OutboxMessage message, DateTimeOffset now) => TriggerOf(message) switch
-    {
-        SmsTrigger.PointsExpiring => !CustomerNotifications.IsStillOwed(state.Loyalty, message.Sms!, now),
-        SmsTrigger.CartAbandoned => CartReminders.IsStale(state),
-        _ => false,
-    };
+    /// <summary>
+    /// Whether the message speaks of something no longer true or no longer news (see
+    /// <see cref="SmsStaleness"/>); without <paramref name="freshness"/> the default windows.
+    /// </summary>
+    public static bool IsStale(CustomerState state, OutboxMessage message, DateTimeOffset now, SmsFreshness? freshness = null, LoyaltyRules? loyalty = null) =>
+        SmsStaleness.ReasonOf(state, message, now, freshness ?? new SmsFreshness(), loyalty) is not null;
 
     public static DateTimeOffset DueAt(OutboxMessage message) => message.DueAt ?? message.CreatedAt;
 }

@@ -5,7 +5,11 @@ namespace Engine.Domain.Loyalty;
 /// SMS request). Produced by <see cref="Customers.CustomerState"/> and taken by the grain.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("engine.LoyaltyEffect")]
-public abstract record LoyaltyEffect;
+public abstract record LoyaltyEffect
+{
+    /// <summary>Decided by a backfill event: recorded, published marked historical, never texted.</summary>
+    [Id(0)] public bool Historical { get; init; }
+}
 
 /// <summary>
 /// A customer moved between tiers. <see cref="CustomerId"/> is filled by

@@ -89,6 +89,13 @@ public sealed class LoyaltyRules
     /// <summary>Whether a downgrade gets an SMS (its text is the tier_downgrade template); an upgrade always does.</summary>
     public bool SendDowngradeSms { get; set; } = true;
 
+    /// <summary>
+    /// A tier change decided more than this after its moment (the deciding event's time, or
+    /// when a downgrade fell due) is published marked historical, and its SMS is stale:
+    /// history loaded late, or a producer catching up after an outage, is not news.
+    /// </summary>
+    public TimeSpan HistoricalAfter { get; set; } = TimeSpan.FromHours(24);
+
     public static List<TierDefinition> DefaultTiers() =>
     [
         new() { Name = "Bronze", Multiplier = 1m },
@@ -153,6 +160,11 @@ public sealed class LoyaltyRules
         if (DowngradeGrace < TimeSpan.Zero)
         {
             errors.Add("Loyalty:DowngradeGrace must not be negative");
+        }
+
+        if (HistoricalAfter <= TimeSpan.Zero)
+        {
+            errors.Add("Loyalty:HistoricalAfter must be positive");
         }
 
         ValidateLadder(errors);

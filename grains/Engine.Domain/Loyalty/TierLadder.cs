@@ -97,7 +97,9 @@ public static class TierLadder
         {
             var from = account.Tier!;
             Hold(account, qualified, now, rules);
-            return new TierChange(null, from, account.Tier!, TierChangeReasons.Requalification, now, IsUpgrade: false);
+            // Dated when it fell due, not when it was noticed: a downgrade found late (history
+            // loaded, a silo down) is old news, and staleness and the historical mark go by this.
+            return new TierChange(null, from, account.Tier!, TierChangeReasons.Requalification, due, IsUpgrade: false);
         }
 
         return null;

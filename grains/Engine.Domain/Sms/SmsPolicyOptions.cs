@@ -105,10 +105,14 @@ public sealed class SmsPolicyOptions
         _ => null,
     };
 
+    /// <summary>How long after its moment each trigger's message may still leave (<c>Sms:Policy:Freshness</c>).</summary>
+    public SmsFreshness Freshness { get; set; } = new();
+
     /// <summary>What is wrong with this configuration (empty when it is usable), for a fail-fast start.</summary>
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
+        problems.AddRange(Freshness.Validate());
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(DefaultTimeZone, out _))
         {
             problems.Add($"Sms:Policy:DefaultTimeZone '{DefaultTimeZone}' is not a time zone this machine knows.");

@@ -18,5 +18,8 @@ public interface ITierChangeOutput
     Task<bool> ContainsAsync(string customerId, string effectId, long fromPosition, CancellationToken cancellationToken = default);
 }
 
-/// <summary>A tier change as published for downstream systems.</summary>
-public sealed record TierChangeRecord(string EffectId, string CustomerId, string From, string To, string Reason, DateTimeOffset At);
+/// <summary>
+/// A tier change as published for downstream systems; <paramref name="Historical"/> when it was
+/// decided from history (backfill, or found long after <paramref name="At"/>), not news.
+/// </summary>
+public sealed record TierChangeRecord(string EffectId, string CustomerId, string From, string To, string Reason, DateTimeOffset At, bool Historical = false);

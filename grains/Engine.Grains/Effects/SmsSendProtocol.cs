@@ -22,6 +22,7 @@ public sealed class SmsSendProtocol(
     SmsRenderer renderer,
     IOptions<SmsPolicyOptions> policy,
     IOptions<SmsDeliveryOptions> delivery,
+    IOptions<CustomerRules> rules,
     SmsStatistics statistics,
     [FromKeyedServices(EngineTime.Key)] TimeProvider time)
 {
@@ -55,12 +56,17 @@ public sealed class SmsSendProtocol(
             return SmsAttempt.Skipped;
         }
 
-        var decision = SmsPlanning.DecideAttempt(state, message, now, policy.Value);
+        var decision = SmsPlanning.DecideAttempt(state, message, now, policy.Value, rules.Value.Loyalty);
         var trigger = message.Sms!.Trigger;
         switch (decision.Outcome)
         {
             case SmsOutcome.Suppress:
                 statistics.Count(trigger, "suppressed:" + decision.Reason);
+                if (decision.Reason == SmsSuppressionReasons.Stale && message.Detail is { } detail)
+                {
+                    statistics.CountStale(trigger, detail[(detail.IndexOf(' ') + 1)..]);
+                }
+
                 return new SmsAttempt(SmsAttemptResult.Suppressed, message);
             case SmsOutcome.Defer:
                 if (decision.Reason == SmsDeferReasons.QuietHours)

@@ -95,7 +95,7 @@ public sealed partial class TierChangePublication(
             }
 
             var notice = message.TierChange!;
-            await output.PublishAsync(new TierChangeRecord(message.Id, state.CustomerId, notice.From, notice.To, notice.Reason, notice.At), cancellationToken);
+            await output.PublishAsync(new TierChangeRecord(message.Id, state.CustomerId, notice.From, notice.To, notice.Reason, notice.At, notice.Historical), cancellationToken);
             var now = time.GetUtcNow();
             state.Outbox.Complete(message, OutboxStatus.Done, now);
             statistics.RecordPublished((now - message.CreatedAt).TotalSeconds);

@@ -28,7 +28,8 @@ public static class ModelCommand
     {
         var from = new Option<FileInfo>("--from")
         {
-            Description = "Transaction log to fit: the CDNOW layout (customer yyyymmdd quantity value, whitespace-separated)",
+            Description = "Purchase history to fit: the order history import reads (.csv or .jsonl: customer, order, time, amount, currency), "
+                + "or the CDNOW layout (.txt: customer yyyymmdd quantity value, whitespace-separated)",
             Required = true,
         };
         var calibrationEnd = new Option<string>("--calibration-end")
@@ -104,7 +105,7 @@ public static class ModelCommand
         ValueModelFitReport report;
         try
         {
-            report = ValueModelFitReport.Fit(from.FullName, TransactionLogs.ReadCdnow(from.FullName), calibrationEnd, periodDays);
+            report = ValueModelFitReport.Fit(from.FullName, TransactionLogs.Read(from.FullName), calibrationEnd, periodDays);
         }
         catch (Exception e) when (e is IOException or FormatException or ArgumentException or UnauthorizedAccessException)
         {

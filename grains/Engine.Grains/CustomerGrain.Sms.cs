@@ -1,5 +1,6 @@
 using Engine.Contracts;
 using Engine.Domain.Effects;
+using Engine.Domain.Sms;
 using Engine.Grains.Effects;
 using Microsoft.Extensions.Logging;
 
@@ -63,11 +64,15 @@ public sealed partial class CustomerGrain
         return Task.CompletedTask;
     }
 
-    public async Task ReceiveSmsAsync(InboundSms message)
+    public async Task ReceiveFromNumberAsync(NumberInstruction instruction)
     {
-        if (SmsPlanning.Receive(State, message.GatewayMessageId, message.Text, message.ReceivedAt))
+        // A repeat still writes what an earlier, failed write left in memory: the gateway's
+        // retry only stops once the customer's consent is durable.
+        if (SmsPlanning.ReceiveFromNumber(State, instruction) || Unsaved.Any)
         {
-            await WriteNowAndSettleAsync();
+            Unsaved.Changed(time.GetUtcNow());
+            await _store.WriteAsync();
+            await SettleAsync();
         }
     }
 

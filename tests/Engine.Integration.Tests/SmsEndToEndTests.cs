@@ -65,8 +65,6 @@ public sealed partial class SmsEndToEndTests(ITestOutputHelper output)
         await using var setting = await Setting.StartAsync();
         var cid = Shopper.New("forged");
         await setting.ProduceProfilesAsync([cid]);
-        await setting.Until(
-            () => setting.Grains.GetGrain<IPhoneDirectoryGrain>(cid.Phone).GetCustomerAsync(), id => id == cid.Id, Patience, "the phone directory to know the customer's number");
         await setting.Kannel.InjectInboundAsync(cid.Phone, KannelSiloSettings.ShortCode, "STOP");
         await setting.Until(
             () => setting.ViewAsync(cid), v => v.State.Profile.SmsConsent?.Status == ConsentStatus.OptedOut, Patience, "the real STOP to opt the customer out");
@@ -96,8 +94,6 @@ public sealed partial class SmsEndToEndTests(ITestOutputHelper output)
         await setting.ProducePurchasesAsync([bea], 300m, 300m);
         await setting.WaitForSmsAsync(bea, m => m.Sms!.Trigger == TierUpgrade && m.Status == OutboxStatus.Done, "the Silver SMS to be sent");
         await setting.WaitForArrivalsAsync(bea, 1, "the Silver SMS at the fake SMSC");
-        await setting.Until(
-            () => setting.Grains.GetGrain<IPhoneDirectoryGrain>(bea.Phone).GetCustomerAsync(), id => id == bea.Id, Patience, "the phone directory to know the customer's number");
 
         await setting.Kannel.InjectInboundAsync(bea.Phone, KannelSiloSettings.ShortCode, "STOP");
 

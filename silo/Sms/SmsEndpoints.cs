@@ -11,7 +11,7 @@ namespace Engine.Silo.Sms;
 /// asks it to retry (only when the engine could not take the callback). The Kannel routes
 /// admit only callers <see cref="CallbackGate"/> lets through (token, source); the rest get 403.
 /// </summary>
-public static partial class SmsEndpoints
+public static class SmsEndpoints
 {
     public static WebApplication MapSmsCallbacks(this WebApplication app)
     {
@@ -26,8 +26,11 @@ public static partial class SmsEndpoints
             return Results.Text("");
         }).AddEndpointFilter(new KannelCallbackFilter(KannelCallbackFilter.DeliveryReportRoute));
 
-        app.MapGet("/sms/kannel/inbound", (HttpRequest request, IGrainFactory grains, NumberKeys numbers, ILoggerFactory loggers, [FromKeyedServices(EngineTime.Key)] TimeProvider clock) =>
-            ReceiveInboundAsync(request, grains, numbers, loggers.CreateLogger("Engine.Silo.Sms"), clock))
+        // Answered 200 only once the message is durable (InboundSmsReception); 503 makes Kannel retry (http-request-retry).
+        app.MapGet("/sms/kannel/inbound", async (HttpRequest request, InboundSmsReception reception) =>
+            !KannelInboundMessage.TryParse(request.Query, out var message) || await reception.ReceiveAsync(message.From, message.Text, message.GatewayMessageId)
+                ? Results.Text("")
+                : Results.Text("", statusCode: StatusCodes.Status503ServiceUnavailable))
             .AddEndpointFilter(new KannelCallbackFilter(KannelCallbackFilter.InboundRoute));
 
         app.MapPost("/sms/twilio/status", async (HttpRequest request, IGrainFactory grains, IOptions<SmsGatewayOptions> options, TimeProvider time) =>
@@ -57,49 +60,4 @@ public static partial class SmsEndpoints
 
         return app;
     }
-
-    /// <summary>
-    /// An inbound message is answered 200 only once it is durable: the number's decision in
-    /// the suppression list, then each holder's consent. Anything that fails on the way
-    /// answers 503 so Kannel retries (http-request-retry), and the retry, carrying the same
-    /// id, is decided once and handed on again.
-    /// </summary>
-    private static async Task<IResult> ReceiveInboundAsync(HttpRequest request, IGrainFactory grains, NumberKeys numbers, ILogger logger, TimeProvider clock)
-    {
-        if (!KannelInboundMessage.TryParse(request.Query, out var message))
-        {
-            return Results.Text("");
-        }
-
-        if (!numbers.TryNormalise(message.From, out var from))
-        {
-            // A retry cannot make it a number (an alphanumeric sender, a short code): nothing to record.
-            LogNotANumber(logger, Domain.Customers.ContactRules.Mask(message.From));
-            return Results.Text("");
-        }
-
-        try
-        {
-            // Consent is timed by the engine's clock: a caller-chosen ts must not win over later profile events.
-            var inbound = new InboundSms(from, message.Text, message.GatewayMessageId, clock.GetUtcNow());
-            var delivery = await grains.GetGrain<IPhoneNumberGrain>(numbers.KeyOf(from)).ReceiveAsync(inbound);
-            if (delivery.Instruction is { } instruction)
-            {
-                await Task.WhenAll(delivery.Customers.Select(id => grains.GetGrain<ICustomerGrain>(id).ReceiveFromNumberAsync(instruction)));
-            }
-
-            return Results.Text("");
-        }
-        catch (Exception ex)
-        {
-            LogInboundNotStored(logger, ex.GetType().Name, Domain.Customers.ContactRules.Mask(from));
-            return Results.Text("", statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Inbound SMS from {Phone}, which is not a phone number; ignored")]
-    private static partial void LogNotANumber(ILogger logger, string phone);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbound SMS from {Phone} could not be stored ({ErrorType}); answered 503 for Kannel to retry")]
-    private static partial void LogInboundNotStored(ILogger logger, string errorType, string phone);
 }

@@ -31,9 +31,6 @@ public static partial class SmsServiceRegistration
             return templates;
         });
         services.AddHostedService<SmsTemplateCheck>();
-        services.AddValidatedOptions<PhoneNumberOptions, PhoneNumberOptionsValidator>(configuration.GetSection(PhoneNumberOptions.SectionName));
-        services.AddSingleton<NumberKeys>();
-        services.AddHostedService<DevelopmentNumberKeyWarning>();
         services.AddSingleton<SmsStatistics>();
         services.AddSingleton<SmsRenderer>();
         services.AddSingleton<SmsSendProtocol>();
@@ -44,11 +41,15 @@ public static partial class SmsServiceRegistration
         return services;
     }
 
-    /// <summary>Who may call the gateway callbacks: <see cref="SmsCallbackOptions"/>, validated at start, and the gate built from them.</summary>
+    /// <summary>Who may call the gateway callbacks (<see cref="SmsCallbackOptions"/>, validated at start, and the gate built from them), and where inbound messages go: numbers and their keys (<see cref="PhoneNumberOptions"/>), the reception.</summary>
     public static IServiceCollection AddSmsCallbacks(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<SmsCallbackOptions, SmsCallbackOptionsValidator>(configuration.GetSection(SmsCallbackOptions.SectionName));
         services.AddSingleton(sp => CallbackGate.From(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SmsCallbackOptions>>().Value));
+        services.AddValidatedOptions<PhoneNumberOptions, PhoneNumberOptionsValidator>(configuration.GetSection(PhoneNumberOptions.SectionName));
+        services.AddSingleton<NumberKeys>();
+        services.AddHostedService<DevelopmentNumberKeyWarning>();
+        services.AddSingleton<InboundSmsReception>();
         return services;
     }
 

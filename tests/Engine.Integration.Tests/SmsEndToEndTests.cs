@@ -122,6 +122,32 @@ public sealed partial class SmsEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_STOP_right_after_the_profile_opts_the_customer_out_long_before_the_write_behind_and_the_next_upgrade_sends_nothing()
+    {
+        // The silo's own write-behind (a minute) on PostgreSQL: the profile is in the grain, not yet written.
+        await using var setting = await Setting.StartDurableAsync(writeBehindDefaults: true);
+        var maxUnsavedAge = new Engine.Grains.WriteBehindOptions().MaxUnsavedAge;
+        var dee = Shopper.New("early");
+        await setting.ProduceProfilesAsync([dee], untilApplied: true);
+        var sent = Stopwatch.StartNew();
+
+        await setting.Kannel.InjectInboundAsync(dee.Phone, KannelSiloSettings.ShortCode, "STOP");
+
+        // The customer claimed its number as the profile was applied, so the STOP finds it and is confirmed.
+        var arrived = await setting.WaitForArrivalsAsync(dee, 1, "the opt-out confirmation at the fake SMSC");
+        Assert.True(sent.Elapsed < maxUnsavedAge / 2, $"the confirmation took {sent.Elapsed.TotalSeconds:F1} s");
+        Assert.Equal(Templates.Render(SmsTrigger.OptOutConfirmation, null, SmsTemplateModel.ForReply(SmsTrigger.OptOutConfirmation, DefaultPolicy)).Text, arrived[0].Text);
+        var view = await setting.ViewAsync(dee);
+        Assert.Equal((ConsentStatus.OptedOut, SmsInbound.ConsentSource), (view.State.Profile.SmsConsent!.Status, view.State.Profile.SmsConsent.Source));
+
+        // Crossing Silver's 500: the upgrade is decided, and suppressed.
+        await setting.ProducePurchasesAsync([dee], 300m, 300m);
+        var silver = await setting.WaitForSmsAsync(dee, m => m.Sms!.Trigger == TierUpgrade && !m.IsOpen, "the Silver upgrade SMS to be decided");
+        Assert.Equal((OutboxStatus.Suppressed, SmsSuppressionReasons.OptedOut), (silver.Status, silver.Detail));
+        Assert.Single(setting.Kannel.ReceivedMessages);
+    }
+
+    [Fact]
     public async Task A_kannel_outage_builds_a_backlog_that_drains_once_it_is_back_without_duplicates()
     {
         await using var setting = await Setting.StartAsync(new Dictionary<string, string>

@@ -64,8 +64,14 @@ public sealed partial class CustomerGrain
         return Task.CompletedTask;
     }
 
-    public async Task ReceiveFromNumberAsync(NumberInstruction instruction)
+    public async Task ReceiveFromNumberAsync(string numberKey, NumberInstruction instruction)
     {
+        // Handed on just after this customer moved to another number: the old number's consent is not its own any more.
+        if (State.ClaimedNumber is not { } claimed || numberKeys.KeyOf(claimed) != numberKey)
+        {
+            return;
+        }
+
         // A repeat still writes what an earlier, failed write left in memory: the gateway's
         // retry only stops once the customer's consent is durable.
         if (SmsPlanning.ReceiveFromNumber(State, instruction) || Unsaved.Any)

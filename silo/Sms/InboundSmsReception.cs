@@ -26,10 +26,11 @@ public sealed partial class InboundSmsReception(IGrainFactory grains, NumberKeys
         {
             // Consent is timed by the engine's clock: a caller-chosen ts must not win over later profile events.
             var inbound = new InboundSms(number, text, gatewayMessageId, clock.GetUtcNow());
-            var delivery = await grains.GetGrain<IPhoneNumberGrain>(numbers.KeyOf(number)).ReceiveAsync(inbound);
+            var key = numbers.KeyOf(number);
+            var delivery = await grains.GetGrain<IPhoneNumberGrain>(key).ReceiveAsync(inbound);
             if (delivery.Instruction is { } instruction)
             {
-                await Task.WhenAll(delivery.Customers.Select(id => grains.GetGrain<ICustomerGrain>(id).ReceiveFromNumberAsync(instruction)));
+                await Task.WhenAll(delivery.Customers.Select(id => grains.GetGrain<ICustomerGrain>(id).ReceiveFromNumberAsync(key, instruction)));
             }
 
             return true;

@@ -103,6 +103,31 @@ public sealed class ConsentPerNumberTests(EngineClusterFixture engine)
         Assert.Equal(ConsentStatus.OptedOut, entry.Latest!.Status);
     }
 
+    [Fact]
+    public async Task A_number_change_by_one_customer_of_a_shared_handset_does_not_release_it_for_the_other()
+    {
+        var (shared, _) = NewNumber();
+        var (own, _) = NewNumber();
+        var (ana, bob) = (NewCustomerId("ana"), NewCustomerId("bob"));
+        await ProduceProfileAsync(ana, shared);
+        await ProduceProfileAsync(bob, shared);
+        await HoldersAsync(shared, 2);
+        Assert.True(await Reception.ReceiveAsync(shared, "STOP", NewGatewayId()));
+
+        // Later, both opt in again on the web; Ana with a number of her own.
+        var later = DateTimeOffset.UtcNow.AddMinutes(1);
+        await ProduceProfileAsync(ana, own, later);
+        await ProduceProfileAsync(bob, shared, later);
+
+        var anaView = await Eventually.Until(() => ViewAsync(ana), v => v.State.ClaimedNumber == own, Patience, "Ana to claim her own number");
+        var bobView = await Eventually.Until(() => ViewAsync(bob), v => v.State.Profile.SmsConsent?.Status == ConsentStatus.OptedIn, Patience, "Bob's profile to opt in again");
+        Assert.False(SmsPlanning.IsNumberSuppressed(anaView.State));
+        Assert.True(SmsPlanning.IsNumberSuppressed(bobView.State));
+        var entry = await HoldersAsync(shared, 1);
+        Assert.Equal([bob], entry.Customers);
+        Assert.Equal(ConsentStatus.OptedOut, entry.Latest!.Status);
+    }
+
     private static (string E164, string National) NewNumber()
     {
         var digits = Random.Shared.Next(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -121,13 +146,14 @@ public sealed class ConsentPerNumberTests(EngineClusterFixture engine)
     private Task<NumberDelivery> HoldersAsync(string phone, int count) => Eventually.Until(
         () => engine.Client.GetGrain<IPhoneNumberGrain>(Numbers.KeyOf(phone)).GetAsync(), e => e.Customers.Count == count, Patience, $"{count} customers to claim the number");
 
-    private async Task ProduceProfileAsync(string customerId, string phone)
+    private async Task ProduceProfileAsync(string customerId, string phone, DateTimeOffset? at = null)
     {
         using var producer = engine.CreateProducer();
+        var when = (at ?? new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero)).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
         var json = $$"""
-            {"type":"customer","eventId":"{{customerId}}-profile","customerId":"{{customerId}}","occurredAt":"2026-11-20T10:00:00Z",
+            {"type":"customer","eventId":"{{customerId}}-profile-{{when}}","customerId":"{{customerId}}","occurredAt":"{{when}}",
              "firstName":"Camille","phone":"{{phone}}","timeZone":"Europe/Paris","locale":"fr-FR",
-             "smsConsent":{"status":"opted_in","source":"web-form","at":"2026-11-20T10:00:00Z"} }
+             "smsConsent":{"status":"opted_in","source":"web-form","at":"{{when}}"} }
             """;
         await producer.ProduceAsync(engine.Topics.Customers, new Message<string?, byte[]> { Key = customerId, Value = Encoding.UTF8.GetBytes(json) });
     }

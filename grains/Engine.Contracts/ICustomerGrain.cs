@@ -57,9 +57,14 @@ public interface ICustomerGrain : IGrainWithStringKey
     [Alias("RecordSmsDelivery")]
     Task RecordSmsDeliveryAsync(string messageId, SmsDeliveryReport report);
 
-    /// <summary>Handles an inbound SMS from this customer (STOP, START, HELP).</summary>
-    [Alias("ReceiveSms")]
-    Task ReceiveSmsAsync(InboundSms message);
+    /// <summary>
+    /// Follows what an inbound SMS from the number this customer holds decided (STOP, START,
+    /// HELP; see <see cref="IPhoneNumberGrain.ReceiveAsync"/>), once per gateway id, and is
+    /// durable before it answers: a failed write throws, so the gateway's retry comes back.
+    /// Ignored when the customer no longer holds the number of <paramref name="numberKey"/>.
+    /// </summary>
+    [Alias("ReceiveFromNumber")]
+    Task ReceiveFromNumberAsync(string numberKey, Engine.Domain.Sms.NumberInstruction instruction);
 
     /// <summary>Sets the marketing SMS consent from an admin action; opting out cancels what is pending.</summary>
     [Alias("SetSmsConsent")]

@@ -1,5 +1,6 @@
 using Engine.Contracts;
 using Engine.Domain.Effects;
+using Engine.Domain.Sms;
 using Engine.Grains.Effects;
 using Microsoft.Extensions.Logging;
 
@@ -63,11 +64,21 @@ public sealed partial class CustomerGrain
         return Task.CompletedTask;
     }
 
-    public async Task ReceiveSmsAsync(InboundSms message)
+    public async Task ReceiveFromNumberAsync(string numberKey, NumberInstruction instruction)
     {
-        if (sms.Receive(State, message))
+        // Handed on just after this customer moved to another number: the old number's consent is not its own any more.
+        if (State.ClaimedNumber is not { } claimed || numberKeys.KeyOf(claimed) != numberKey)
         {
-            await WriteNowAndSettleAsync();
+            return;
+        }
+
+        // A repeat still writes what an earlier, failed write left in memory: the gateway's
+        // retry only stops once the customer's consent is durable.
+        if (SmsPlanning.ReceiveFromNumber(State, instruction) || Unsaved.Any)
+        {
+            Unsaved.Changed(time.GetUtcNow());
+            await _store.WriteAsync();
+            await SettleAsync();
         }
     }
 

@@ -15,7 +15,7 @@ namespace Engine.Grains;
 /// A customer. Thin by design: it applies each batch of events through the rules, records the
 /// effects they decide, and calls its parts: the store (writes, durable watermarks, reload
 /// after a concurrent writer) under the write-behind policy and the grain's own timer, the
-/// tier-change publication, the SMS send protocol, the phone directory and the wake-up
+/// tier-change publication, the SMS send protocol, the suppression list and the wake-up
 /// scheduler. Effects leave only after the state holding them is durable; a durable reminder
 /// wakes the grain for time-driven work even when no event arrives.
 /// </summary>
@@ -29,6 +29,7 @@ public sealed partial class CustomerGrain(
     TierChangePublication tierChanges,
     SmsSendProtocol sms,
     CartAbandonmentTrigger cart,
+    NumberKeys numberKeys,
     ISiloStatusOracle silo,
     ILogger<CustomerGrain> logger) : Grain, ICustomerGrain, IRemindable, IWakeUpReminder
 {
@@ -92,6 +93,8 @@ public sealed partial class CustomerGrain(
         Unsaved.EventsApplied(changed, now);
         RecordEffects(before);
         RecordCartUpdate();
+        // Claimed before the state is durable, so a STOP right after the profile finds the customer (docs/architecture.md).
+        await ClaimNumberAsync();
         if (Unsaved.IsWriteDue(now))
         {
             // An effect leaves only once written; a conflict is the ingestion's to see (it rewinds).
@@ -199,8 +202,8 @@ public sealed partial class CustomerGrain(
     }
 
     /// <summary>
-    /// Once the state is durable: publishes tier changes, hands due SMS to the dispatcher,
-    /// lists the phone, then sets the wake-up for what is due later. Before that there is
+    /// Once the state is durable: publishes tier changes, claims the number if a claim failed,
+    /// hands due SMS to the dispatcher, then sets the wake-up for what is due later. Before that there is
     /// nothing to do: the write that makes it durable settles again.
     /// </summary>
     private async Task SettleAsync()
@@ -211,18 +214,34 @@ public sealed partial class CustomerGrain(
         }
 
         await PublishOpenEffectsAsync(CancellationToken.None);
+        // A claim that failed earlier is tried again before anything is handed out.
+        if (await ClaimNumberAsync())
+        {
+            ArmWriteTimer();
+        }
+
         sms.HandOutDue(State);
         if (await cart.HandOutTalliesAsync(State, GrainFactory))
         {
             MarkChanged();
         }
 
-        if (await PhoneDirectoryListing.UpdateAsync(GrainFactory, State, logger))
+        await ScheduleWakeUpAsync();
+    }
+
+    /// <summary>
+    /// Claims the profile's number in the suppression list (and releases the old one) when it
+    /// changed, and follows the number's latest instruction. Returns whether the state changed.
+    /// </summary>
+    private async Task<bool> ClaimNumberAsync()
+    {
+        if (!await NumberClaims.UpdateAsync(GrainFactory, numberKeys, State, time.GetUtcNow(), logger))
         {
-            MarkChanged();
+            return false;
         }
 
-        await ScheduleWakeUpAsync();
+        Unsaved.Changed(time.GetUtcNow());
+        return true;
     }
 
     private async Task PublishOpenEffectsAsync(CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Engine.Domain.Customers;
 using Engine.Domain.Events;
 using Engine.Domain.Processing;
+using Engine.Domain.Sms;
 using Engine.Domain.Value;
 using Engine.Silo.Ingestion.Parsing;
 
@@ -14,7 +15,7 @@ namespace Engine.Silo.Ingestion;
 /// from <see cref="RejectionReasons"/> and a detail that names the field but never echoes
 /// its value, so dead letters and logs carry no personal data.
 /// </summary>
-public sealed partial class EventParser(int maxEventBytes = EventParser.DefaultMaxEventBytes, EventBounds? bounds = null)
+public sealed partial class EventParser(int maxEventBytes = EventParser.DefaultMaxEventBytes, EventBounds? bounds = null, string? defaultRegion = null)
 {
     private readonly EventBounds _bounds = bounds ?? new EventBounds();
 
@@ -48,7 +49,7 @@ public sealed partial class EventParser(int maxEventBytes = EventParser.DefaultM
 
         try
         {
-            var parsed = ParseEvent(ref payload);
+            var parsed = ParseEvent(ref payload, defaultRegion);
             if (parsed.Event is { } e && key.Length > 0 && !KeyMatches(key, e.CustomerId))
             {
                 return ParsedEvent.Invalid(RejectionReasons.KeyMismatch, "Kafka key differs from customerId");
@@ -74,7 +75,7 @@ public sealed partial class EventParser(int maxEventBytes = EventParser.DefaultM
         return key.SequenceEqual(buffer[..length]);
     }
 
-    private static ParsedEvent ParseEvent(ref EventPayload e)
+    private static ParsedEvent ParseEvent(ref EventPayload e, string? defaultRegion)
     {
         if (!e.IsObject)
         {
@@ -87,7 +88,7 @@ public sealed partial class EventParser(int maxEventBytes = EventParser.DefaultM
             null => throw EventRefusal.Missing("type"),
             EventTypes.Purchase => ParsePurchase(ref e),
             EventTypes.Click => ParseClick(ref e),
-            EventTypes.Customer => ParseProfile(ref e),
+            EventTypes.Customer => ParseProfile(ref e, defaultRegion),
             EventTypes.Refund => ParseRefund(ref e),
             EventTypes.PointsRedeemed => ParsePointsRedeemed(ref e),
             EventTypes.PointsAdjusted => ParsePointsAdjusted(ref e),
@@ -231,12 +232,13 @@ public sealed partial class EventParser(int maxEventBytes = EventParser.DefaultM
         };
     }
 
-    private static CustomerProfileEvent ParseProfile(ref EventPayload e)
+    private static CustomerProfileEvent ParseProfile(ref EventPayload e, string? defaultRegion)
     {
-        var phone = e.OptionalString(e[EventField.Phone], "phone", 16);
-        if (phone is not null && !ContactRules.IsE164(phone))
+        // Kept in E.164 whatever the producer wrote ("+33 6 12 34 56 78", a national format with Sms:Numbers:DefaultRegion).
+        string? phone = null;
+        if (e.OptionalString(e[EventField.Phone], "phone", 32) is { } written && !NumberNormalisation.TryToE164(written, defaultRegion, out phone))
         {
-            throw EventRefusal.Invalid("phone", "is not an E.164 number");
+            throw EventRefusal.Invalid("phone", "is not a phone number (E.164, or national with Sms:Numbers:DefaultRegion)");
         }
 
         var timeZone = e.OptionalString(e[EventField.TimeZone], "timeZone", 64);

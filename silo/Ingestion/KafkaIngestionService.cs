@@ -21,6 +21,7 @@ public sealed class KafkaIngestionService(
     DeadLetterPublisher deadLetters,
     IOptions<IngestionOptions> options,
     IOptions<Engine.Grains.WriteBehindOptions> writeBehind,
+    IOptions<Engine.Grains.PhoneNumberOptions> numbers,
     EngineMetrics metrics,
     IngestionStatus status,
     TimeProvider time,
@@ -84,7 +85,7 @@ public sealed class KafkaIngestionService(
         Func<string, ICustomerGrain> customers = id => grains.GetGrain<ICustomerGrain>(id);
         var partitions = new TrackedPartitions();
         var rewinds = new PartitionRewinds(consumer, metrics, logger);
-        var parser = new EventParser(_options.MaxEventBytes, _options.Bounds);
+        var parser = new EventParser(_options.MaxEventBytes, _options.Bounds, numbers.Value.DefaultRegion);
         var retries = new ApplyRetries(consumer, _options, metrics, time, logger);
         var outage = new StorageOutage(consumer, _options, metrics, status, logger, held: retries.IsHeld);
         var reader = new EventBatchReader(consumer, parser, partitions, deadLetters, _options, metrics, time, logger, retries);

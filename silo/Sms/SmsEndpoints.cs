@@ -11,7 +11,7 @@ namespace Engine.Silo.Sms;
 /// asks it to retry (only when the engine could not take the callback). The Kannel routes
 /// admit only callers <see cref="CallbackGate"/> lets through (token, source); the rest get 403.
 /// </summary>
-public static partial class SmsEndpoints
+public static class SmsEndpoints
 {
     public static WebApplication MapSmsCallbacks(this WebApplication app)
     {
@@ -26,23 +26,12 @@ public static partial class SmsEndpoints
             return Results.Text("");
         }).AddEndpointFilter(new KannelCallbackFilter(KannelCallbackFilter.DeliveryReportRoute));
 
-        app.MapGet("/sms/kannel/inbound", async (HttpRequest request, IGrainFactory grains, ILoggerFactory loggers, [FromKeyedServices(EngineTime.Key)] TimeProvider clock) =>
-        {
-            if (!KannelInboundMessage.TryParse(request.Query, out var message))
-            {
-                return Results.Text("");
-            }
-
-            if (await grains.GetGrain<IPhoneDirectoryGrain>(message.From).GetCustomerAsync() is not { } customerId)
-            {
-                LogUnknownSender(loggers.CreateLogger("Engine.Silo.Sms"), Domain.Customers.ContactRules.Mask(message.From));
-                return Results.Text("");
-            }
-
-            // Consent is timed by the engine's clock: a caller-chosen ts must not win over later profile events.
-            await grains.GetGrain<ICustomerGrain>(customerId).ReceiveSmsAsync(new InboundSms(message.From, message.Text, message.GatewayMessageId, clock.GetUtcNow()));
-            return Results.Text("");
-        }).AddEndpointFilter(new KannelCallbackFilter(KannelCallbackFilter.InboundRoute));
+        // Answered 200 only once the message is durable (InboundSmsReception); 503 makes Kannel retry (http-request-retry).
+        app.MapGet("/sms/kannel/inbound", async (HttpRequest request, InboundSmsReception reception) =>
+            !KannelInboundMessage.TryParse(request.Query, out var message) || await reception.ReceiveAsync(message.From, message.Text, message.GatewayMessageId)
+                ? Results.Text("")
+                : Results.Text("", statusCode: StatusCodes.Status503ServiceUnavailable))
+            .AddEndpointFilter(new KannelCallbackFilter(KannelCallbackFilter.InboundRoute));
 
         app.MapPost("/sms/twilio/status", async (HttpRequest request, IGrainFactory grains, IOptions<SmsGatewayOptions> options, TimeProvider time) =>
         {
@@ -71,7 +60,4 @@ public static partial class SmsEndpoints
 
         return app;
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Inbound SMS from an unknown number {Phone}; ignored")]
-    private static partial void LogUnknownSender(ILogger logger, string phone);
 }

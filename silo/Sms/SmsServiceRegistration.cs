@@ -9,7 +9,7 @@ using Engine.Sms;
 namespace Engine.Silo.Sms;
 
 /// <summary>Wires the SMS pipeline: policy, templates (validated at start-up), gateway and dispatcher.</summary>
-public static class SmsServiceRegistration
+public static partial class SmsServiceRegistration
 {
     public static IServiceCollection AddSmsPipeline(this IServiceCollection services, IConfiguration configuration)
     {
@@ -41,11 +41,15 @@ public static class SmsServiceRegistration
         return services;
     }
 
-    /// <summary>Who may call the gateway callbacks: <see cref="SmsCallbackOptions"/>, validated at start, and the gate built from them.</summary>
+    /// <summary>Who may call the gateway callbacks (<see cref="SmsCallbackOptions"/>, validated at start, and the gate built from them), and where inbound messages go: numbers and their keys (<see cref="PhoneNumberOptions"/>), the reception.</summary>
     public static IServiceCollection AddSmsCallbacks(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<SmsCallbackOptions, SmsCallbackOptionsValidator>(configuration.GetSection(SmsCallbackOptions.SectionName));
         services.AddSingleton(sp => CallbackGate.From(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SmsCallbackOptions>>().Value));
+        services.AddValidatedOptions<PhoneNumberOptions, PhoneNumberOptionsValidator>(configuration.GetSection(PhoneNumberOptions.SectionName));
+        services.AddSingleton<NumberKeys>();
+        services.AddHostedService<DevelopmentNumberKeyWarning>();
+        services.AddSingleton<InboundSmsReception>();
         return services;
     }
 
@@ -58,6 +62,25 @@ public static class SmsServiceRegistration
     {
         services.AddHostedService(sp => sp.GetRequiredService<SmsDispatcher>());
         return services;
+    }
+
+    /// <summary>Says at start that the suppression list's keys use the public development key (no Sms:Numbers:Key).</summary>
+    private sealed partial class DevelopmentNumberKeyWarning(NumberKeys keys, ILogger<DevelopmentNumberKeyWarning> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (keys.UsesDevelopmentKey)
+            {
+                LogDevelopmentKey(logger);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Sms:Numbers:Key is not set: the suppression list is keyed with the public development key (fine in memory; PostgreSQL storage requires a key)")]
+        private static partial void LogDevelopmentKey(ILogger logger);
     }
 
     /// <summary>Builds the templates during start-up, so a broken one stops the silo before it takes traffic.</summary>

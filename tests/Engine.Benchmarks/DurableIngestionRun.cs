@@ -64,6 +64,7 @@ internal static class DurableIngestionRun
         {
             ["Kafka:GroupId"] = groupId,
             ["Storage:Provider"] = "postgres",
+            ["Sms:Numbers:Key"] = Engine.Testing.TestNumberKey.Value,
             ["Storage:ConnectionString"] = postgres.ConnectionString,
             ["Storage:ApplySchema"] = "true",
             ["Ingestion:CheckpointInterval"] = d.CheckpointInterval.ToString("c", CultureInfo.InvariantCulture),

@@ -59,6 +59,7 @@ internal sealed class CartAbandonmentRig : IAsyncDisposable
             ["Kafka:BootstrapServers"] = broker.BootstrapServers,
             ["Kafka:GroupId"] = "cart-" + Guid.NewGuid().ToString("N")[..8],
             ["Storage:Provider"] = "postgres",
+            ["Sms:Numbers:Key"] = TestNumberKey.Value,
             ["Storage:ApplySchema"] = "true",
             ["Storage:ConnectionString"] = database.ConnectionString,
             ["Ingestion:CheckpointInterval"] = "00:00:01",

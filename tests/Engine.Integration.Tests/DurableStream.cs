@@ -30,6 +30,7 @@ public sealed partial class DurableStream(EmbeddedKafkaBroker broker, int partit
         ["Kafka__Consumer__session.timeout.ms"] = "6000",
         ["Kafka__Consumer__heartbeat.interval.ms"] = "500",
         ["Storage__Provider"] = "postgres",
+        ["Sms__Numbers__Key"] = TestNumberKey.Value,
         ["Storage__ApplySchema"] = "true",
         ["Storage__ConnectionString"] = connectionString,
         ["Ingestion__CheckpointInterval"] = "00:00:02",

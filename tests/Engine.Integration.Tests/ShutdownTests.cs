@@ -46,6 +46,7 @@ public sealed partial class ShutdownTests
             var settings = new Dictionary<string, string>
             {
                 ["Storage__Provider"] = "postgres",
+                ["Sms__Numbers__Key"] = TestNumberKey.Value,
                 ["Storage__ApplySchema"] = "true",
                 ["Storage__ConnectionString"] = database.ConnectionString,
                 ["Demo__Enabled"] = "true",

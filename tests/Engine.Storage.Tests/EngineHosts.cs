@@ -27,6 +27,7 @@ internal static class EngineHosts
         var settings = new Dictionary<string, string?>
         {
             ["Storage:Provider"] = "postgres",
+            ["Sms:Numbers:Key"] = Engine.Testing.TestNumberKey.Value,
             ["Storage:ConnectionString"] = connectionString ?? database.ConnectionString,
             ["Storage:ApplySchema"] = applySchema ? "true" : "false",
             ["Storage:Clustering"] = clustering,

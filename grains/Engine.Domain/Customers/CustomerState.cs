@@ -29,12 +29,16 @@ public sealed class CustomerState
     [Id(9)] public long EffectSequence { get; set; }
     /// <summary>When the grain's durable reminder is set to wake it (null: none registered).</summary>
     [Id(10)] public DateTimeOffset? WakeUpAt { get; set; }
-    /// <summary>The phone number this customer holds in the phone directory (for inbound SMS).</summary>
+    /// <summary>Before consent per number: the number listed in the old phone directory. No longer read.</summary>
     [Id(11)] public string? DirectoryPhone { get; set; }
     /// <summary>Gateway ids of the latest inbound SMS, to handle a retried callback once.</summary>
     [Id(12)] public List<string> RecentInboundSms { get; set; } = [];
     /// <summary>The cart abandonment sequence and what its messages recovered.</summary>
     [Id(13)] public Cart.CartAbandonment CartAbandonment { get; set; } = new();
+    /// <summary>The E.164 number this customer holds in the suppression list (claimed as soon as the profile sets it).</summary>
+    [Id(14)] public string? ClaimedNumber { get; set; }
+    /// <summary>The claimed number's latest consent instruction (a STOP from the handset suppresses marketing whatever the profile says).</summary>
+    [Id(15)] public SmsConsent? NumberConsent { get; set; }
     // Id 20, not the next free one: the bounded-state work adds fields here in parallel.
     /// <summary>The newest backfill event applied (null: no history loaded), so a re-run import applies nothing twice.</summary>
     [Id(20)] public BackfillMark? Backfill { get; set; }

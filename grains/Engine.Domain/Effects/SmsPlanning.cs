@@ -60,7 +60,14 @@ public static class SmsPlanning
             .Where(m => m.Status == OutboxStatus.Pending && m.Id != message.Id)
             .Select(m => new SmsCandidate(m.Id, TriggerOf(m), m.CreatedAt, DueAt(m), IsStale(state, m, now, options.Freshness, loyalty)))
             .ToList();
-        return SmsPolicy.Decide(candidate, CustomerContact.From(state.Profile), new SmsHistory(sent, pending), now, options);
+        var contact = CustomerContact.From(state.Profile);
+        if (IsNumberSuppressed(state))
+        {
+            // The handset said STOP: whatever this customer's profile says, nothing but keyword replies goes to it.
+            contact = contact with { Consent = ConsentStatus.OptedOut };
+        }
+
+        return SmsPolicy.Decide(candidate, contact, new SmsHistory(sent, pending), now, options);
     }
 
     /// <summary>
@@ -69,17 +76,11 @@ public static class SmsPlanning
     /// </summary>
     public static bool Receive(CustomerState state, string gatewayMessageId, string text, DateTimeOffset receivedAt, SmsKeywordOptions? keywords = null)
     {
-        if (state.RecentInboundSms.Contains(gatewayMessageId))
+        if (!RememberInbound(state, gatewayMessageId))
         {
             return false;
         }
 
-        if (state.RecentInboundSms.Count >= 16)
-        {
-            state.RecentInboundSms.RemoveAt(0);
-        }
-
-        state.RecentInboundSms.Add(gatewayMessageId);
         // STOP cancels marketing and any earlier keyword reply still waiting, so its confirmation is the last word.
         var pending = state.Outbox.Open(OutboxKind.Sms)
             .Where(m => m.Status == OutboxStatus.Pending
@@ -104,6 +105,89 @@ public static class SmsPlanning
             Queue(state, $"{state.CustomerId}:{SmsTriggers.Key(reply)}:{gatewayMessageId}", SmsTriggers.Key(reply), receivedAt, transactional: true);
         }
 
+        return true;
+    }
+
+    /// <summary>
+    /// Applies what an inbound message decided for the number this customer holds, once per
+    /// gateway id: the number's consent becomes the customer's too (a STOP opts out and
+    /// cancels pending marketing and earlier keyword replies), and the reply is queued only
+    /// when the number named this customer to send it. Returns false for a repeat.
+    /// </summary>
+    public static bool ReceiveFromNumber(CustomerState state, NumberInstruction instruction)
+    {
+        if (!RememberInbound(state, instruction.GatewayMessageId))
+        {
+            return false;
+        }
+
+        if (instruction.Consent is { } consent)
+        {
+            state.NumberConsent = consent;
+            FollowNumber(state, consent, instruction.ReceivedAt, cancelReplies: true);
+        }
+
+        if (instruction.Reply is { } reply && instruction.ReplyBy == state.CustomerId)
+        {
+            Queue(state, $"{state.CustomerId}:{SmsTriggers.Key(reply)}:{instruction.GatewayMessageId}", SmsTriggers.Key(reply), instruction.ReceivedAt, transactional: true);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The customer now holds <paramref name="number"/>, whose latest instruction is
+    /// <paramref name="latest"/>: a number opted out before this customer claimed it starts
+    /// the customer opted out (unless the profile's own opt-out is already on record).
+    /// </summary>
+    public static void NumberClaimed(CustomerState state, string? number, SmsConsent? latest, DateTimeOffset now)
+    {
+        state.ClaimedNumber = number;
+        state.NumberConsent = latest;
+        if (latest is { Status: ConsentStatus.OptedOut })
+        {
+            FollowNumber(state, latest, now, cancelReplies: false);
+        }
+    }
+
+    /// <summary>Whether the number the customer holds is suppressed (its latest instruction is an opt-out).</summary>
+    public static bool IsNumberSuppressed(CustomerState state) =>
+        state.ClaimedNumber is not null && state.ClaimedNumber == state.Profile.Phone && SuppressionList.IsSuppressed(state.NumberConsent);
+
+    private static void FollowNumber(CustomerState state, SmsConsent consent, DateTimeOffset at, bool cancelReplies)
+    {
+        if (state.Profile.SmsConsent?.Status != consent.Status)
+        {
+            state.Profile.SmsConsent = consent;
+        }
+
+        if (consent.Status != ConsentStatus.OptedOut)
+        {
+            return;
+        }
+
+        foreach (var message in state.Outbox.Open(OutboxKind.Sms)
+            .Where(m => m.Status == OutboxStatus.Pending
+                && (SmsTriggers.KindOf(TriggerOf(m)) == SmsKind.Marketing || (cancelReplies && SmsTriggers.IsKeywordReply(TriggerOf(m)))))
+            .ToList())
+        {
+            state.Outbox.Complete(message, OutboxStatus.Cancelled, at, SmsSuppressionReasons.OptedOut);
+        }
+    }
+
+    private static bool RememberInbound(CustomerState state, string gatewayMessageId)
+    {
+        if (state.RecentInboundSms.Contains(gatewayMessageId))
+        {
+            return false;
+        }
+
+        if (state.RecentInboundSms.Count >= 16)
+        {
+            state.RecentInboundSms.RemoveAt(0);
+        }
+
+        state.RecentInboundSms.Add(gatewayMessageId);
         return true;
     }
 

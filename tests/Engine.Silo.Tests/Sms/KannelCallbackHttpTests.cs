@@ -68,9 +68,23 @@ public sealed class KannelCallbackHttpTests
         using var response = await engine.Http.GetAsync($"{Inbound}&token={Token}");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        // The sender is looked up in the phone directory (unknown here, so nothing more).
-        Assert.Equal(["GetGrain", "GetCustomerAsync"], engine.GrainCalls);
+        // The number records the message (nobody holds it here, so nothing more).
+        Assert.Equal(["GetGrain", "ReceiveAsync"], engine.GrainCalls);
         Assert.DoesNotContain("engine_sms_callbacks_refused_total{", await engine.Http.GetStringAsync("/metrics"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_inbound_message_that_cannot_be_stored_gets_503_so_kannel_retries_and_the_log_masks_the_number()
+    {
+        await using var engine = await Engine.StartAsync(grainsFail: true);
+
+        using var response = await engine.Http.GetAsync($"{Inbound}&token={Token}");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("", await response.Content.ReadAsStringAsync());
+        Assert.Equal(["GetGrain", "ReceiveAsync"], engine.GrainCalls);
+        Assert.Contains(engine.Logs, line => line.Contains("could not be stored", StringComparison.Ordinal));
+        Assert.All(engine.Logs, line => Assert.DoesNotContain("15550100009", line, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -104,7 +118,9 @@ public sealed class KannelCallbackHttpTests
 
         public IReadOnlyList<string> Logs => [.. logs];
 
-        public static async Task<Engine> StartAsync(params (string Key, string Value)[] settings)
+        public static Task<Engine> StartAsync(params (string Key, string Value)[] settings) => StartAsync(grainsFail: false, settings);
+
+        public static async Task<Engine> StartAsync(bool grainsFail, params (string Key, string Value)[] settings)
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls($"http://127.0.0.1:{FreePorts.Next()}");
@@ -117,7 +133,7 @@ public sealed class KannelCallbackHttpTests
             var logs = new ConcurrentQueue<string>();
             // As silo/appsettings.json has it: ASP.NET Core's request lines hold the whole query.
             builder.Logging.ClearProviders().AddProvider(new LogCapture(logs)).AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-            var (grains, calls) = RecordingGrainFactory.Create();
+            var (grains, calls) = RecordingGrainFactory.Create(grainsFail);
             builder.Services.AddSingleton(grains);
             builder.Services.AddKeyedSingleton(EngineTime.Key, TimeProvider.System);
             builder.Services.AddSingleton(TimeProvider.System);

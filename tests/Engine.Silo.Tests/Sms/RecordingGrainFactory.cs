@@ -12,9 +12,13 @@ public class RecordingGrainFactory : DispatchProxy
 {
     public ConcurrentQueue<string> Calls { get; private set; } = new();
 
-    public static (IGrainFactory Grains, ConcurrentQueue<string> Calls) Create()
+    /// <summary>Every grain call fails, as when storage is down.</summary>
+    public bool Fails { get; private set; }
+
+    public static (IGrainFactory Grains, ConcurrentQueue<string> Calls) Create(bool fails = false)
     {
         var grains = DispatchProxy.Create<IGrainFactory, RecordingGrainFactory>();
+        ((RecordingGrainFactory)(object)grains).Fails = fails;
         return (grains, ((RecordingGrainFactory)(object)grains).Calls);
     }
 
@@ -27,7 +31,16 @@ public class RecordingGrainFactory : DispatchProxy
         {
             var reference = (RecordingGrainFactory)DispatchProxy.Create(returns, typeof(RecordingGrainFactory));
             reference.Calls = Calls;
+            reference.Fails = Fails;
             return reference;
+        }
+
+        if (Fails && typeof(Task).IsAssignableFrom(returns))
+        {
+            var failed = new TaskCompletionSource();
+            failed.SetException(new InvalidOperationException("storage is down"));
+            return returns == typeof(Task) ? failed.Task : typeof(Task).GetMethod(nameof(Task.FromException), 1, [typeof(Exception)])!
+                .MakeGenericMethod(returns.GetGenericArguments()[0]).Invoke(null, [new InvalidOperationException("storage is down")]);
         }
 
         if (returns == typeof(Task))
@@ -38,6 +51,12 @@ public class RecordingGrainFactory : DispatchProxy
         if (returns.IsGenericType && returns.GetGenericTypeDefinition() == typeof(Task<>))
         {
             var result = returns.GetGenericArguments()[0];
+            if (result == typeof(Engine.Contracts.NumberDelivery))
+            {
+                // A number nobody holds and no instruction to hand on.
+                return Task.FromResult(new Engine.Contracts.NumberDelivery(null, [], null));
+            }
+
             return typeof(Task).GetMethod(nameof(Task.FromResult))!.MakeGenericMethod(result)
                 .Invoke(null, [result.IsValueType ? Activator.CreateInstance(result) : null]);
         }

@@ -188,4 +188,55 @@ public sealed class SuppressionListTests
 
         Assert.Equal((OutboxStatus.Cancelled, OutboxStatus.Cancelled), (anaCart.Status, bobCart.Status));
     }
+
+    [Fact]
+    public void A_stop_in_a_sentence_from_the_handset_opts_out_every_holder()
+    {
+        var entry = new SuppressionEntry();
+        var (ana, ben) = (Holder("ana", entry), Holder("ben", entry));
+
+        Deliver(SuppressionList.Receive(entry, "gw-1", "can you stop texting me", Daytime, Policy), ana, ben);
+
+        Assert.True(SuppressionList.IsSuppressed(entry.Latest));
+        Assert.Equal(1, Confirmations(ana, ben));
+    }
+
+    [Fact]
+    public void An_unclear_reply_gets_one_clarification_per_interval_from_one_holder()
+    {
+        var entry = new SuppressionEntry();
+        var (ana, ben) = (Holder("ana", entry), Holder("ben", entry));
+
+        Deliver(SuppressionList.Receive(entry, "gw-1", "who is this?", Daytime, Policy), ana, ben);
+        var again = SuppressionList.Receive(entry, "gw-2", "seriously, who is this", Daytime.AddDays(29), Policy);
+        Deliver(again, ana, ben);
+
+        Assert.Equal(1, SmsCustomer.Messages(ana, SmsTrigger.Clarification).Count + SmsCustomer.Messages(ben, SmsTrigger.Clarification).Count);
+        Assert.Equal(SmsTrigger.Clarification, again.Withheld);
+        Assert.Null(entry.Latest);
+        Assert.Equal(SmsTrigger.Clarification, SuppressionList.Receive(entry, "gw-3", "who is this?", Daytime.AddDays(30), Policy).Instruction.Reply);
+    }
+
+    [Fact]
+    public void A_suppressed_number_gets_no_clarification()
+    {
+        var entry = new SuppressionEntry();
+        SuppressionList.Receive(entry, "gw-1", "STOP", Daytime, Policy);
+
+        var outcome = SuppressionList.Receive(entry, "gw-2", "who is this?", Daytime.AddMinutes(5), Policy);
+
+        Assert.Null(outcome.Instruction.Reply);
+        Assert.Null(outcome.Withheld);
+    }
+
+    [Fact]
+    public void The_configured_keywords_decide_for_the_number()
+    {
+        var entry = new SuppressionEntry();
+        var policy = new SmsPolicyOptions { Keywords = new SmsKeywordOptions { OptOut = ["ARRET"] } };
+
+        SuppressionList.Receive(entry, "gw-1", "Arrêt", Daytime, policy);
+
+        Assert.True(SuppressionList.IsSuppressed(entry.Latest));
+    }
 }

@@ -38,10 +38,6 @@ public sealed class SmsSendProtocol(
         }
     }
 
-    /// <summary>An inbound message, read with the configured keywords; false for a repeat.</summary>
-    public bool Receive(CustomerState state, InboundSms message) =>
-        SmsPlanning.Receive(state, message.GatewayMessageId, message.Text, message.ReceivedAt, policy.Value.Keywords);
-
     /// <summary>
     /// One send attempt, the dispatcher's call right before the gateway: the policy decides now
     /// (consent, phone, points may have changed since the message was handed out) and the

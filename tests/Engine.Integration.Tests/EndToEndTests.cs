@@ -102,6 +102,11 @@ public sealed class EndToEndTests
         Assert.Contains($"engine_consumer_lag_messages{{topic=\"{DefaultTopics.Clicks}\"", metrics);
         var check = await ToolRun.RunAsync(promtool, ["check", "metrics"], metrics);
         Assert.True(check.ExitCode == 0, $"promtool check metrics: {check.Output}{check.Error}");
+        // Every engine metric the silo serves is documented for operators.
+        var documented = await File.ReadAllTextAsync(Path.Combine(RepositoryLayout.Root, "docs", "metrics.md"));
+        var served = System.Text.RegularExpressions.Regex.Matches(metrics, @"^# TYPE (engine_\w+) ", System.Text.RegularExpressions.RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(served);
+        Assert.All(served, name => Assert.Contains($"`{name}`", documented, StringComparison.Ordinal));
         Assert.Equal("Healthy", await http.GetStringAsync(silo.BaseUrl + "/health/live"));
     }
 

@@ -140,6 +140,11 @@ public sealed class CustomerState
 
     private ApplyOutcome ApplyRefund(RefundEvent refund, CustomerRules rules)
     {
+        if (refund.RefundId is { } id && Progress.HasKey(BusinessKeys.OfRefund(id)))
+        {
+            return ApplyOutcome.Reject(RejectionReasons.DuplicateRefund);
+        }
+
         if (Value.FindOrder(refund.OrderId) is not { } order)
         {
             return ApplyOutcome.Reject(RejectionReasons.UnknownOrder);
@@ -206,6 +211,11 @@ public sealed class CustomerState
         if (adjustment.Points == 0)
         {
             return ApplyOutcome.Reject(RejectionReasons.InvalidField);
+        }
+
+        if (adjustment.AdjustmentId is { } id && Progress.HasKey(BusinessKeys.OfAdjustment(id)))
+        {
+            return ApplyOutcome.Reject(RejectionReasons.DuplicateAdjustment);
         }
 
         if (!Loyalty.Adjust(adjustment.EventId, adjustment.Points, adjustment.OccurredAt, rules.Loyalty))

@@ -94,6 +94,7 @@ public static class StoredSizeRow
             // What the outbox hands out is sent and finished (as the grain's dispatcher would).
             foreach (var message in state.Outbox.Messages.Where(m => m.Status is OutboxStatus.Pending or OutboxStatus.Sending).ToList())
             {
+                message.SentAt = message.Kind == OutboxKind.Sms ? evening : null;
                 state.Outbox.Complete(message, OutboxStatus.Done, evening);
             }
         }
@@ -114,6 +115,19 @@ public static class StoredSizeRow
             ["engagement"] = Size(state.Engagement),
             ["progress (dedupe)"] = Size(state.Progress),
             ["profile"] = Size(state.Profile),
+            ["x lots live"] = state.Loyalty.Lots.Count(l => l.Remaining > 0),
+            ["x lots spent"] = state.Loyalty.Lots.Count(l => l.Remaining == 0),
+            ["x one lot"] = Size(state.Loyalty.Lots[^1]),
+            ["x dto"] = Size(DateTimeOffset.UtcNow),
+            ["x long"] = Size(638000000000000000L),
+            ["x outbox msgs"] = state.Outbox.Messages.Count,
+            ["x one msg"] = Size(state.Outbox.Messages[^1]),
+            ["x cart lines"] = state.Cart.Lines.Count,
+            ["x cart recent"] = Size(state.Cart.RecentlyPurchased),
+            ["x sent reminders"] = Size(state.Loyalty.SentReminders),
+            ["x daily count"] = state.Value.DailySpend.Count,
+            ["x list long 100"] = Size(Enumerable.Range(0,100).Select(i => 638000000000000000L + i).ToList()),
+            ["x list int 100"] = Size(Enumerable.Range(0,100).Select(i => 740000 + i).ToList()),
         };
         return (state, sizes);
     }

@@ -34,6 +34,22 @@ public sealed class CartBoundsTests
     }
 
     [Fact]
+    public void Bought_products_are_forgotten_once_the_late_add_tolerance_after_the_newest_purchase_has_passed()
+    {
+        var cart = new Cart.Cart();
+        cart.RecordPurchase(Make.Purchase(T0, 10m) with { Items = [new PurchaseLine("SKU-OLD", null, 1, 10m)] });
+        cart.RecordPurchase(Make.Purchase(T0.AddDays(1), 10m) with { Items = [new PurchaseLine("SKU-NEW", null, 1, 10m)] });
+        Assert.Equal(2, cart.RecentlyPurchased.Count);
+
+        cart.RecordPurchase(Make.Purchase(T0 + Cart.Cart.LateAddTolerance + TimeSpan.FromHours(1), 10m) with { Items = [new PurchaseLine("SKU-THIRD", null, 1, 10m)] });
+
+        Assert.Equal(["SKU-NEW", "SKU-THIRD"], cart.RecentlyPurchased.Select(p => p.Sku));
+        // An add that happened before the purchase it arrived after is still ignored within the tolerance.
+        cart.RecordClick(Make.AddToCart(T0.AddDays(1).AddMinutes(-5), "SKU-NEW"));
+        Assert.True(cart.IsEmpty);
+    }
+
+    [Fact]
     public void Integer_arithmetic_in_the_rules_throws_on_overflow_rather_than_wrapping()
     {
         var state = new CustomerState { CustomerId = "c-1" };

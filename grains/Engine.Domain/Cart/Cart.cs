@@ -12,11 +12,20 @@ namespace Engine.Domain.Cart;
 [GenerateSerializer, Alias("engine.Cart")]
 public sealed class Cart
 {
-    /// <summary>Products remembered as bought, to ignore late adds of them.</summary>
-    public const int RecentPurchaseCapacity = 64;
+    /// <summary>Products remembered as bought, to ignore late adds of them (about 35 bytes each serialized).</summary>
+    public const int RecentPurchaseCapacity = 32;
 
-    /// <summary>Most lines kept: a new product beyond them replaces the line changed longest ago.</summary>
-    public const int MaxLines = 100;
+    /// <summary>
+    /// How late an add may arrive after a purchase of its product and still be recognised as
+    /// older than it: bought products are forgotten this long after the newest purchase.
+    /// </summary>
+    public static readonly TimeSpan LateAddTolerance = TimeSpan.FromDays(2);
+
+    /// <summary>
+    /// Most lines kept (about 50 bytes each serialized): a new product beyond them replaces the
+    /// line changed longest ago. The SMS shows the top lines by value only.
+    /// </summary>
+    public const int MaxLines = 20;
 
     /// <summary>A line's quantity stops growing here (adds saturate rather than overflow).</summary>
     public const int MaxLineQuantity = 1_000_000_000;
@@ -85,6 +94,8 @@ public sealed class Cart
         }
 
         LastPurchaseAt = Latest(LastPurchaseAt, purchase.OccurredAt);
+        var forgetBefore = LastPurchaseAt.Value - LateAddTolerance;
+        RecentlyPurchased.RemoveAll(p => p.At < forgetBefore);
         if (IsEmpty || CheckoutStartedAt <= purchase.OccurredAt)
         {
             CheckoutStartedAt = null;

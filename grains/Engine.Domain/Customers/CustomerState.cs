@@ -134,6 +134,7 @@ public sealed class CustomerState
 
         // Earned at the tier held before this purchase; the upgrade it causes counts from the next one.
         Loyalty.EarnForPurchase(purchase.OrderId, amount, purchase.OccurredAt, rules.Loyalty);
+        Loyalty.ForgetSpentLots(orderId => Value.FindOrder(orderId) is not null);
         EvaluateTierAfter(purchase, rules);
         return ApplyOutcome.Applied;
     }

@@ -355,6 +355,14 @@ public sealed class LoyaltyAccount
         return id;
     }
 
+    /// <summary>
+    /// Drops the fully spent lots of orders that can no longer be refunded (the customer no
+    /// longer remembers them, so a refund of them is refused): they were kept only to reverse
+    /// spent points on a refund.
+    /// </summary>
+    public void ForgetSpentLots(Func<string, bool> isRefundable) =>
+        Lots.RemoveAll(l => l.Remaining == 0 && l.Source == PointsLotSource.Purchase && (l.OrderId is null || !isRefundable(l.OrderId)));
+
     /// <summary>Drops lots that can no longer matter, and the reminder marks of lots with nothing left to remind of.</summary>
     private void Prune()
     {

@@ -25,7 +25,36 @@ public sealed class LoyaltyAccount
     /// <summary>Upper bound of the points one event can earn; keeps the totals far from overflow.</summary>
     public const long MaxPointsPerEvent = 1_000_000_000_000;
 
-    [Id(0)] public List<PointsLot> Lots { get; set; } = [];
+    /// <summary>The lots, oldest first. Stored packed (<see cref="PointsLotEncoding"/>), not as objects.</summary>
+    public List<PointsLot> Lots
+    {
+        get => _lots;
+        set => _lots = value;
+    }
+
+    [NonSerialized]
+    private List<PointsLot> _lots = [];
+
+    // Rows written before the packed form hold the lots as objects here: read, never written again.
+    [Id(0)]
+    internal List<PointsLot>? LegacyLots
+    {
+        get => null;
+        set
+        {
+            if (value is { Count: > 0 })
+            {
+                Lots = value;
+            }
+        }
+    }
+
+    [Id(14)]
+    internal byte[] PackedLots
+    {
+        get => PointsLotEncoding.Pack(Lots);
+        set => Lots = PointsLotEncoding.Unpack(value);
+    }
     /// <summary>The tier held, or null before the first loyalty event.</summary>
     [Id(1)] public string? Tier { get; set; }
     [Id(2)] public DateTimeOffset? TierAttainedAt { get; set; }

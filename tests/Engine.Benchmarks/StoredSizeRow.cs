@@ -1,6 +1,9 @@
+using Engine.Domain.Cart;
 using Engine.Domain.Customers;
 using Engine.Domain.Effects;
 using Engine.Domain.Events;
+using Engine.Domain.Loyalty;
+using Engine.Domain.Value;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 
@@ -26,6 +29,7 @@ public static class StoredSizeRow
     {
         var five = Measure(5).Sizes["total"];
         var (state, sizes) = Measure();
+        Console.WriteLine($"  (lots {state.Loyalty.Lots.Count}, orders {state.Value.RecentOrders.Count}, spend days {state.Value.DailySpend.Count}, purchase days {state.Value.PurchaseDays.Count}, outbox messages {state.Outbox.Messages.Count}, cart lines {state.Cart.Lines.Count}, business keys {state.Progress.AppliedKeys.Count})");
         Console.WriteLine($"Stored size after ten years of heavy activity: {sizes["total"]:N0} bytes (target {TargetBytes:N0}; after five years {five:N0}); {state.EventsApplied:N0} events applied");
         foreach (var (part, bytes) in sizes.Where(s => s.Key != "total").OrderByDescending(s => s.Value))
         {
@@ -105,34 +109,20 @@ public static class StoredSizeRow
         {
             ["total"] = Size(state),
             ["value"] = Size(state.Value),
-            ["value: daily spend"] = Size(state.Value.DailySpend),
-            ["value: purchase days"] = Size(state.Value.PurchaseDays),
-            ["value: recent orders"] = Size(state.Value.RecentOrders),
+            ["value: daily spend"] = ValueEncoding.PackDailySpend(state.Value.DailySpend).Length,
+            ["value: purchase days"] = ValueEncoding.PackDays(state.Value.PurchaseDays).Length,
+            ["value: recent orders"] = ValueEncoding.PackOrders(state.Value.RecentOrders).Length,
             ["loyalty"] = Size(state.Loyalty),
-            ["loyalty: lots"] = Size(state.Loyalty.Lots),
+            ["loyalty: lots"] = PointsLotEncoding.Pack(state.Loyalty.Lots).Length,
+            ["loyalty: reminder marks"] = Size(state.Loyalty.SentReminders),
             ["outbox"] = Size(state.Outbox),
+            ["outbox: sent-log"] = Size(state.Outbox.SentLog),
             ["cart"] = Size(state.Cart),
+            ["cart: lines"] = CartEncoding.PackLines(state.Cart.Lines).Length,
+            ["cart abandonment"] = Size(state.CartAbandonment),
             ["engagement"] = Size(state.Engagement),
             ["progress (dedupe)"] = Size(state.Progress),
             ["profile"] = Size(state.Profile),
-            ["x lots live"] = state.Loyalty.Lots.Count(l => l.Remaining > 0),
-            ["x lots spent"] = state.Loyalty.Lots.Count(l => l.Remaining == 0),
-            ["x one lot"] = Size(state.Loyalty.Lots[^1]),
-            ["x dto"] = Size(DateTimeOffset.UtcNow),
-            ["x empty lot"] = Size(new Engine.Domain.Loyalty.PointsLot()),
-            ["x empty daily"] = Size(new Engine.Domain.Value.DailySpend(0, 0m)),
-            ["x daily"] = Size(state.Value.DailySpend[^1]),
-            ["x order"] = Size(state.Value.RecentOrders[^1]),
-            ["x decimal"] = Size(123.45m),
-            ["x long"] = Size(638000000000000000L),
-            ["x outbox msgs"] = state.Outbox.Messages.Count,
-            ["x one msg"] = Size(state.Outbox.Messages[^1]),
-            ["x cart lines"] = state.Cart.Lines.Count,
-            ["x cart recent"] = Size(state.Cart.RecentlyPurchased),
-            ["x sent reminders"] = Size(state.Loyalty.SentReminders),
-            ["x daily count"] = state.Value.DailySpend.Count,
-            ["x list long 100"] = Size(Enumerable.Range(0,100).Select(i => 638000000000000000L + i).ToList()),
-            ["x list int 100"] = Size(Enumerable.Range(0,100).Select(i => 740000 + i).ToList()),
         };
         return (state, sizes);
     }

@@ -30,14 +30,56 @@ public sealed class Cart
     /// <summary>A line's quantity stops growing here (adds saturate rather than overflow).</summary>
     public const int MaxLineQuantity = 1_000_000_000;
 
-    [Id(0)] public List<CartLine> Lines { get; set; } = [];
+    public List<CartLine> Lines
+    {
+        get => _lines;
+        set => _lines = value;
+    }
+
     [Id(1)] public DateTimeOffset? CheckoutStartedAt { get; set; }
     [Id(2)] public DateTimeOffset? UpdatedAt { get; set; }
-    [Id(3)] public List<SkuPurchase> RecentlyPurchased { get; set; } = [];
+    public List<SkuPurchase> RecentlyPurchased
+    {
+        get => _recentlyPurchased;
+        set => _recentlyPurchased = value;
+    }
+
     /// <summary>occurredAt of the newest purchase: a checkout started before it is over.</summary>
     [Id(4)] public DateTimeOffset? LastPurchaseAt { get; set; }
     /// <summary>The session of the newest cart activity (the recovery link may name it).</summary>
     [Id(5)] public string? SessionId { get; set; }
+
+    [NonSerialized] private List<CartLine> _lines = [];
+    [NonSerialized] private List<SkuPurchase> _recentlyPurchased = [];
+
+    // Rows written before the packed forms hold these lists as objects (Ids 0, 3): read, never written again.
+    [Id(0)]
+    internal List<CartLine>? LegacyLines
+    {
+        get => null;
+        set => _lines = value is { Count: > 0 } ? value : _lines;
+    }
+
+    [Id(3)]
+    internal List<SkuPurchase>? LegacyRecentlyPurchased
+    {
+        get => null;
+        set => _recentlyPurchased = value is { Count: > 0 } ? value : _recentlyPurchased;
+    }
+
+    [Id(6)]
+    internal byte[] PackedLines
+    {
+        get => CartEncoding.PackLines(_lines);
+        set => _lines = CartEncoding.UnpackLines(value);
+    }
+
+    [Id(7)]
+    internal byte[] PackedRecentlyPurchased
+    {
+        get => CartEncoding.PackPurchases(_recentlyPurchased);
+        set => _recentlyPurchased = CartEncoding.UnpackPurchases(value);
+    }
 
     public bool IsEmpty => Lines.Count == 0;
 

@@ -14,7 +14,7 @@ public sealed class Outbox
     /// Finished messages kept for the log (<c>engine-admin sms log</c>, delivery reports): about
     /// 200-300 bytes each serialized. Was 50; the caps no longer read it (see <see cref="SentLog"/>).
     /// </summary>
-    public const int FinishedCapacity = 8;
+    public const int FinishedCapacity = 5;
 
     [Id(0)] public List<OutboxMessage> Messages { get; set; } = [];
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Engine.Domain.Storage;
 
 namespace Engine.Domain.Loyalty;
 
@@ -6,7 +7,8 @@ namespace Engine.Domain.Loyalty;
 /// The lots as stored: one byte string of variable-length integers instead of one serialized
 /// object per lot (about 30 bytes a lot instead of 100; docs/architecture.md, "Bounded state").
 /// Times are UTC ticks, each lot's earning as a difference from the previous lot's and its
-/// expiry from its earning; a purchase lot's id is not stored when it is "order:" + its order id.
+/// expiry from its earning (as whole months when it is that); a purchase lot's id is not stored
+/// when it is "order:" + its order id.
 /// The first byte is the format, so a later format can still read this one.
 /// </summary>
 public static class PointsLotEncoding
@@ -22,6 +24,8 @@ public static class PointsLotEncoding
         IdFromOrder = 2,
         HasOrder = 4,
         HasRefund = 8,
+        ExpiryInMonths = 16,
+        HasLosses = 32,
     }
 
     public static byte[] Pack(IReadOnlyList<PointsLot> lots)
@@ -43,7 +47,9 @@ public static class PointsLotEncoding
             var flags = (lot.Source == PointsLotSource.Adjustment ? LotFlags.Adjustment : LotFlags.None)
                 | (idFromOrder ? LotFlags.IdFromOrder : LotFlags.None)
                 | (lot.OrderId is not null ? LotFlags.HasOrder : LotFlags.None)
-                | (lot.RefundedInBase != 0m ? LotFlags.HasRefund : LotFlags.None);
+                | (lot.RefundedInBase != 0m ? LotFlags.HasRefund : LotFlags.None)
+                | (ExpiryMonths(lot) is not null ? LotFlags.ExpiryInMonths : LotFlags.None)
+                | (lot.ExpiredPoints != 0 || lot.Reversed != 0 ? LotFlags.HasLosses : LotFlags.None);
             writer.Write((byte)flags);
             if (!idFromOrder)
             {
@@ -57,12 +63,21 @@ public static class PointsLotEncoding
 
             writer.Write7BitEncodedInt64(lot.Earned);
             writer.Write7BitEncodedInt64(lot.Remaining);
-            writer.Write7BitEncodedInt64(lot.ExpiredPoints);
-            writer.Write7BitEncodedInt64(lot.Reversed);
-            WriteSigned(writer, lot.EarnedAt.UtcTicks - previousEarned);
-            WriteSigned(writer, (long)lot.EarnedAt.Offset.TotalMinutes);
-            WriteSigned(writer, lot.ExpiresAt.UtcTicks - lot.EarnedAt.UtcTicks);
-            WriteSigned(writer, (long)lot.ExpiresAt.Offset.TotalMinutes);
+            if (flags.HasFlag(LotFlags.HasLosses))
+            {
+                writer.Write7BitEncodedInt64(lot.ExpiredPoints);
+                writer.Write7BitEncodedInt64(lot.Reversed);
+            }
+
+            writer.WriteInstant(lot.EarnedAt, previousEarned);
+            if (ExpiryMonths(lot) is { } months)
+            {
+                writer.Write(months);
+            }
+            else
+            {
+                writer.WriteInstant(lot.ExpiresAt, lot.EarnedAt.UtcTicks);
+            }
             if (lot.RefundedInBase != 0m)
             {
                 writer.Write(lot.RefundedInBase);
@@ -73,6 +88,17 @@ public static class PointsLotEncoding
 
         writer.Flush();
         return stream.ToArray();
+    }
+
+    /// <summary>The whole UTC months from earning to expiry (as fixed expiry gives), when that is exactly the expiry.</summary>
+    private static byte? ExpiryMonths(PointsLot lot)
+    {
+        var earned = lot.EarnedAt.UtcDateTime;
+        var expires = lot.ExpiresAt.UtcDateTime;
+        var months = ((expires.Year - earned.Year) * 12) + expires.Month - earned.Month;
+        return months is >= 0 and <= byte.MaxValue && lot.ExpiresAt.Offset == TimeSpan.Zero && lot.EarnedAt.ToUniversalTime().AddMonths(months) == lot.ExpiresAt
+            ? (byte)months
+            : null;
     }
 
     public static List<PointsLot> Unpack(byte[]? packed)
@@ -104,33 +130,22 @@ public static class PointsLotEncoding
                 OrderId = orderId,
                 Earned = reader.Read7BitEncodedInt64(),
                 Remaining = reader.Read7BitEncodedInt64(),
-                ExpiredPoints = reader.Read7BitEncodedInt64(),
-                Reversed = reader.Read7BitEncodedInt64(),
             };
-            var earnedTicks = previousEarned + ReadSigned(reader);
-            lot.EarnedAt = At(earnedTicks, ReadSigned(reader));
-            var expiresTicks = earnedTicks + ReadSigned(reader);
-            lot.ExpiresAt = At(expiresTicks, ReadSigned(reader));
+            if (flags.HasFlag(LotFlags.HasLosses))
+            {
+                lot.ExpiredPoints = reader.Read7BitEncodedInt64();
+                lot.Reversed = reader.Read7BitEncodedInt64();
+            }
+
+            lot.EarnedAt = reader.ReadInstant(previousEarned);
+            lot.ExpiresAt = flags.HasFlag(LotFlags.ExpiryInMonths)
+                ? lot.EarnedAt.ToUniversalTime().AddMonths(reader.ReadByte())
+                : reader.ReadInstant(lot.EarnedAt.UtcTicks);
             lot.RefundedInBase = flags.HasFlag(LotFlags.HasRefund) ? reader.ReadDecimal() : 0m;
-            previousEarned = earnedTicks;
+            previousEarned = lot.EarnedAt.UtcTicks;
             lots.Add(lot);
         }
 
         return lots;
-    }
-
-    private static DateTimeOffset At(long utcTicks, long offsetMinutes)
-    {
-        var offset = TimeSpan.FromMinutes(offsetMinutes);
-        return new DateTimeOffset(utcTicks + offset.Ticks, offset);
-    }
-
-    // Zig-zag, so small negative differences (lots out of time order) stay short too.
-    private static void WriteSigned(BinaryWriter writer, long value) => writer.Write7BitEncodedInt64(unchecked((value << 1) ^ (value >> 63)));
-
-    private static long ReadSigned(BinaryReader reader)
-    {
-        var raw = unchecked((ulong)reader.Read7BitEncodedInt64());
-        return unchecked((long)(raw >> 1) ^ -(long)(raw & 1));
     }
 }

@@ -16,8 +16,10 @@ public sealed class Cart
     public const int RecentPurchaseCapacity = 32;
 
     /// <summary>
-    /// How late an add may arrive after a purchase of its product and still be recognised as
-    /// older than it: bought products are forgotten this long after the newest purchase.
+    /// A bought product is forgotten once the cart has changed this long after its purchase.
+    /// Clicks of one customer arrive in their own order, so by then every add older than the
+    /// purchase has arrived, however far the clicks topic lags the purchases topic (a backlog);
+    /// only an add out of order within the clicks by more than this is re-added.
     /// </summary>
     public static readonly TimeSpan LateAddTolerance = TimeSpan.FromDays(2);
 
@@ -136,8 +138,6 @@ public sealed class Cart
         }
 
         LastPurchaseAt = Latest(LastPurchaseAt, purchase.OccurredAt);
-        var forgetBefore = LastPurchaseAt.Value - LateAddTolerance;
-        RecentlyPurchased.RemoveAll(p => p.At < forgetBefore);
         if (IsEmpty || CheckoutStartedAt <= purchase.OccurredAt)
         {
             CheckoutStartedAt = null;
@@ -160,6 +160,7 @@ public sealed class Cart
             }
 
             Lines.Add(new CartLine(sku, name, Math.Min(quantity, MaxLineQuantity), unitPrice ?? 0m, at));
+            ForgetPurchasesBefore(at - LateAddTolerance);
         }
         else
         {
@@ -202,6 +203,14 @@ public sealed class Cart
         }
 
         UpdatedAt = Latest(UpdatedAt, at);
+    }
+
+    private void ForgetPurchasesBefore(DateTimeOffset before)
+    {
+        if (RecentlyPurchased.Count > 0)
+        {
+            RecentlyPurchased.RemoveAll(p => p.At < before);
+        }
     }
 
     private void RememberPurchase(string sku, DateTimeOffset at)

@@ -5,7 +5,7 @@ namespace Engine.Domain.Loyalty;
 
 /// <summary>
 /// The lots as stored: one byte string of variable-length integers instead of one serialized
-/// object per lot (about 30 bytes a lot instead of 100; docs/architecture.md, "Bounded state").
+/// object per lot (about 20 bytes a lot instead of 100; docs/architecture.md, "Bounded state").
 /// Times are UTC ticks, each lot's earning as a difference from the previous lot's and its
 /// expiry from its earning (as whole months when it is that); a purchase lot's id is not stored
 /// when it is "order:" + its order id.

@@ -160,6 +160,7 @@ public sealed partial class EventParser(int maxEventBytes = EventParser.DefaultM
             OrderId = e.RequiredString(e[EventField.OrderId], "orderId", MaxIdLength),
             Amount = e.RequiredAmount(e[EventField.Amount], "amount"),
             Currency = currency,
+            RefundId = e.OptionalString(e[EventField.RefundId], "refundId", MaxIdLength),
         };
     }
 
@@ -197,6 +198,7 @@ public sealed partial class EventParser(int maxEventBytes = EventParser.DefaultM
             OccurredAt = e.RequiredTimestamp(e[EventField.OccurredAt], "occurredAt"),
             Points = points,
             Reason = e.RequiredString(e[EventField.Reason], "reason", MaxReasonLength),
+            AdjustmentId = e.OptionalString(e[EventField.AdjustmentId], "adjustmentId", MaxIdLength),
         };
     }
 

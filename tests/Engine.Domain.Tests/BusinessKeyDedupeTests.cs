@@ -10,7 +10,7 @@ namespace Engine.Domain.Tests;
 /// <summary>
 /// A producer retry of a purchase, a refund, a redemption or an adjustment is applied once
 /// however many of the customer's other events came in between, within the key retention; the
-/// same order or voucher under a new event id is refused.
+/// same order, refund, voucher or adjustment id under a new event id is refused.
 /// </summary>
 [Trait("Category", "Unit")]
 public sealed class BusinessKeyDedupeTests
@@ -54,6 +54,79 @@ public sealed class BusinessKeyDedupeTests
                 && retried.EventsApplied == once.EventsApplied)
                 .Label($"distance {distance}, every {purchaseEvery}: {string.Join(", ", outcomes)}; spend {retried.Value.LifetimeSpend}/{once.Value.LifetimeSpend}, balance {retried.Loyalty.Balance}/{once.Loyalty.Balance}, events {retried.EventsApplied}/{once.EventsApplied}");
         });
+
+    [Property(MaxTest = 40)]
+    public Property Business_ids_resent_under_new_event_ids_at_any_distance_are_applied_once() =>
+        Prop.ForAll(Gen.Choose(0, 1500).ToArbitrary(), distance =>
+        {
+            var (purchase, refund, redemption, adjustment) = Originals();
+            var state = new CustomerState();
+            var offset = 0L;
+            foreach (var e in new CustomerEvent[] { purchase, refund, redemption, adjustment })
+            {
+                state.Apply(Make.At(e, offset++), Rules);
+            }
+
+            for (var i = 0; i < distance; i++)
+            {
+                state.Apply(Make.At(Make.Click(ClickAction.PageView, T0.AddMinutes(i), eventId: $"click-{i}"), offset++), Rules);
+            }
+
+            var (spend, balance, applied) = (state.Value.LifetimeSpend, state.Loyalty.Balance, state.EventsApplied);
+            var resent = new CustomerEvent[]
+            {
+                purchase with { EventId = "p-2" },
+                refund with { EventId = "r-2" },
+                redemption with { EventId = "x-2" },
+                adjustment with { EventId = "a-2" },
+            }.Select(e => state.Apply(Make.At(e, offset++), Rules)).ToList();
+            var expected = new[] { RejectionReasons.DuplicateOrder, RejectionReasons.DuplicateRefund, RejectionReasons.DuplicateRedemption, RejectionReasons.DuplicateAdjustment }
+                .Select(ApplyOutcome.Reject).ToList();
+
+            return (resent.SequenceEqual(expected)
+                && state.Value.LifetimeSpend == spend
+                && state.Loyalty.Balance == balance
+                && state.EventsApplied == applied)
+                .Label($"distance {distance}: {string.Join(", ", resent)}");
+        });
+
+    [Fact]
+    public void The_same_refund_id_under_a_new_event_id_is_refused_and_refunds_nothing()
+    {
+        var state = new CustomerState();
+        state.Apply(Make.At(Make.Purchase(T0, 100m, orderId: "ord-1"), 0), Rules);
+        state.Apply(Make.At(Make.Refund(T0.AddMinutes(1), "ord-1", 10m) with { RefundId = "rf-1" }, 1), Rules);
+
+        var again = state.Apply(Make.At(Make.Refund(T0.AddMinutes(2), "ord-1", 10m) with { RefundId = "rf-1" }, 2), Rules);
+        var another = state.Apply(Make.At(Make.Refund(T0.AddMinutes(3), "ord-1", 10m) with { RefundId = "rf-2" }, 3), Rules);
+
+        Assert.Equal(ApplyOutcome.Reject(RejectionReasons.DuplicateRefund), again);
+        Assert.Equal(ApplyOutcome.Applied, another);
+        Assert.Equal(80m, state.Value.LifetimeSpend);
+    }
+
+    [Fact]
+    public void The_same_adjustment_id_under_a_new_event_id_is_refused_and_grants_nothing()
+    {
+        var state = new CustomerState();
+        state.Apply(Make.At(Make.Adjust(T0, 50) with { AdjustmentId = "adj-1" }, 0), Rules);
+
+        var again = state.Apply(Make.At(Make.Adjust(T0.AddMinutes(1), 50) with { AdjustmentId = "adj-1" }, 1), Rules);
+
+        Assert.Equal(ApplyOutcome.Reject(RejectionReasons.DuplicateAdjustment), again);
+        Assert.Equal(50, state.Loyalty.Balance);
+    }
+
+    [Fact]
+    public void Refunds_and_adjustments_without_their_own_id_are_told_apart_by_event_id_only()
+    {
+        var state = new CustomerState();
+        state.Apply(Make.At(Make.Purchase(T0, 100m, orderId: "ord-1"), 0), Rules);
+
+        Assert.Equal(ApplyOutcome.Applied, state.Apply(Make.At(Make.Refund(T0.AddMinutes(1), "ord-1", 10m), 1), Rules));
+        Assert.Equal(ApplyOutcome.Applied, state.Apply(Make.At(Make.Refund(T0.AddMinutes(2), "ord-1", 10m), 2), Rules));
+        Assert.Equal(80m, state.Value.LifetimeSpend);
+    }
 
     [Fact]
     public void The_same_order_under_a_new_event_id_beyond_the_remembered_orders_is_refused()
@@ -117,7 +190,7 @@ public sealed class BusinessKeyDedupeTests
 
     private static (PurchaseEvent, RefundEvent, PointsRedeemedEvent, PointsAdjustedEvent) Originals() => (
         Make.Purchase(T0, 100m, orderId: "ord-1", eventId: "p-1"),
-        Make.Refund(T0.AddMinutes(1), "ord-1", 10m, eventId: "r-1"),
+        Make.Refund(T0.AddMinutes(1), "ord-1", 10m, eventId: "r-1") with { RefundId = "rf-1" },
         Make.Redeem(T0.AddMinutes(2), 20, eventId: "x-1") with { RedemptionId = "vch-1" },
-        Make.Adjust(T0.AddMinutes(3), 7, eventId: "a-1"));
+        Make.Adjust(T0.AddMinutes(3), 7, eventId: "a-1") with { AdjustmentId = "adj-1" });
 }

@@ -34,6 +34,24 @@ public sealed class CartBoundsTests
     }
 
     [Fact]
+    public void Bought_products_are_forgotten_once_the_cart_changed_the_late_add_tolerance_after_their_purchase()
+    {
+        var cart = new Cart.Cart();
+        cart.RecordPurchase(Make.Purchase(T0, 10m) with { Items = [new PurchaseLine("SKU-OLD", null, 1, 10m)] });
+        cart.RecordPurchase(Make.Purchase(T0.AddDays(1), 10m) with { Items = [new PurchaseLine("SKU-NEW", null, 1, 10m)] });
+
+        // Purchases far ahead of the clicks (a backlog) forget nothing: only cart changes move on.
+        cart.RecordPurchase(Make.Purchase(T0.AddDays(30), 10m) with { Items = [new PurchaseLine("SKU-LATER", null, 1, 10m)] });
+        cart.RecordClick(Make.AddToCart(T0.AddMinutes(-5), "SKU-OLD"));
+        Assert.True(cart.IsEmpty);
+        Assert.Equal(3, cart.RecentlyPurchased.Count);
+
+        cart.RecordClick(Make.AddToCart(T0 + Cart.Cart.LateAddTolerance + TimeSpan.FromHours(1), "SKU-OTHER"));
+
+        Assert.Equal(["SKU-NEW", "SKU-LATER"], cart.RecentlyPurchased.Select(p => p.Sku));
+    }
+
+    [Fact]
     public void Integer_arithmetic_in_the_rules_throws_on_overflow_rather_than_wrapping()
     {
         var state = new CustomerState { CustomerId = "c-1" };

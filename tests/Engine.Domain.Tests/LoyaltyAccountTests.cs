@@ -661,4 +661,19 @@ public sealed class LoyaltyAccountTests
         Assert.Equal("order:o-10", account.Lots.MinBy(l => l.EarnedAt)!.LotId);
         AssertBalanceIdentity(account);
     }
+
+    [Fact]
+    public void Spent_lots_of_orders_that_can_no_longer_be_refunded_are_forgotten()
+    {
+        var account = Account();
+        account.EarnForPurchase("o-old", 10m, T0, Rules);
+        account.EarnForPurchase("o-kept", 10m, T0.AddMinutes(1), Rules);
+        account.EarnForPurchase("o-live", 10m, T0.AddMinutes(2), Rules);
+        account.Redeem(20, T0.AddHours(1), Rules);
+
+        account.ForgetSpentLots(orderId => orderId != "o-old");
+
+        Assert.Equal(["order:o-kept", "order:o-live"], account.Lots.Select(l => l.LotId));
+        AssertBalanceIdentity(account);
+    }
 }

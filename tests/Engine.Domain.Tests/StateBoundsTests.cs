@@ -26,8 +26,9 @@ public sealed class StateBoundsTests
         for (var day = 0; day < 6 * 365; day++)
         {
             var at = start.AddDays(day);
+            // Ids of one width: packed lists store ids as they are, so longer ids alone would look like growth.
             CustomerEvent e = day % 2 == 0
-                ? new PurchaseEvent { EventId = $"p-{day}", CustomerId = state.CustomerId, OccurredAt = at, OrderId = $"o-{day}", Amount = 30m, Currency = "USD", Items = [new PurchaseLine($"SKU-{day % 300}", null, 1, 30m)] }
+                ? new PurchaseEvent { EventId = $"p-{day}", CustomerId = state.CustomerId, OccurredAt = at, OrderId = $"o-{day:D5}", Amount = 30m, Currency = "USD", Items = [new PurchaseLine($"SKU-{day % 300}", null, 1, 30m)] }
                 : new ClickEvent { EventId = $"c-{day}", CustomerId = state.CustomerId, OccurredAt = at, Action = ClickAction.AddToCart, SessionId = $"s-{day}", Sku = $"SKU-{day % 700}" };
             state.Apply(new SequencedEvent(e, new EventPosition("engagement.purchases/0", offset++)), rules);
             state.AdvanceTo(at.AddHours(12), rules);

@@ -169,6 +169,8 @@ public sealed class EventParserTests
         { "refund amount as a string", With(Refund, "amount", "12.50"), RejectionReasons.InvalidField },
         { "refund orderId of 129 characters", With(Refund, "orderId", new string('o', 129)), RejectionReasons.InvalidField },
         { "refund occurredAt without offset", With(Refund, "occurredAt", "2026-11-30T16:05:00"), RejectionReasons.InvalidField },
+        { "refundId of 129 characters", With(Refund, "refundId", new string('r', 129)), RejectionReasons.InvalidField },
+        { "adjustmentId as a number", With(Adjusted, "adjustmentId", 12), RejectionReasons.InvalidField },
         { "redemption points 0", With(Redeemed, "points", 0), RejectionReasons.InvalidField },
         { "redemption points negative", With(Redeemed, "points", -250), RejectionReasons.InvalidField },
         { "redemption points fractional", With(Redeemed, "points", 2.5), RejectionReasons.InvalidField },
@@ -438,6 +440,15 @@ public sealed class EventParserTests
         Assert.Equal("ord-558201", refund.OrderId);
         Assert.Equal(12.50m, refund.Amount);
         Assert.Equal("EUR", refund.Currency);
+    }
+
+    [Fact]
+    public void Refund_and_adjustment_ids_are_read_when_given_and_optional()
+    {
+        Assert.Equal("rf-77", Assert.IsType<RefundEvent>(Parse(With(Refund, "refundId", "rf-77")).Event).RefundId);
+        Assert.Null(Assert.IsType<RefundEvent>(Parse(Refund).Event).RefundId);
+        Assert.Equal("adj-77", Assert.IsType<PointsAdjustedEvent>(Parse(With(Adjusted, "adjustmentId", "adj-77")).Event).AdjustmentId);
+        Assert.Null(Assert.IsType<PointsAdjustedEvent>(Parse(Adjusted).Event).AdjustmentId);
     }
 
     [Fact]

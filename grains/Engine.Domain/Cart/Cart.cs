@@ -12,23 +12,76 @@ namespace Engine.Domain.Cart;
 [GenerateSerializer, Alias("engine.Cart")]
 public sealed class Cart
 {
-    /// <summary>Products remembered as bought, to ignore late adds of them.</summary>
-    public const int RecentPurchaseCapacity = 64;
+    /// <summary>Products remembered as bought, to ignore late adds of them (about 35 bytes each serialized).</summary>
+    public const int RecentPurchaseCapacity = 32;
 
-    /// <summary>Most lines kept: a new product beyond them replaces the line changed longest ago.</summary>
-    public const int MaxLines = 100;
+    /// <summary>
+    /// A bought product is forgotten once the cart has changed this long after its purchase.
+    /// Clicks of one customer arrive in their own order, so by then every add older than the
+    /// purchase has arrived, however far the clicks topic lags the purchases topic (a backlog);
+    /// only an add out of order within the clicks by more than this is re-added.
+    /// </summary>
+    public static readonly TimeSpan LateAddTolerance = TimeSpan.FromDays(2);
+
+    /// <summary>
+    /// Most lines kept (about 50 bytes each serialized): a new product beyond them replaces the
+    /// line changed longest ago. The SMS shows the top lines by value only.
+    /// </summary>
+    public const int MaxLines = 20;
 
     /// <summary>A line's quantity stops growing here (adds saturate rather than overflow).</summary>
     public const int MaxLineQuantity = 1_000_000_000;
 
-    [Id(0)] public List<CartLine> Lines { get; set; } = [];
+    public List<CartLine> Lines
+    {
+        get => _lines;
+        set => _lines = value;
+    }
+
     [Id(1)] public DateTimeOffset? CheckoutStartedAt { get; set; }
     [Id(2)] public DateTimeOffset? UpdatedAt { get; set; }
-    [Id(3)] public List<SkuPurchase> RecentlyPurchased { get; set; } = [];
+    public List<SkuPurchase> RecentlyPurchased
+    {
+        get => _recentlyPurchased;
+        set => _recentlyPurchased = value;
+    }
+
     /// <summary>occurredAt of the newest purchase: a checkout started before it is over.</summary>
     [Id(4)] public DateTimeOffset? LastPurchaseAt { get; set; }
     /// <summary>The session of the newest cart activity (the recovery link may name it).</summary>
     [Id(5)] public string? SessionId { get; set; }
+
+    [NonSerialized] private List<CartLine> _lines = [];
+    [NonSerialized] private List<SkuPurchase> _recentlyPurchased = [];
+
+    // Rows written before the packed forms hold these lists as objects (Ids 0, 3): read, never written again.
+    [Id(0)]
+    internal List<CartLine>? LegacyLines
+    {
+        get => null;
+        set => _lines = value is { Count: > 0 } ? value : _lines;
+    }
+
+    [Id(3)]
+    internal List<SkuPurchase>? LegacyRecentlyPurchased
+    {
+        get => null;
+        set => _recentlyPurchased = value is { Count: > 0 } ? value : _recentlyPurchased;
+    }
+
+    [Id(6)]
+    internal byte[] PackedLines
+    {
+        get => CartEncoding.PackLines(_lines);
+        set => _lines = CartEncoding.UnpackLines(value);
+    }
+
+    [Id(7)]
+    internal byte[] PackedRecentlyPurchased
+    {
+        get => CartEncoding.PackPurchases(_recentlyPurchased);
+        set => _recentlyPurchased = CartEncoding.UnpackPurchases(value);
+    }
 
     public bool IsEmpty => Lines.Count == 0;
 
@@ -107,6 +160,7 @@ public sealed class Cart
             }
 
             Lines.Add(new CartLine(sku, name, Math.Min(quantity, MaxLineQuantity), unitPrice ?? 0m, at));
+            ForgetPurchasesBefore(at - LateAddTolerance);
         }
         else
         {
@@ -149,6 +203,14 @@ public sealed class Cart
         }
 
         UpdatedAt = Latest(UpdatedAt, at);
+    }
+
+    private void ForgetPurchasesBefore(DateTimeOffset before)
+    {
+        if (RecentlyPurchased.Count > 0)
+        {
+            RecentlyPurchased.RemoveAll(p => p.At < before);
+        }
     }
 
     private void RememberPurchase(string sku, DateTimeOffset at)

@@ -149,12 +149,18 @@ public sealed class CustomerState
 
         // Earned at the tier held before this purchase; the upgrade it causes counts from the next one.
         Loyalty.EarnForPurchase(purchase.OrderId, amount, purchase.OccurredAt, rules.Loyalty);
+        Loyalty.ForgetSpentLots(orderId => Value.FindOrder(orderId) is not null);
         EvaluateTierAfter(purchase, rules);
         return ApplyOutcome.Applied;
     }
 
     private ApplyOutcome ApplyRefund(RefundEvent refund, CustomerRules rules)
     {
+        if (refund.RefundId is { } id && Progress.HasKey(BusinessKeys.OfRefund(id)))
+        {
+            return ApplyOutcome.Reject(RejectionReasons.DuplicateRefund);
+        }
+
         if (Value.FindOrder(refund.OrderId) is not { } order)
         {
             return ApplyOutcome.Reject(RejectionReasons.UnknownOrder);
@@ -221,6 +227,11 @@ public sealed class CustomerState
         if (adjustment.Points == 0)
         {
             return ApplyOutcome.Reject(RejectionReasons.InvalidField);
+        }
+
+        if (adjustment.AdjustmentId is { } id && Progress.HasKey(BusinessKeys.OfAdjustment(id)))
+        {
+            return ApplyOutcome.Reject(RejectionReasons.DuplicateAdjustment);
         }
 
         if (!Loyalty.Adjust(adjustment.EventId, adjustment.Points, adjustment.OccurredAt, rules.Loyalty))

@@ -52,10 +52,7 @@ public static class SmsPlanning
     {
         var trigger = TriggerOf(message);
         var candidate = new SmsCandidate(message.Id, trigger, message.CreatedAt, DueAt(message), IsStale(state, message, now, options.Freshness, loyalty));
-        var sent = state.Outbox.Messages
-            .Where(m => m.Kind == OutboxKind.Sms && m.SentAt is not null && m.Id != message.Id)
-            .Select(m => new SentSms(m.Id, TriggerOf(m), m.SentAt!.Value))
-            .ToList();
+        var sent = state.Outbox.Sent(exceptId: message.Id).ToList();
         var pending = state.Outbox.Open(OutboxKind.Sms)
             .Where(m => m.Status == OutboxStatus.Pending && m.Id != message.Id)
             .Select(m => new SmsCandidate(m.Id, TriggerOf(m), m.CreatedAt, DueAt(m), IsStale(state, m, now, options.Freshness, loyalty)))

@@ -24,6 +24,8 @@ public sealed record RefundEvent : CustomerEvent
     /// <summary>This refund (not the running total), ≥ 0, in <see cref="Currency"/>.</summary>
     [Id(1)] public required decimal Amount { get; init; }
     [Id(2)] public required string Currency { get; init; }
+    /// <summary>The producer's id of this refund (optional): the same id under a new event id is refused.</summary>
+    [Id(3)] public string? RefundId { get; init; }
 
     public override string Type => EventTypes.Refund;
 }
@@ -35,6 +37,8 @@ public sealed record PointsAdjustedEvent : CustomerEvent
     /// <summary>Points granted (positive) or removed (negative); never 0.</summary>
     [Id(0)] public required long Points { get; init; }
     [Id(1)] public required string Reason { get; init; }
+    /// <summary>The producer's id of this adjustment (optional): the same id under a new event id is refused.</summary>
+    [Id(2)] public string? AdjustmentId { get; init; }
 
     public override string Type => EventTypes.PointsAdjusted;
 }

@@ -25,7 +25,36 @@ public sealed class LoyaltyAccount
     /// <summary>Upper bound of the points one event can earn; keeps the totals far from overflow.</summary>
     public const long MaxPointsPerEvent = 1_000_000_000_000;
 
-    [Id(0)] public List<PointsLot> Lots { get; set; } = [];
+    /// <summary>The lots, oldest first. Stored packed (<see cref="PointsLotEncoding"/>), not as objects.</summary>
+    public List<PointsLot> Lots
+    {
+        get => _lots;
+        set => _lots = value;
+    }
+
+    [NonSerialized]
+    private List<PointsLot> _lots = [];
+
+    // Rows written before the packed form hold the lots as objects here: read, never written again.
+    [Id(0)]
+    internal List<PointsLot>? LegacyLots
+    {
+        get => null;
+        set
+        {
+            if (value is { Count: > 0 })
+            {
+                Lots = value;
+            }
+        }
+    }
+
+    [Id(14)]
+    internal byte[] PackedLots
+    {
+        get => PointsLotEncoding.Pack(Lots);
+        set => Lots = PointsLotEncoding.Unpack(value);
+    }
     /// <summary>The tier held, or null before the first loyalty event.</summary>
     [Id(1)] public string? Tier { get; set; }
     [Id(2)] public DateTimeOffset? TierAttainedAt { get; set; }
@@ -354,6 +383,14 @@ public sealed class LoyaltyAccount
 
         return id;
     }
+
+    /// <summary>
+    /// Drops the fully spent lots of orders that can no longer be refunded (the customer no
+    /// longer remembers them, so a refund of them is refused): they were kept only to reverse
+    /// spent points on a refund.
+    /// </summary>
+    public void ForgetSpentLots(Func<string, bool> isRefundable) =>
+        Lots.RemoveAll(l => l.Remaining == 0 && l.Source == PointsLotSource.Purchase && (l.OrderId is null || !isRefundable(l.OrderId)));
 
     /// <summary>Drops lots that can no longer matter, and the reminder marks of lots with nothing left to remind of.</summary>
     private void Prune()

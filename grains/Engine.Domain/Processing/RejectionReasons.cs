@@ -18,6 +18,10 @@ public static class RejectionReasons
     public const string DuplicateOrder = "duplicate-order";
     /// <summary>A redemption repeating a redemptionId the customer already redeemed, under a new eventId.</summary>
     public const string DuplicateRedemption = "duplicate-redemption";
+    /// <summary>A refund repeating a refundId the customer already had, under a new eventId.</summary>
+    public const string DuplicateRefund = "duplicate-refund";
+    /// <summary>An adjustment repeating an adjustmentId the customer already had, under a new eventId.</summary>
+    public const string DuplicateAdjustment = "duplicate-adjustment";
     /// <summary>A redemption or a points removal larger than the points the customer holds.</summary>
     public const string InsufficientPoints = "insufficient-points";
     /// <summary>A refund of an order the customer does not have, or one older than the remembered orders.</summary>

@@ -23,16 +23,79 @@ public sealed class StreamProgress
     [Id(0)] public Dictionary<string, long> Watermarks { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>64-bit hashes of the most recent event ids, oldest first.</summary>
-    [Id(1)] public List<ulong> RecentEventIds { get; set; } = [];
+    public List<ulong> RecentEventIds
+    {
+        get => _recentEventIds;
+        set => _recentEventIds = value;
+    }
 
     /// <summary>
     /// Business keys applied (see <see cref="BusinessKeys"/>), oldest first, each packed with the
     /// day it was applied: compact, so they can be kept for a topic's whole retention.
     /// </summary>
-    [Id(2)] public List<ulong> AppliedKeys { get; set; } = [];
+    public List<ulong> AppliedKeys
+    {
+        get => _appliedKeys;
+        set => _appliedKeys = value;
+    }
 
     /// <summary>The newest event day seen by the key memory (a day number): its clock, which only moves forward.</summary>
     [Id(3)] public int KeyClockDay { get; set; }
+
+    [NonSerialized] private List<ulong> _recentEventIds = [];
+    [NonSerialized] private List<ulong> _appliedKeys = [];
+
+    // Rows written before the packed forms hold these lists as variable-length numbers (Ids 1, 2),
+    // about 10 bytes for a random 64-bit hash; packed they take 8: read, never written again.
+    [Id(1)]
+    internal List<ulong>? LegacyRecentEventIds
+    {
+        get => null;
+        set => _recentEventIds = value is { Count: > 0 } ? value : _recentEventIds;
+    }
+
+    [Id(2)]
+    internal List<ulong>? LegacyAppliedKeys
+    {
+        get => null;
+        set => _appliedKeys = value is { Count: > 0 } ? value : _appliedKeys;
+    }
+
+    [Id(4)]
+    internal byte[] PackedRecentEventIds
+    {
+        get => Pack(_recentEventIds);
+        set => _recentEventIds = Unpack(value);
+    }
+
+    [Id(5)]
+    internal byte[] PackedAppliedKeys
+    {
+        get => Pack(_appliedKeys);
+        set => _appliedKeys = Unpack(value);
+    }
+
+    private static byte[] Pack(List<ulong> hashes)
+    {
+        var bytes = new byte[hashes.Count * sizeof(ulong)];
+        for (var i = 0; i < hashes.Count; i++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(i * sizeof(ulong)), hashes[i]);
+        }
+
+        return bytes;
+    }
+
+    private static List<ulong> Unpack(byte[]? bytes)
+    {
+        var hashes = new List<ulong>((bytes?.Length ?? 0) / sizeof(ulong));
+        for (var i = 0; bytes is not null && i + sizeof(ulong) <= bytes.Length; i += sizeof(ulong))
+        {
+            hashes.Add(System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(i)));
+        }
+
+        return hashes;
+    }
 
     /// <summary>The highest applied offset of a stream, or -1 when nothing was applied from it.</summary>
     public long WatermarkOf(string stream) => Watermarks.TryGetValue(stream, out var offset) ? offset : -1;

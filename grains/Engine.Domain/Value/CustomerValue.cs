@@ -22,14 +22,22 @@ public sealed class CustomerValue
     /// Spend per UTC day inside the rolling window, ascending by day: the compact form of
     /// rolling spend (at most one entry per purchase day in the window).
     /// </summary>
-    [Id(4)] public List<DailySpend> DailySpend { get; set; } = [];
+    public List<DailySpend> DailySpend
+    {
+        get => _dailySpend;
+        set => _dailySpend = value;
+    }
 
     /// <summary>
     /// Distinct UTC days with a purchase (day numbers, ascending) within
     /// <see cref="PurchaseDayWindow"/> of the newest; older ones are only counted, in
     /// <see cref="EarlierPurchaseDays"/>, so the state stays bounded however long the customer lives.
     /// </summary>
-    [Id(5)] public List<int> PurchaseDays { get; set; } = [];
+    public List<int> PurchaseDays
+    {
+        get => _purchaseDays;
+        set => _purchaseDays = value;
+    }
 
     /// <summary>Distinct purchase days older than those kept in <see cref="PurchaseDays"/>.</summary>
     [Id(8)] public int EarlierPurchaseDays { get; set; }
@@ -48,7 +56,58 @@ public sealed class CustomerValue
     [Id(6)] public List<string> RecentOrderIds { get; set; } = [];
 
     /// <summary>Most recent orders with their amounts and what was refunded, oldest first.</summary>
-    [Id(7)] public List<OrderRecord> RecentOrders { get; set; } = [];
+    public List<OrderRecord> RecentOrders
+    {
+        get => _recentOrders;
+        set => _recentOrders = value;
+    }
+
+    [NonSerialized] private List<DailySpend> _dailySpend = [];
+    [NonSerialized] private List<int> _purchaseDays = [];
+    [NonSerialized] private List<OrderRecord> _recentOrders = [];
+
+    // Rows written before the packed forms hold these lists as objects (Ids 4, 5, 7): read, never written again.
+    [Id(4)]
+    internal List<DailySpend>? LegacyDailySpend
+    {
+        get => null;
+        set => _dailySpend = value is { Count: > 0 } ? value : _dailySpend;
+    }
+
+    [Id(5)]
+    internal List<int>? LegacyPurchaseDays
+    {
+        get => null;
+        set => _purchaseDays = value is { Count: > 0 } ? value : _purchaseDays;
+    }
+
+    [Id(7)]
+    internal List<OrderRecord>? LegacyRecentOrders
+    {
+        get => null;
+        set => _recentOrders = value is { Count: > 0 } ? value : _recentOrders;
+    }
+
+    [Id(9)]
+    internal byte[] PackedDailySpend
+    {
+        get => ValueEncoding.PackDailySpend(_dailySpend);
+        set => _dailySpend = ValueEncoding.UnpackDailySpend(value);
+    }
+
+    [Id(10)]
+    internal byte[] PackedPurchaseDays
+    {
+        get => ValueEncoding.PackDays(_purchaseDays);
+        set => _purchaseDays = ValueEncoding.UnpackDays(value);
+    }
+
+    [Id(11)]
+    internal byte[] PackedRecentOrders
+    {
+        get => ValueEncoding.PackOrders(_recentOrders);
+        set => _recentOrders = ValueEncoding.UnpackOrders(value);
+    }
 
     /// <summary>Average order value in the base currency.</summary>
     public decimal AverageOrderValue => Orders == 0 ? 0m : decimal.Round(LifetimeSpend / Orders, 2, MidpointRounding.ToEven);

@@ -38,6 +38,8 @@ internal enum EventField : byte
     Status,
     Source,
     At,
+    RefundId,
+    AdjustmentId,
     Count,
 }
 
@@ -82,6 +84,7 @@ internal static class EventFieldNames
             (byte)'q' => Is(name, "quantity"u8, EventField.Quantity),
             (byte)'t' => Is(name, "timeZone"u8, EventField.TimeZone),
             (byte)'b' => Is(name, "birthday"u8, EventField.Birthday),
+            (byte)'r' => Is(name, "refundId"u8, EventField.RefundId),
             _ => EventField.Unknown,
         },
         9 => name[0] switch
@@ -99,7 +102,7 @@ internal static class EventFieldNames
             _ => EventField.Unknown,
         },
         11 => Is(name, "productName"u8, EventField.ProductName),
-        12 => Is(name, "redemptionId"u8, EventField.RedemptionId),
+        12 => name.SequenceEqual("redemptionId"u8) ? EventField.RedemptionId : Is(name, "adjustmentId"u8, EventField.AdjustmentId),
         _ => EventField.Unknown,
     };
 

@@ -19,7 +19,9 @@ public sealed record CustomerReport(
     CartReport Cart,
     LoyaltyReport Loyalty,
     MessagesReport Messages,
-    ProcessingReport Processing)
+    ProcessingReport Processing,
+    ForecastReport? Forecast = null,
+    IReadOnlyList<SegmentReport>? Segments = null)
 {
     /// <summary>Outbox messages shown at most; the counts still cover them all.</summary>
     public const int MessageLimit = 20;
@@ -78,7 +80,11 @@ public sealed record CustomerReport(
                 state.EventsApplied,
                 new SortedDictionary<string, long>(state.Progress.Watermarks, StreamOrder.Instance),
                 view.HasUnsavedChanges,
-                state.WakeUpAt));
+                state.WakeUpAt),
+            view.Forecast is { } f
+                ? new ForecastReport(Math.Round(f.ProbabilityAlive, 3), Math.Round(f.ExpectedPurchases, 2), decimal.Round((decimal)f.ExpectedValuePerPurchase, 2), f.PredictedLifetimeValue, f.ModelVersion)
+                : null,
+            [.. (view.Segments ?? []).Select(s => new SegmentReport(s.Segment, s.Why))]);
     }
 
     private static LoyaltyReport LoyaltyOf(LoyaltyAccount account, TierProgress? progress, DateTimeOffset asOf) => new(
@@ -178,6 +184,12 @@ public sealed record ProfileReport(
 public sealed record ConsentReport(ConsentStatus Status, string? Source, DateTimeOffset? At);
 
 // PurchaseDays counts distinct UTC days with a purchase; Frequency is the repeat days after the first.
+/// <summary>The value model's view: P(alive), purchases expected and predicted lifetime value over the configured horizon.</summary>
+public sealed record ForecastReport(double ProbabilityAlive, double ExpectedPurchases, decimal ExpectedValuePerPurchase, decimal PredictedLifetimeValue, int ModelVersion);
+
+/// <summary>A segment the customer is in, and why.</summary>
+public sealed record SegmentReport(string Segment, string Why);
+
 public sealed record ValueReport(
     decimal LifetimeSpend,
     int Orders,

@@ -14,6 +14,8 @@ public static class CustomerReportRenderer
         console.Write(new Rule($"[bold]customer {Markup.Escape(report.CustomerId)}[/] [grey]as of {Moment(report.AsOf)}[/]").LeftJustified());
         console.Write(Profile(report.Profile));
         console.Write(Value(report.Value));
+        console.Write(Forecast(report.Forecast));
+        console.Write(Segments(report.Segments ?? []));
         console.Write(Engagement(report.Engagement));
         console.Write(Cart(report.Cart));
         console.Write(Loyalty(report.Loyalty));
@@ -21,6 +23,19 @@ public static class CustomerReportRenderer
         console.Write(Messages(report.CustomerId, report.Messages));
         console.Write(Processing(report.Processing));
     }
+
+    private static Table Forecast(ForecastReport? forecast) => forecast is null
+        ? Section("value model", ("forecast", "none yet: no model fitted (engine-admin model fit) or no purchase"))
+        : Section("value model",
+            ("P(alive)", forecast.ProbabilityAlive.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)),
+            ("expected purchases (horizon)", forecast.ExpectedPurchases.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)),
+            ("expected value per purchase", Money(forecast.ExpectedValuePerPurchase)),
+            ("predicted lifetime value", Money(forecast.PredictedLifetimeValue)),
+            ("model version", Count(forecast.ModelVersion)));
+
+    private static Table Segments(IReadOnlyList<SegmentReport> segments) => segments.Count == 0
+        ? Section("segments", ("none", "-"))
+        : Section("segments", [.. segments.Select(s => (s.Segment, s.Why))]);
 
     private static Table Profile(ProfileReport profile) => Section("profile",
         ("first name", Text(profile.FirstName)),

@@ -1,11 +1,14 @@
 using Engine.Domain.Customers;
 using Engine.Domain.Loyalty;
+using Engine.Domain.Value.Model;
 
 namespace Engine.Contracts;
 
 /// <summary>
 /// A customer's state plus the figures that depend on the current time. <see cref="TierProgress"/>
 /// needs the configured ladder, which only the silo knows; null from a silo that does not fill it.
+/// <see cref="Forecast"/> is the value model's view of the customer (null before a model is
+/// fitted, or before the first purchase); <see cref="Segments"/> the segments the customer is in, each with why.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("engine.CustomerView")]
 public sealed record CustomerView(
@@ -15,4 +18,10 @@ public sealed record CustomerView(
     [property: Id(3)] int? RecencyDays,
     [property: Id(4)] double EngagementScore,
     [property: Id(5)] bool HasUnsavedChanges,
-    [property: Id(6)] TierProgress? TierProgress = null);
+    [property: Id(6)] TierProgress? TierProgress = null,
+    [property: Id(7)] ValueForecast? Forecast = null,
+    [property: Id(8)] IReadOnlyList<SegmentMembership>? Segments = null);
+
+/// <summary>A segment the customer is in, and the conditions that put them there with their values.</summary>
+[GenerateSerializer, Immutable, Alias("engine.SegmentMembership")]
+public sealed record SegmentMembership([property: Id(0)] string Segment, [property: Id(1)] string Why);

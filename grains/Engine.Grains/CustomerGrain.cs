@@ -1,3 +1,5 @@
+using Engine.Domain.Value.Model;
+using Engine.Domain.Segments;
 using Engine.Contracts;
 using Engine.Domain.Customers;
 using Engine.Domain.Effects;
@@ -30,6 +32,9 @@ public sealed partial class CustomerGrain(
     SmsSendProtocol sms,
     CartAbandonmentTrigger cart,
     NumberKeys numberKeys,
+    CurrentValueModel valueModel,
+    IOptions<ValueForecastOptions> forecast,
+    SegmentRules segments,
     ISiloStatusOracle silo,
     ILogger<CustomerGrain> logger) : Grain, ICustomerGrain, IRemindable, IWakeUpReminder
 {
@@ -162,14 +167,23 @@ public sealed partial class CustomerGrain(
     {
         var now = time.GetUtcNow();
         var state = State;
+        var engagement = state.Engagement.ScoreAt(now, _rules.Engagement);
+        // Computed when asked, from the totals and the model in memory: O(1), and current however long since the last event.
+        var model = valueModel.Model;
+        var forecastNow = model is not null && state.Value.SummaryAt(now) is { } summary ? ValueForecasting.Forecast(model, summary, forecast.Value) : null;
+        var memberships = segments.Evaluate(CustomerSegmentFacts.From(state, now, engagement, forecastNow))
+            .Select(m => new SegmentMembership(m.Key, m.Value))
+            .ToList();
         return Task.FromResult(new CustomerView(
             state,
             now,
             state.Value.RollingSpend(now, _rules.RollingWindowDays),
             state.Value.RecencyDays(now),
-            state.Engagement.ScoreAt(now, _rules.Engagement),
+            engagement,
             Unsaved.Any,
-            TierProgress.For(state, now, _rules)));
+            TierProgress.For(state, now, _rules),
+            forecastNow,
+            memberships));
     }
 
     /// <summary>Turns the rules' effects into outbox messages; returns how many changed.</summary>

@@ -18,6 +18,7 @@ using Microsoft.Extensions.Options;
 using Prometheus;
 
 using Engine.Domain.Value.Model;
+using Engine.Domain.Segments;
 using Engine.Silo.Value;
 
 namespace Engine.Silo.Hosting;
@@ -57,6 +58,8 @@ public static class SiloHostExtensions
         services.AddValidatedOptions<ValueModelOptions, ValueModelOptionsValidator>(configuration.GetSection(ValueModelOptions.SectionName));
         services.AddValidatedOptions<ValueForecastOptions, ValueForecastOptionsValidator>(configuration.GetSection(ValueForecastOptions.SectionName));
         services.AddSingleton<CurrentValueModel>();
+        services.AddValidatedOptions<SegmentOptions, SegmentOptionsValidator>(configuration.GetSection(SegmentOptions.SectionName));
+        services.AddSingleton(sp => SegmentRules.From(sp.GetRequiredService<IOptions<SegmentOptions>>().Value));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton(EngineTime.Key, TimeProvider.System);
         services.AddSingleton<CustomerStateWrites>();

@@ -1,3 +1,4 @@
+using Engine.Domain.Segments;
 using Engine.Domain.Value.Model;
 using Engine.Silo.Hosting;
 using Microsoft.Extensions.Options;
@@ -18,4 +19,21 @@ public sealed class ValueForecastOptionsValidator : IValidateOptions<ValueForeca
 {
     public ValidateOptionsResult Validate(string? name, ValueForecastOptions options) =>
         options.Validate() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
+}
+
+/// <summary><see cref="SegmentOptions"/>: every definition parses, naming the segment and the mistake otherwise.</summary>
+public sealed class SegmentOptionsValidator : IValidateOptions<SegmentOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SegmentOptions options)
+    {
+        try
+        {
+            SegmentRules.From(options);
+            return ValidateOptionsResult.Success;
+        }
+        catch (FormatException e)
+        {
+            return ValidateOptionsResult.Fail($"{SegmentOptions.SectionName}:Rules: {e.Message}");
+        }
+    }
 }

@@ -8,8 +8,9 @@ namespace Engine.Integration.Tests;
 /// <summary>
 /// The value model as an operator fits it: <c>engine-admin model fit</c> on the CDNOW sample
 /// (read from ../shared, written to a temporary order-history CSV as a shop would export it)
-/// publishes version 1 with the published parameters, <c>model show</c> lists it, and the silo
-/// loads it (its metric says which version it forecasts with).
+/// publishes version 1 with the published parameters, <c>model show</c> lists it, the silo
+/// loads it (its metric says which version it forecasts with), and <c>customer show</c> gives a
+/// buying customer's P(alive), lifetime value and segments from it.
 /// </summary>
 [Trait("Category", "EndToEnd")]
 public sealed class ValueModelEndToEndTests
@@ -39,6 +40,31 @@ public sealed class ValueModelEndToEndTests
                 () => http.GetStringAsync(silo.BaseUrl + "/metrics"),
                 metrics => metrics.Contains("\nengine_value_model_version 1\n", StringComparison.Ordinal),
                 TimeSpan.FromSeconds(30), "the silo to forecast with version 1");
+
+            // A customer who bought three times in the last month: forecast with version 1, in the "new" segment.
+            var events = Path.Combine(Path.GetTempPath(), $"value-events-{Guid.NewGuid():N}.jsonl");
+            var now = DateTimeOffset.UtcNow;
+            await File.WriteAllLinesAsync(events, [.. new[] { 20, 9, 2 }.Select((daysAgo, i) => string.Create(CultureInfo.InvariantCulture,
+                $$"""{"type":"purchase","eventId":"value-e2e-{{i}}","customerId":"value-e2e","occurredAt":"{{now.AddDays(-daysAgo):yyyy-MM-ddTHH:mm:ssZ}}","orderId":"vo-{{i}}","amount":40.00,"currency":"USD","items":[]}"""))]);
+            try
+            {
+                var produced = await ToolRun.RunAsync("dotnet", [RepositoryLayout.ClientAssembly, "produce", events, "--gateway-port", silo.GatewayPort.ToString(CultureInfo.InvariantCulture)]);
+                Assert.True(produced.ExitCode == 0, $"engine-admin produce failed ({produced.ExitCode}): {produced.Error}");
+            }
+            finally
+            {
+                File.Delete(events);
+            }
+
+            var customer = await Eventually.Until(
+                () => AdminAsync(silo, "customer", "show", "value-e2e", "--json"),
+                json => json.GetProperty("value").GetProperty("orders").GetInt32() == 3,
+                TimeSpan.FromSeconds(30), "the purchases to be applied");
+            var forecast = customer.GetProperty("forecast");
+            Assert.Equal(1, forecast.GetProperty("modelVersion").GetInt32());
+            Assert.InRange(forecast.GetProperty("probabilityAlive").GetDouble(), 0.5, 1.0);
+            Assert.True(forecast.GetProperty("predictedLifetimeValue").GetDecimal() > 0);
+            Assert.Contains("new", customer.GetProperty("segments").EnumerateArray().Select(s => s.GetProperty("segment").GetString()));
         }
         finally
         {

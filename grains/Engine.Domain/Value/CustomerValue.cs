@@ -122,9 +122,46 @@ public sealed class CustomerValue
     public OrderRecord? FindOrder(string orderId) =>
         RecentOrders.FindLast(o => string.Equals(o.OrderId, orderId, StringComparison.Ordinal));
 
+    /// <summary>
+    /// Spend on the first purchase day, in the base currency, net of refunds: the value model's
+    /// mean repeat value is the rest of lifetime spend over the repeat days. State written before
+    /// this field reads 0, so such a customer's first day counts as a repeat until a purchase
+    /// arrives that is earlier than every other.
+    /// </summary>
+    [Id(12)] public decimal FirstDaySpend { get; set; }
+
+    /// <summary>
+    /// The value model's summary of this customer in days (x repeat purchase days, the last tₓ
+    /// days after the first, observed for T days until <paramref name="asOf"/>), or null before
+    /// the first purchase. O(1): from the totals, not from history.
+    /// </summary>
+    public Model.PurchaseSummary? SummaryAt(DateTimeOffset asOf)
+    {
+        if (FirstPurchaseAt is not { } first || LastPurchaseAt is not { } last)
+        {
+            return null;
+        }
+
+        var firstDay = DayNumber(first);
+        var repeats = Frequency;
+        var age = Math.Max(DayNumber(last), DayNumber(asOf)) - firstDay;
+        var repeatValue = repeats == 0 ? 0 : (double)Math.Max(0m, LifetimeSpend - FirstDaySpend) / repeats;
+        return new Model.PurchaseSummary(repeats, repeats == 0 ? 0 : DayNumber(last) - firstDay, age, repeatValue);
+    }
+
     /// <summary>Records a purchase whose amount is already in the base currency.</summary>
     public void RecordPurchase(PurchaseEvent purchase, decimal amountInBase, int rollingWindowDays)
     {
+        var day0 = DayNumber(purchase.OccurredAt);
+        if (FirstPurchaseAt is not { } firstBefore || day0 < DayNumber(firstBefore))
+        {
+            FirstDaySpend = amountInBase;
+        }
+        else if (day0 == DayNumber(firstBefore))
+        {
+            FirstDaySpend += amountInBase;
+        }
+
         LifetimeSpend += amountInBase;
         Orders++;
         FirstPurchaseAt = FirstPurchaseAt is { } first && first <= purchase.OccurredAt ? first : purchase.OccurredAt;
@@ -169,6 +206,10 @@ public sealed class CustomerValue
         var delta = refundedTotalInBase - order.RefundedInBase;
         RecentOrders[index] = order with { Refunded = refundedTotal, RefundedInBase = refundedTotalInBase };
         LifetimeSpend -= delta;
+        if (FirstPurchaseAt is { } first && DayNumber(order.At) == DayNumber(first))
+        {
+            FirstDaySpend = Math.Max(0m, FirstDaySpend - delta);
+        }
 
         var day = DailySpend.FindIndex(d => d.Day == DayNumber(order.At));
         if (day >= 0)

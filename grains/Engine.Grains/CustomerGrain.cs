@@ -40,6 +40,9 @@ public sealed partial class CustomerGrain(
 {
     private const string WakeUpReminder = "wake-up";
 
+    // At least a second, so a cart step the rules leave due (a tally waiting for the ledger) cannot spin.
+    private static readonly TimeSpan MinimumCartTimerDelay = TimeSpan.FromSeconds(1);
+
     private readonly CustomerRules _rules = rules.Value;
     private readonly CustomerStore _store = new(customer, writeBehind.Value.Limits, tierChanges, writes, loyaltyStatistics, logger);
     private readonly WakeUpScheduler _wakeUp = new(logger);
@@ -47,6 +50,12 @@ public sealed partial class CustomerGrain(
     // The grain's own write-behind timer, set for the moment the policy says the write is due.
     private IGrainTimer? _writeTimer;
     private DateTimeOffset? _writeTimerAt;
+
+    // While changes are unsaved the durable reminder waits for the write; a cart step due before
+    // the write-behind would wait with it, so this in-memory timer wakes the grain at the step's
+    // due time (a crash loses nothing: the unsaved events are re-delivered and set it again).
+    private IGrainTimer? _cartTimer;
+    private DateTimeOffset? _cartTimerAt;
 
     private CustomerState State => _store.State;
 
@@ -224,6 +233,7 @@ public sealed partial class CustomerGrain(
     {
         if (Unsaved.Any)
         {
+            ArmCartTimer();
             return;
         }
 
@@ -336,5 +346,38 @@ public sealed partial class CustomerGrain(
     {
         _writeTimerAt = null;
         return WriteWhenDueAsync();
+    }
+
+    /// <summary>
+    /// Wakes the grain when a cart step falls due before the write-behind would write (a step
+    /// decided is an effect, so it is written and handed out at once); a later step is left to
+    /// the durable reminder set once the state is written.
+    /// </summary>
+    private void ArmCartTimer()
+    {
+        var now = time.GetUtcNow();
+        if (cart.NextCheck(State, now) is not { } due || Unsaved.WriteDueAt() is not { } write || due >= write
+            || (_cartTimerAt is { } armed && armed <= due && armed > now))
+        {
+            return;
+        }
+
+        var delay = due - now;
+        delay = delay < MinimumCartTimerDelay ? MinimumCartTimerDelay : delay;
+        _cartTimerAt = now + delay;
+        if (_cartTimer is null)
+        {
+            _cartTimer = this.RegisterGrainTimer(static (grain, _) => grain.OnCartTimerAsync(), this, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan));
+        }
+        else
+        {
+            _cartTimer.Change(delay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private Task OnCartTimerAsync()
+    {
+        _cartTimerAt = null;
+        return AdvanceAsync();
     }
 }

@@ -137,4 +137,30 @@ public sealed class CartAbandonmentTests
         Assert.Equal(ids.Select(id => $"{id}:cart_abandoned:1:reminder"), rig.Gateway().Select(g => g.MessageId).Order(StringComparer.Ordinal));
         Assert.All(done, m => Assert.InRange(m.Message.SentAt!.Value - start.AddSeconds(25), TimeSpan.Zero, TimeSpan.FromSeconds(15)));
     }
+
+    [Fact]
+    public async Task A_cart_falling_due_before_the_write_behind_writes_is_reminded_at_its_due_time()
+    {
+        // The write-behind is ten minutes away: the reminder may not wait for it.
+        await using var rig = await CartAbandonmentRig.StartAsync(new Dictionary<string, string?> { ["WriteBehind:MaxUnsavedAge"] = "00:10:00" });
+        var ids = Enumerable.Range(0, 20).Select(i => $"soon-{i:D2}").ToList();
+        var start = DateTimeOffset.UtcNow;
+        start = start.AddTicks(-(start.Ticks % TimeSpan.TicksPerMillisecond));
+        foreach (var (id, number) in ids.Select((id, i) => (id, i)))
+        {
+            rig.Profile(id, 6000 + number);
+            rig.AddToCart(id, "SKU-1", "Trail shoes", 1, 80m, start);
+        }
+
+        await rig.FlushAsync();
+        var due = start + CartAbandonmentRig.Delay;
+        var done = await Eventually.Until(
+            () => rig.CartSmsAsync(ids),
+            all => all.Count == ids.Count && all.All(m => m.Message.Status == OutboxStatus.Done),
+            Patience,
+            "a reminder sent for every cart");
+
+        Assert.Equal(ids.Select(id => $"{id}:cart_abandoned:1:reminder"), rig.Gateway().Select(g => g.MessageId).Order(StringComparer.Ordinal));
+        Assert.All(done, m => Assert.InRange(m.Message.SentAt!.Value - due, TimeSpan.Zero, TimeSpan.FromSeconds(15)));
+    }
 }

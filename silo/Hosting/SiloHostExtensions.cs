@@ -100,6 +100,7 @@ public static class SiloHostExtensions
         builder.Services.AddSmsDispatch();
         builder.Services.AddHostedService<ValueModelRefresh>();
         builder.Services.AddHostedService<KafkaIngestionService>();
+        builder.Services.AddHostedService<ConsumerGroupLag>();
         builder.Services.AddHostedService<DemoStream>();
 
         // Past the host's stop budget the silo's stop is cancelled (grains deactivate without

@@ -53,4 +53,10 @@ public sealed class IngestionOptions
 
     /// <summary>Wait before an event whose rules threw is tried again; doubles with each attempt.</summary>
     public TimeSpan ApplyRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How often the silo asks the broker for the consumer group's committed offsets and the
+    /// partitions' ends (<c>engine_consumer_group_lag_messages</c>); zero turns it off.
+    /// </summary>
+    public TimeSpan GroupLagInterval { get; set; } = TimeSpan.FromSeconds(15);
 }

@@ -27,6 +27,8 @@ public sealed class IngestionOptionsValidator : IValidateOptions<IngestionOption
             .Positive("Bounds:MaxLinesPerOrder", options.Bounds.MaxLinesPerOrder)
             .Positive(nameof(options.MaxApplyAttempts), options.MaxApplyAttempts)
             .Positive(nameof(options.ApplyRetryDelay), options.ApplyRetryDelay)
+            // Zero is legal: the broker-side lag is then not watched.
+            .NotNegative(nameof(options.GroupLagInterval), options.GroupLagInterval)
             .AtLeast(nameof(options.MaxRetryDelay), options.MaxRetryDelay, nameof(options.InitialRetryDelay), options.InitialRetryDelay)
             .Result();
 }

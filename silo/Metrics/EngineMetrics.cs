@@ -98,6 +98,8 @@ public sealed class EngineMetrics
         ApplyLatency = factory.CreateHistogram("engine_event_apply_latency_seconds", "Time from an event's timestamp to its application in the customer grain.",
             new HistogramConfiguration { LabelNames = ["since"], Buckets = LatencyBuckets });
         ConsumerLag = factory.CreateGauge("engine_consumer_lag_messages", "Messages in a partition not yet read by this silo.", "topic", "partition");
+        GroupLag = factory.CreateGauge("engine_consumer_group_lag_messages", "Messages in a partition beyond the consumer group's committed offset, as the broker reports them (independent of this silo's ingestion loop).", "topic", "partition");
+        GroupCommittedOffset = factory.CreateGauge("engine_consumer_group_committed_offset", "The consumer group's committed offset of a partition, as the broker reports it.", "topic", "partition");
         Checkpoints = factory.CreateCounter("engine_checkpoints_total", "Ingestion checkpoints (flush state, then commit offsets), by outcome.", "outcome");
         CheckpointDuration = factory.CreateHistogram("engine_checkpoint_duration_seconds", "Time to flush touched customers and commit offsets.",
             new HistogramConfiguration { Buckets = LatencyBuckets });
@@ -125,6 +127,8 @@ public sealed class EngineMetrics
     public Histogram.Child SinceKafkaTimestamp { get; }
     public Histogram DurableLatency { get; }
     public Gauge ConsumerLag { get; }
+    public Gauge GroupLag { get; }
+    public Gauge GroupCommittedOffset { get; }
     public Counter Checkpoints { get; }
     public Histogram CheckpointDuration { get; }
     public Counter Rewinds { get; }

@@ -78,6 +78,47 @@ public sealed partial class PrometheusScrapeTests
         Assert.DoesNotContain(alerts, a => a.Name == "EngineSiloDown");
     }
 
+    [Fact]
+    public async Task Every_dashboard_panel_runs_in_Prometheus_on_metrics_the_silo_exports()
+    {
+        await using var silo = await StartSiloAsync();
+        await using var prometheus = await PrometheusServer.StartAsync(Job, [silo.HttpAddress], [ShippedRules()]);
+        var topics = silo.Services.GetRequiredService<KafkaEndpoint>().Topics;
+        var events = new ShopperSimulation(10, seed: 14, DateTimeOffset.UtcNow.AddDays(-3), customerPrefix: "panel-").Take(300).ToList();
+        Produce(silo, events.Select(e => (topics.TopicOf(e.Type), e.CustomerId, e.Json)));
+        await Eventually.Until(() => SumAsync(prometheus, "sum(engine_events_consumed_total)"), n => n == events.Count, Patience, "the stream to be scraped");
+        using var http = new HttpClient();
+        var exposition = await http.GetStringAsync($"http://{silo.HttpAddress}/metrics");
+        var exported = ExportedFamily().Matches(exposition).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        var panels = GrafanaDashboard.Load().Panels.Where(p => p.Type != "row").ToList();
+
+        Assert.NotEmpty(panels);
+        foreach (var panel in panels)
+        {
+            foreach (var expr in panel.Expressions)
+            {
+                // Prometheus accepts the query (it throws with Prometheus's error otherwise)...
+                await prometheus.QueryAsync(GrafanaDashboard.AsQuery(expr));
+                // ...and it reads only what the engine exports.
+                var metrics = MetricName().Matches(expr).Select(m => m.Groups[1].Value).ToList();
+                Assert.True(metrics.Count > 0 || expr.Contains("up{", StringComparison.Ordinal), $"panel '{panel.Title}' reads no engine metric: {expr}");
+                Assert.All(metrics, name => Assert.True(exported.Contains(name), $"panel '{panel.Title}' reads {name}, which the silo does not export"));
+            }
+        }
+
+        // The ingestion panel shows the types produced.
+        var types = events.Select(e => e.Type).ToHashSet();
+        var ingestPanel = GrafanaDashboard.AsQuery(panels.Single(p => p.Title == "Events consumed / s by type").Expressions[0]);
+        await Eventually.Until(() => prometheus.QueryAsync(ingestPanel), series => series.Select(s => s.Labels["type"]).ToHashSet().SetEquals(types), Patience, "the ingestion panel to show every type produced");
+    }
+
+    [GeneratedRegex(@"^# TYPE (\w+) ", RegexOptions.Multiline)]
+    private static partial Regex ExportedFamily();
+
+    // A histogram is read through its _bucket, _sum and _count series.
+    [GeneratedRegex(@"\b(engine_[a-z0-9_]+?)(?:_bucket|_sum|_count)?\b(?=\s*[{\[)])")]
+    private static partial Regex MetricName();
+
     private static int Partitions(EngineWebSilo silo) => silo.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<KafkaOptions>>().Value.Embedded.Partitions;
 
     private static Task<EngineWebSilo> StartSiloAsync() => EngineWebSilo.StartAsync(new Dictionary<string, string?>

@@ -21,6 +21,7 @@ public static class EngineAdminCommand
         root.Add(SmsConsentCommand.OptIn(engine));
         root.Add(ProduceCommand.Create(engine));
         root.Add(ImportCommand.Create(engine));
+        root.Add(DlqCommand.Create(engine));
         return root;
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
+using Engine.Contracts;
 using Engine.Silo.Kafka;
 using Engine.Silo.Metrics;
 
@@ -32,13 +33,22 @@ public sealed class DeadLetterPublisher : IDeadLetterOutput, IDisposable
         _metrics.EventsRejected.WithLabels(reason).Inc();
         var headers = new Headers
         {
-            { "dlq-reason", Encoding.UTF8.GetBytes(reason) },
-            { "dlq-detail", Encoding.UTF8.GetBytes(detail) },
-            { "dlq-source-topic", Encoding.UTF8.GetBytes(source.Topic) },
-            { "dlq-source-partition", Encoding.UTF8.GetBytes(source.Partition.Value.ToString(CultureInfo.InvariantCulture)) },
-            { "dlq-source-offset", Encoding.UTF8.GetBytes(source.Offset.Value.ToString(CultureInfo.InvariantCulture)) },
-            { "dlq-rejected-at", Encoding.UTF8.GetBytes(_time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)) },
+            { DeadLetterHeaders.Reason, Encoding.UTF8.GetBytes(reason) },
+            { DeadLetterHeaders.Detail, Encoding.UTF8.GetBytes(detail) },
+            { DeadLetterHeaders.SourceTopic, Encoding.UTF8.GetBytes(source.Topic) },
+            { DeadLetterHeaders.SourcePartition, Encoding.UTF8.GetBytes(source.Partition.Value.ToString(CultureInfo.InvariantCulture)) },
+            { DeadLetterHeaders.SourceOffset, Encoding.UTF8.GetBytes(source.Offset.Value.ToString(CultureInfo.InvariantCulture)) },
+            { DeadLetterHeaders.RejectedAt, Encoding.UTF8.GetBytes(_time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)) },
         };
+        // The producer's own headers travel with it (engine-mode: backfill, say), so a replay
+        // sends the event back as it came; a replayed event refused again keeps where it was replayed from.
+        foreach (var header in source.Message.Headers ?? [])
+        {
+            if (!DeadLetterHeaders.IsSetOnRefusal(header.Key))
+            {
+                headers.Add(header.Key, header.GetValueBytes());
+            }
+        }
         try
         {
             await _producer.ProduceAsync(_topic, new Message<byte[]?, byte[]?> { Key = source.Message.Key, Value = source.Message.Value, Headers = headers });

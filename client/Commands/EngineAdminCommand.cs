@@ -22,6 +22,7 @@ public static class EngineAdminCommand
         root.Add(ProduceCommand.Create(engine));
         root.Add(ImportCommand.Create(engine));
         root.Add(DlqCommand.Create(engine));
+        root.Add(LoadgenCommand.Create(engine));
         return root;
     }
 }

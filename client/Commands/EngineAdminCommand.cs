@@ -23,6 +23,7 @@ public static class EngineAdminCommand
         root.Add(ImportCommand.Create(engine));
         root.Add(DlqCommand.Create(engine));
         root.Add(LoadgenCommand.Create(engine));
+        root.Add(StatusCommand.Create(engine));
         return root;
     }
 }

@@ -101,6 +101,7 @@ public static class SiloHostExtensions
         builder.Services.AddHostedService<ValueModelRefresh>();
         builder.Services.AddHostedService<KafkaIngestionService>();
         builder.Services.AddHostedService<ConsumerGroupLag>();
+        builder.Services.AddHostedService<Engine.Silo.Health.SiloStatusReporter>();
         builder.Services.AddHostedService<DemoStream>();
 
         // Past the host's stop budget the silo's stop is cancelled (grains deactivate without

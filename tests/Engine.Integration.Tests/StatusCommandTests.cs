@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text.Json;
+using Engine.Integration.Tests.Processes;
+using Engine.Silo.Kafka;
+
+namespace Engine.Integration.Tests;
+
+/// <summary><c>engine-admin status</c> against a running silo, and without one.</summary>
+[Trait("Category", "EndToEnd")]
+public sealed class StatusCommandTests
+{
+    [Fact]
+    public async Task Status_shows_the_ready_silo_with_every_partition_it_consumes()
+    {
+        await using var silo = await SiloProcess.StartAsync();
+        var expectedPartitions = new KafkaTopics().Inbound.Count * new EmbeddedKafkaOptions().Partitions;
+
+        var status = await Eventually.Until(
+            () => AdminAsync(silo.GatewayPort, "status", "--json"),
+            run => run.ExitCode == 0 && Silos(run).Single().GetProperty("partitions").GetArrayLength() == expectedPartitions,
+            TimeSpan.FromMinutes(1),
+            "the silo to report itself ready with its partitions");
+        var only = Silos(status).Single();
+        Assert.Equal("active", only.GetProperty("status").GetString());
+        Assert.True(only.GetProperty("ready").GetBoolean());
+        Assert.False(only.GetProperty("stale").GetBoolean());
+
+        var table = await AdminAsync(silo.GatewayPort, "status");
+        Assert.Equal(0, table.ExitCode);
+        Assert.Contains("cluster ready", table.Output);
+        Assert.Contains("engagement.purchases", table.Output);
+    }
+
+    [Fact]
+    public async Task Status_without_a_reachable_cluster_exits_3()
+    {
+        var run = await AdminAsync(FreePorts.Next(), "status");
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.NotEmpty(run.Error);
+    }
+
+    private static List<JsonElement> Silos(ToolRun.Result run)
+    {
+        using var document = JsonDocument.Parse(run.Output);
+        return [.. document.RootElement.GetProperty("silos").EnumerateArray().Select(e => e.Clone())];
+    }
+
+    private static Task<ToolRun.Result> AdminAsync(int gatewayPort, params string[] arguments) =>
+        ToolRun.RunAsync("dotnet", [RepositoryLayout.ClientAssembly, .. arguments, "--gateway-port", gatewayPort.ToString(CultureInfo.InvariantCulture)]);
+}

@@ -1,6 +1,12 @@
 using Engine.Client;
 using Engine.Client.Commands;
 
+if (AdminSettings.Load() is { } problem)
+{
+    await Console.Error.WriteLineAsync(problem);
+    return ExitCodes.Usage;
+}
+
 var parseResult = EngineAdminCommand.Create().Parse(args);
 var exitCode = await parseResult.InvokeAsync();
 

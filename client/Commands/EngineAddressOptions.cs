@@ -112,8 +112,7 @@ public sealed class EngineAddressOptions
     /// <summary>Orleans:Tls from the environment (the silo's keys), with the flags over it.</summary>
     private ClusterTlsOptions ReadTls(ParseResult parseResult)
     {
-        var environment = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-        var tls = environment.GetSection(ClusterTlsOptions.SectionName).Get<ClusterTlsOptions>() ?? new ClusterTlsOptions();
+        var tls = AdminSettings.Current.GetSection(ClusterTlsOptions.SectionName).Get<ClusterTlsOptions>() ?? new ClusterTlsOptions();
         tls.CertificatePath = parseResult.GetValue(Certificate) ?? "";
         tls.TrustedCaPath = parseResult.GetValue(TrustedCa) ?? "";
         return tls;
@@ -137,8 +136,8 @@ public sealed class EngineAddressOptions
 
     private static bool IsPort(int value) => value is >= 1 and <= 65535;
 
-    private static string? FromEnvironment(string variable) =>
-        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+    // The environment over the config file (AdminSettings); flags are read over this.
+    private static string? FromEnvironment(string variable) => AdminSettings.Get(variable);
 
     private static void RequireText(OptionResult result)
     {

@@ -40,6 +40,36 @@ public sealed class StatusCommandTests
         Assert.NotEmpty(run.Error);
     }
 
+    [Fact]
+    public async Task Settings_come_from_the_config_file_the_environment_over_it_and_flags_over_both()
+    {
+        await using var silo = await SiloProcess.StartAsync();
+        var directory = Directory.CreateTempSubdirectory("engine-admin-").FullName;
+        var config = Path.Combine(directory, "config.json");
+        await File.WriteAllTextAsync(config, $$$"""{"Orleans": {"GatewayPort": {{{silo.GatewayPort}}} } }""");
+        var wrongPort = FreePorts.Next().ToString(CultureInfo.InvariantCulture);
+        var right = silo.GatewayPort.ToString(CultureInfo.InvariantCulture);
+
+        var fromFile = await Eventually.Until(
+            () => ToolRun.RunAsync("dotnet", [RepositoryLayout.ClientAssembly, "status"], environment: new Dictionary<string, string> { ["ENGINE_ADMIN_CONFIG"] = config }),
+            run => run.ExitCode == 0,
+            TimeSpan.FromMinutes(1),
+            "status to reach the silo named in the config file");
+        Assert.Contains("cluster ready", fromFile.Output);
+        var environmentWins = await ToolRun.RunAsync("dotnet", [RepositoryLayout.ClientAssembly, "status"],
+            environment: new Dictionary<string, string> { ["ENGINE_ADMIN_CONFIG"] = config, ["Orleans__GatewayPort"] = wrongPort });
+        Assert.Equal(3, environmentWins.ExitCode);
+        var flagWins = await ToolRun.RunAsync("dotnet", [RepositoryLayout.ClientAssembly, "status", "--gateway-port", right],
+            environment: new Dictionary<string, string> { ["ENGINE_ADMIN_CONFIG"] = config, ["Orleans__GatewayPort"] = wrongPort });
+        Assert.Equal(0, flagWins.ExitCode);
+
+        await File.WriteAllTextAsync(config, "{ not json");
+        var broken = await ToolRun.RunAsync("dotnet", [RepositoryLayout.ClientAssembly, "status"], environment: new Dictionary<string, string> { ["ENGINE_ADMIN_CONFIG"] = config });
+        Assert.Equal(2, broken.ExitCode);
+        Assert.Contains("cannot read the config file", broken.Error);
+        Directory.Delete(directory, recursive: true);
+    }
+
     private static List<JsonElement> Silos(ToolRun.Result run)
     {
         using var document = JsonDocument.Parse(run.Output);

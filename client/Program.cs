@@ -1,7 +1,8 @@
 using Engine.Client;
 using Engine.Client.Commands;
+using Engine.Client.Kafka;
 
-if (AdminSettings.Load() is { } problem)
+if ((AdminSettings.Load() ?? KafkaClientSettings.Check()) is { } problem)
 {
     await Console.Error.WriteLineAsync(problem);
     return ExitCodes.Usage;

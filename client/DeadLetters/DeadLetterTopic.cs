@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Engine.Client.Kafka;
 using Engine.Contracts;
 using ErrorCode = Confluent.Kafka.ErrorCode;
 
@@ -76,14 +77,14 @@ public sealed class DeadLetterTopic(string bootstrapServers, string topic)
         }
 
         headers.Add(DeadLetterHeaders.ReplayedFrom, System.Text.Encoding.UTF8.GetBytes(letter.Position.ToString()));
-        using var producer = new ProducerBuilder<byte[]?, byte[]>(new ProducerConfig
+        using var producer = new ProducerBuilder<byte[]?, byte[]>(KafkaClientSettings.Apply(new ProducerConfig
         {
             BootstrapServers = bootstrapServers,
             Acks = Acks.All,
             EnableIdempotence = true,
             MessageTimeoutMs = 30_000,
             ClientId = "engine-admin",
-        }).SetLogHandler((_, _) => { }).Build();
+        })).SetLogHandler((_, _) => { }).Build();
         var result = await producer.ProduceAsync(letter.SourceTopic, new Message<byte[]?, byte[]>
         {
             Key = letter.Key is { } k ? System.Text.Encoding.UTF8.GetBytes(k) : null,
@@ -96,7 +97,7 @@ public sealed class DeadLetterTopic(string bootstrapServers, string topic)
     private IConsumer<byte[]?, byte[]?> Consumer()
     {
         Engine.Silo.Kafka.NativeKafka.EnsureLoaded();
-        return new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+        return new ConsumerBuilder<byte[]?, byte[]?>(KafkaClientSettings.Apply(new ConsumerConfig
         {
             BootstrapServers = bootstrapServers,
             // Required by the client, never used: no Subscribe, no commit.
@@ -105,7 +106,7 @@ public sealed class DeadLetterTopic(string bootstrapServers, string topic)
             EnableAutoOffsetStore = false,
             EnablePartitionEof = false,
             ClientId = "engine-admin",
-        }).SetLogHandler((_, _) => { }).Build();
+        })).SetLogHandler((_, _) => { }).Build();
     }
 
     private List<TopicPartition> Partitions(IConsumer<byte[]?, byte[]?> consumer)

@@ -39,7 +39,7 @@ public sealed class EventPublisher : IDisposable
             MessageTimeoutMs = (int)deliveryTimeout.TotalMilliseconds,
             ClientId = "engine-admin",
         };
-        _producer = new ProducerBuilder<byte[]?, byte[]>(config)
+        _producer = new ProducerBuilder<byte[]?, byte[]>(KafkaClientSettings.Apply(config))
             .SetErrorHandler((_, error) => ReportClientError(error))
             // librdkafka repeats each connection error as a log line; the error handler already
             // reported it once.

@@ -45,11 +45,18 @@ public sealed partial class ConsumerGroupLag(
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).SetLogHandler((_, _) => { }).Build();
         using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
         using var timer = new PeriodicTimer(interval, time);
-        do
+        try
         {
-            Measure(consumer, admin);
+            do
+            {
+                Measure(consumer, admin);
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        while (await WaitAsync(timer, stoppingToken));
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
     }
 
     /// <summary>One look at every input partition; a failure is logged (once per kind) and leaves the last values.</summary>
@@ -91,18 +98,6 @@ public sealed partial class ConsumerGroupLag(
                 _lastFailure = failure;
                 LogLookupFailed(logger, failure);
             }
-        }
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
         }
     }
 

@@ -48,14 +48,12 @@ public sealed partial class CustomerGrain(
     private readonly WakeUpScheduler _wakeUp = new(logger);
 
     // The grain's own write-behind timer, set for the moment the policy says the write is due.
-    private IGrainTimer? _writeTimer;
-    private DateTimeOffset? _writeTimerAt;
+    private readonly OneShotTimer _writeTimer = new();
 
     // While changes are unsaved the durable reminder waits for the write; a cart step due before
     // the write-behind would wait with it, so this in-memory timer wakes the grain at the step's
     // due time (a crash loses nothing: the unsaved events are re-delivered and set it again).
-    private IGrainTimer? _cartTimer;
-    private DateTimeOffset? _cartTimerAt;
+    private readonly OneShotTimer _cartTimer = new();
 
     private CustomerState State => _store.State;
 
@@ -324,27 +322,18 @@ public sealed partial class CustomerGrain(
     /// <summary>Sets the write-behind timer for the policy's due time, unless it is already set as early.</summary>
     private void ArmWriteTimer()
     {
-        if (Unsaved.WriteDueAt() is not { } due || (_writeTimerAt is { } armed && armed <= due))
+        if (Unsaved.WriteDueAt() is not { } due)
         {
             return;
         }
 
-        var delay = due - time.GetUtcNow();
-        delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
-        _writeTimerAt = due;
-        if (_writeTimer is null)
-        {
-            _writeTimer = this.RegisterGrainTimer(static (grain, _) => grain.OnWriteTimerAsync(), this, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan));
-        }
-        else
-        {
-            _writeTimer.Change(delay, Timeout.InfiniteTimeSpan);
-        }
+        var now = time.GetUtcNow();
+        _writeTimer.FireIn(due - now, now, delay => this.RegisterGrainTimer(static (grain, _) => grain.OnWriteTimerAsync(), this, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan)));
     }
 
     private Task OnWriteTimerAsync()
     {
-        _writeTimerAt = null;
+        _writeTimer.Fired();
         return WriteWhenDueAsync();
     }
 
@@ -356,28 +345,19 @@ public sealed partial class CustomerGrain(
     private void ArmCartTimer()
     {
         var now = time.GetUtcNow();
-        if (cart.NextCheck(State, now) is not { } due || Unsaved.WriteDueAt() is not { } write || due >= write
-            || (_cartTimerAt is { } armed && armed <= due && armed > now))
+        if (cart.NextCheck(State, now) is not { } due || Unsaved.WriteDueAt() is not { } write || due >= write)
         {
             return;
         }
 
         var delay = due - now;
-        delay = delay < MinimumCartTimerDelay ? MinimumCartTimerDelay : delay;
-        _cartTimerAt = now + delay;
-        if (_cartTimer is null)
-        {
-            _cartTimer = this.RegisterGrainTimer(static (grain, _) => grain.OnCartTimerAsync(), this, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan));
-        }
-        else
-        {
-            _cartTimer.Change(delay, Timeout.InfiniteTimeSpan);
-        }
+        _cartTimer.FireIn(delay < MinimumCartTimerDelay ? MinimumCartTimerDelay : delay, now,
+            delay => this.RegisterGrainTimer(static (grain, _) => grain.OnCartTimerAsync(), this, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan)));
     }
 
     private Task OnCartTimerAsync()
     {
-        _cartTimerAt = null;
+        _cartTimer.Fired();
         return AdvanceAsync();
     }
 }

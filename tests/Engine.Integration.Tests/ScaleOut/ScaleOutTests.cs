@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using Engine.Contracts;
+using Engine.Domain.Effects;
+using Engine.Integration.Tests.Processes;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace Engine.Integration.Tests.ScaleOut;
+
+/// <summary>
+/// The engine as a cluster: three silo processes on PostgreSQL membership share one consumer
+/// group on a broker that outlives them, while a steady stream with tier changes and SMS
+/// arrives. A deploy's SIGTERM hands partitions over without re-delivering anything; a SIGKILL
+/// loses nothing and applies nothing twice; every tier change and SMS leaves once.
+/// </summary>
+[Trait("Category", "EndToEnd")]
+public sealed class ScaleOutTests(ITestOutputHelper output)
+{
+    private const string Duplicates = "engine_events_duplicate_total";
+    private const string Applied = "engine_events_applied_total";
+
+    [Fact]
+    public async Task Three_silos_lose_nothing_and_repeat_nothing_through_a_rolling_restart_and_a_SIGKILL()
+    {
+        await using var rig = await ScaleOutRig.StartAsync(partitions: 12);
+        var stream = rig.Stream;
+        var producing = stream.ProduceSteadilyAsync(customers: 1200, events: 40_000, seed: 53, prefix: "scale-", perSecond: 500);
+        using var http = new HttpClient();
+
+        var ann = await rig.StartSiloAsync("ann");
+        var bob = await rig.StartSiloAsync("bob");
+        var cyd = await rig.StartSiloAsync("cyd");
+        await Eventually.Until(() => AllAsync(http, [ann, bob, cyd], Applied), applied => applied.All(a => a > 0), TimeSpan.FromMinutes(2), "every silo to apply events of its own partitions");
+
+        // A deploy's stop of bob: it drains and commits, the others take its partitions from
+        // the commit, so nobody is handed an event already applied.
+        var before = await AllAsync(http, [ann, cyd], Duplicates);
+        Assert.Equal(0, await bob.StopAsync(TimeSpan.FromMinutes(3)));
+        var bea = await rig.StartSiloAsync("bea");
+        var handedOver = await AllAsync(http, [ann, cyd, bea], Applied);
+        await Eventually.Until(
+            () => AllAsync(http, [ann, cyd, bea], Applied),
+            applied => applied.Zip(handedOver).All(p => p.First >= p.Second + 500),
+            TimeSpan.FromMinutes(3), "every silo, the restarted one too, to apply 500 more events");
+        var after = await AllAsync(http, [ann, cyd, bea], Duplicates);
+        Assert.True(
+            after[0] == before[0] && after[1] == before[1] && after[2] == 0,
+            $"events re-delivered after the rolling restart: duplicates {string.Join('/', before)} before, {string.Join('/', after)} after");
+
+        // Hard loss of ann: its partitions and customers move to the survivors.
+        var killedAt = Stopwatch.StartNew();
+        await ann.KillAsync();
+        await producing;
+        await stream.WaitUntilCommittedAsync(TimeSpan.FromMinutes(5));
+        output.WriteLine($"every partition committed to its end {killedAt.Elapsed.TotalSeconds:F0} s after the SIGKILL");
+
+        var oracle = CustomerOracle.Compute(stream.Events.Select(e => e.Json));
+        using var client = await ScaleOutRig.ConnectAsync([cyd, bea]);
+        var grains = client.Services.GetRequiredService<IClusterClient>();
+        var sms = new List<OutboxMessage>();
+        foreach (var (customerId, customer) in oracle)
+        {
+            var view = await grains.GetGrain<ICustomerGrain>(customerId).GetViewAsync();
+            StateAssertions.Matches(customerId, customer, view);
+            sms.AddRange(view.State.Outbox.Messages.Where(m => m.Kind == OutboxKind.Sms));
+        }
+
+        await client.StopAsync();
+
+        // Every tier change decided was published once.
+        var expectedChanges = oracle.Values.Sum(c => c.TierChanges);
+        Assert.True(expectedChanges > 20, $"the stream should upgrade many customers, not {expectedChanges}");
+        var records = TierChangeTopic.Read(rig.Broker.BootstrapServers, stream.Topics.TierChanges, r => r.CustomerId.StartsWith("scale-", StringComparison.Ordinal), expectedChanges);
+        Assert.Equal(expectedChanges, records.Count);
+        Assert.Equal(expectedChanges, records.Select(r => r.EffectId).Distinct().Count());
+
+        // Every SMS sent reached a gateway once; none twice. One in flight at the SIGKILL is
+        // Unknown (not repeated), which is the protocol's promise for a send cut short.
+        var handedOut = rig.SmsHandedOut();
+        var twice = handedOut.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(twice.Count == 0, $"{twice.Count} SMS handed to a gateway twice");
+        var done = sms.Where(m => m.Status == OutboxStatus.Done).Select(m => m.Id).ToHashSet();
+        var unknown = sms.Where(m => m.Status == OutboxStatus.Unknown).Select(m => m.Id).ToHashSet();
+        Assert.True(done.Count > 20, $"the stream should text many upgraded customers, not {done.Count}");
+        Assert.Empty(done.Except(handedOut));
+        Assert.DoesNotContain(handedOut, id => !done.Contains(id) && !unknown.Contains(id));
+        output.WriteLine($"{expectedChanges} tier changes, {done.Count} SMS sent, {unknown.Count} unknown after the SIGKILL");
+    }
+
+    private static async Task<double[]> AllAsync(HttpClient http, IReadOnlyList<SiloProcess> silos, string metric) =>
+        await Task.WhenAll(silos.Select(s => ScaleOutRig.MetricAsync(http, s, metric)));
+}

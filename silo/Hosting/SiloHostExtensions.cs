@@ -38,6 +38,7 @@ public static class SiloHostExtensions
         {
             silo.AddEngineStorage(builder.Configuration, orleans);
             silo.AddClusterTls(builder.Configuration);
+            silo.AddIncomingGrainCallFilter<IngestionCallLocality>();
         });
         builder.AddEngineIngestion();
         return builder;

@@ -25,6 +25,7 @@ public sealed class KafkaIngestionService(
     EngineMetrics metrics,
     IngestionStatus status,
     TimeProvider time,
+    ILocalSiloDetails silo,
     ILogger<KafkaIngestionService> logger) : BackgroundService
 {
     private readonly IngestionOptions _options = options.Value;
@@ -67,6 +68,8 @@ public sealed class KafkaIngestionService(
 
     private void Run(CancellationToken stoppingToken)
     {
+        // Customers this consumer activates live here, with their partitions (Cluster/ConsumerPlacement).
+        Engine.Silo.Cluster.ConsumerPlacement.PlaceCalledGrainsOn(silo.SiloAddress);
         PartitionAssignments? assignments = null;
         KafkaReachability? reachability = null;
         using var kafka = new ConsumerBuilder<byte[]?, byte[]?>(endpoint.ConsumerConfig())

@@ -95,8 +95,30 @@ public sealed class ScaleOutRig : IAsyncDisposable
         return line is null ? 0 : double.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture);
     }
 
+    /// <summary>What a failure message needs: each silo's rewinds and checkpoints from its /metrics.</summary>
+    public async Task<string> DiagnosticsAsync(HttpClient http, IEnumerable<(string Name, SiloProcess Silo)> silos)
+    {
+        var lines = new List<string>();
+        foreach (var (name, silo) in silos)
+        {
+            var text = await http.GetStringAsync(silo.BaseUrl + "/metrics");
+            lines.AddRange(text.Split('\n')
+                .Where(l => l.StartsWith("engine_partition_rewinds_total", StringComparison.Ordinal) || l.StartsWith("engine_checkpoints_total", StringComparison.Ordinal))
+                .Select(l => $"{name}: {l}"));
+        }
+
+        return string.Join('\n', lines);
+    }
+
     public async ValueTask DisposeAsync()
     {
+        // Kept for whoever reads a failure: every silo's console output, in the temp directory.
+        var logs = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "engine-scaleout-logs"));
+        for (var i = 0; i < _silos.Count; i++)
+        {
+            await File.WriteAllTextAsync(Path.Combine(logs.FullName, $"silo-{i}.log"), _silos[i].Output);
+        }
+
         foreach (var silo in _silos)
         {
             await silo.DisposeAsync();

@@ -49,6 +49,16 @@ public sealed partial class DeployManifestTests
     }
 
     [Fact]
+    public async Task The_compose_file_passes_docker_compose_config_with_the_example_settings()
+    {
+        var compose = ToolRun.Require("docker-compose", "docker-compose");
+
+        var check = await ToolRun.RunAsync(compose, ["--env-file", Path.Combine(Compose, "example.env"), "-f", Path.Combine(Compose, "docker-compose.yml"), "config", "-q"]);
+
+        Assert.True(check.ExitCode == 0, check.Output + check.Error);
+    }
+
+    [Fact]
     public async Task The_compose_prometheus_config_scrapes_every_silo_and_passes_promtool()
     {
         var promtool = ToolRun.Require("promtool", "prometheus");
@@ -113,7 +123,7 @@ public sealed partial class DeployManifestTests
     {
         var kustomization = Load(Path.Combine(Kubernetes, "kustomization.yaml")).Single();
         var listed = Sequence(kustomization, "resources").Select(r => r.ToString()).Order(StringComparer.Ordinal).ToList();
-        var files = Directory.GetFiles(Kubernetes, "*.yaml").Select(Path.GetFileName).Where(f => f != "kustomization.yaml").Order(StringComparer.Ordinal).ToList();
+        var files = Directory.GetFiles(Kubernetes, "*.yaml").Select(f => Path.GetFileName(f)).Where(f => f != "kustomization.yaml").Order(StringComparer.Ordinal).ToList();
 
         Assert.Equal(files, listed);
         Assert.All(KubernetesDocuments(), d =>

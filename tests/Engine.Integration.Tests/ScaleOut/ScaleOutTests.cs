@@ -18,6 +18,8 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
 {
     private const string Duplicates = "engine_events_duplicate_total";
     private const string Applied = "engine_events_applied_total";
+    private const string LocalBatches = "engine_ingestion_calls_total{placement=\"local\"}";
+    private const string RemoteBatches = "engine_ingestion_calls_total{placement=\"remote\"}";
 
     [Fact]
     public async Task Three_silos_lose_nothing_and_repeat_nothing_through_a_rolling_restart_and_a_SIGKILL()
@@ -56,6 +58,13 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         await producing;
         await stream.WaitUntilCommittedAsync(TimeSpan.FromMinutes(5));
         output.WriteLine($"every partition committed to its end {killedAt.Elapsed.TotalSeconds:F0} s after the SIGKILL");
+
+        // Placement: customers live where their partition is consumed, so most batches stay
+        // on their silo; a customer whose partition moved takes one remote batch, then follows.
+        var local = (await AllAsync(http, [cyd, bea], LocalBatches)).Sum();
+        var remote = (await AllAsync(http, [cyd, bea], RemoteBatches)).Sum();
+        output.WriteLine($"batches since the rolling restart on the survivors: {local} local, {remote} remote ({remote / Math.Max(1, local + remote):P1})");
+        Assert.True(remote < local, $"{remote} of {local + remote} batches crossed the network");
 
         var oracle = CustomerOracle.Compute(stream.Events.Select(e => e.Json));
         using var client = await ScaleOutRig.ConnectAsync([cyd, bea]);

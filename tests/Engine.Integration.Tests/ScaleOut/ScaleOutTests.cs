@@ -22,7 +22,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
     private const string RemoteBatches = "engine_ingestion_calls_total{placement=\"remote\"}";
 
     [Fact]
-    public async Task Three_silos_lose_nothing_and_repeat_nothing_through_a_rolling_restart_and_a_SIGKILL()
+    public async Task Three_silos_lose_nothing_and_apply_nothing_twice_through_a_rolling_restart_and_a_SIGKILL()
     {
         await using var rig = await ScaleOutRig.StartAsync(partitions: 12);
         var stream = rig.Stream;

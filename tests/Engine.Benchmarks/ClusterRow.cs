@@ -73,7 +73,8 @@ public static partial class ClusterRow
     {
         private readonly string _name = "bench" + Guid.NewGuid().ToString("N")[..8];
         private readonly KafkaTopics _topics = new();
-        private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
+        // Generous: on a busy machine a silo under load can take seconds to serve /metrics.
+        private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
 
         public async Task<Result> MeasureAsync(int events, int customers, bool recover)
         {

@@ -99,6 +99,52 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         output.WriteLine($"{expectedChanges} tier changes, {done.Count} SMS sent, {unknown.Count} unknown after the SIGKILL");
     }
 
+    /// <summary>
+    /// The concurrent-writer path across processes: a second silo joins while the first holds
+    /// its customers' events unsaved (a long write-behind, customers left where they are), so
+    /// the newcomer's batches land in grains on the old owner; then the old owner dies with
+    /// them. The newcomer sees the gap, rewinds, re-delivers, and every customer ends exact.
+    /// </summary>
+    [Fact]
+    public async Task A_rebalance_while_the_old_owner_holds_unsaved_events_and_then_dies_loses_nothing()
+    {
+        await using var rig = await ScaleOutRig.StartAsync(partitions: 8);
+        var stream = rig.Stream;
+        var producing = stream.ProduceSteadilyAsync(customers: 600, events: 16_000, seed: 59, prefix: "handover-", perSecond: 400);
+        using var http = new HttpClient();
+        var unsaved = new Dictionary<string, string>
+        {
+            ["WriteBehind__MaxUnsavedAge"] = "00:01:00",
+            ["Cluster__Placement__MoveToConsumer"] = "false",
+        };
+
+        var ann = await rig.StartSiloAsync("ann", unsaved);
+        await Eventually.Until(() => DurableStream.AppliedAsync(http, ann), applied => applied >= 3_000, TimeSpan.FromMinutes(2), "ann to apply 3000 events");
+        var bob = await rig.StartSiloAsync("bob", unsaved);
+        await Eventually.Until(() => ScaleOutRig.MetricAsync(http, ann, RemoteBatches), remote => remote >= 200, TimeSpan.FromMinutes(2), "bob's batches to reach customers living on ann");
+        await ann.KillAsync();
+
+        await producing;
+        await stream.WaitUntilCommittedAsync(TimeSpan.FromMinutes(5));
+        var rewinds = await rig.DiagnosticsAsync(http, [("bob", bob)]);
+        output.WriteLine(rewinds);
+        Assert.Contains("engine_partition_rewinds_total{reason=", rewinds, StringComparison.Ordinal);
+
+        var oracle = CustomerOracle.Compute(stream.Events.Select(e => e.Json));
+        using var client = await ScaleOutRig.ConnectAsync([bob]);
+        var grains = client.Services.GetRequiredService<IClusterClient>();
+        foreach (var (customerId, customer) in oracle)
+        {
+            StateAssertions.Matches(customerId, customer, await grains.GetGrain<ICustomerGrain>(customerId).GetViewAsync());
+        }
+
+        await client.StopAsync();
+        var expectedChanges = oracle.Values.Sum(c => c.TierChanges);
+        var records = TierChangeTopic.Read(rig.Broker.BootstrapServers, stream.Topics.TierChanges, r => r.CustomerId.StartsWith("handover-", StringComparison.Ordinal), expectedChanges);
+        Assert.Equal(expectedChanges, records.Select(r => r.EffectId).Distinct().Count());
+        Assert.Equal(expectedChanges, records.Count);
+    }
+
     private static async Task<double[]> AllAsync(HttpClient http, IReadOnlyList<SiloProcess> silos, string metric) =>
         await Task.WhenAll(silos.Select(s => ScaleOutRig.MetricAsync(http, s, metric)));
 }

@@ -61,16 +61,28 @@ public sealed partial class DurableStream(EmbeddedKafkaBroker broker, int partit
     /// </summary>
     public Task ProduceSteadilyAsync(int customers, int events, int seed, string prefix, int perSecond)
     {
+        PrepareLive(customers, events, seed, prefix);
+        return ProduceSteadilyAsync(0, Events.Count, perSecond);
+    }
+
+    /// <summary>Creates the topics and a live stream (stamped now) in <see cref="Events"/>, produced later in slices.</summary>
+    public void PrepareLive(int customers, int events, int seed, string prefix)
+    {
         CreateTopics();
         Events = new ShopperSimulation(customers, seed, DateTimeOffset.UtcNow, customerPrefix: prefix, wallClock: () => DateTimeOffset.UtcNow).Take(events).ToList();
-        var stream = Events;
+    }
+
+    /// <summary>Produces <see cref="Events"/>[<paramref name="from"/>..+<paramref name="count"/>] at about <paramref name="perSecond"/> events a second.</summary>
+    public Task ProduceSteadilyAsync(int from, int count, int perSecond)
+    {
+        var slice = Events.GetRange(from, count);
         return Task.Run(async () =>
         {
             using var producer = NewProducer();
             var started = System.Diagnostics.Stopwatch.StartNew();
-            for (var i = 0; i < stream.Count; i++)
+            for (var i = 0; i < slice.Count; i++)
             {
-                var e = stream[i];
+                var e = slice[i];
                 producer.ProduceWaitingForRoom(Topics.TopicOf(e.Type), new Message<string, byte[]> { Key = e.CustomerId, Value = e.Json }, TimeSpan.FromMilliseconds(100));
                 // Pacing, not waiting for a condition: event i is due at i / perSecond seconds.
                 var ahead = TimeSpan.FromSeconds((double)i / perSecond) - started.Elapsed;

@@ -29,12 +29,12 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         // Three slices, each produced steadily: before and during the rolling restart, after
         // it, and through the SIGKILL; so every phase has events arriving, however slow the machine.
         stream.PrepareLive(customers: 1200, events: 40_000, seed: 53, prefix: "scale-");
-        var producing = stream.ProduceSteadilyAsync(0, 15_000, perSecond: 500);
         using var http = new HttpClient();
 
         var ann = await rig.StartSiloAsync("ann");
         var bob = await rig.StartSiloAsync("bob");
         var cyd = await rig.StartSiloAsync("cyd");
+        var producing = stream.ProduceSteadilyAsync(0, 15_000, perSecond: 500);
         await Eventually.Until(() => AllAsync(http, [ann, bob, cyd], Applied), applied => applied.All(a => a > 0), TimeSpan.FromMinutes(2), "every silo to apply events of its own partitions");
 
         // A deploy's stop of bob: it drains (the batch in the grains, a final checkpoint that

@@ -8,6 +8,7 @@ packages=(
   postgresql           # durable state (Orleans AdoNet providers)
   kannel kannel-extras # SMS gateway with fakesmsc, for SMS tests
   prometheus           # promtool checks metrics and rules
+  docker-compose       # `docker-compose config` checks deploy/compose (no daemon needed)
   libsasl2-2           # librdkafka's default build links it
   curl
 )

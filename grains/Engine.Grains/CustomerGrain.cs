@@ -83,7 +83,11 @@ public sealed partial class CustomerGrain(
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        _store.UnloadAsync(siloStopping: reason.ReasonCode == DeactivationReasonCode.ShuttingDown);
+        _store.UnloadAsync(siloStopping: reason.ReasonCode == DeactivationReasonCode.ShuttingDown && !OtherSilosCarryOn());
+
+    // In a cluster the customer's partition may be consumed by another silo that keeps running
+    // (its commit waits for this write): leaving the events for re-delivery would replay them there.
+    private bool OtherSilosCarryOn() => silo.GetApproximateSiloStatuses(onlyActive: true).Keys.Any(s => !s.Equals(silo.SiloAddress));
 
     public async Task<ApplyReport> ApplyAsync(EventBatch batch)
     {

@@ -38,6 +38,7 @@ public static class SiloHostExtensions
         {
             silo.AddEngineStorage(builder.Configuration, orleans);
             silo.AddClusterTls(builder.Configuration);
+            silo.AddIncomingGrainCallFilter<IngestionCallLocality>();
         });
         builder.AddEngineIngestion();
         return builder;
@@ -52,6 +53,7 @@ public static class SiloHostExtensions
             .Configure(rules => LoyaltyConfiguration.Bind(configuration.GetSection(LoyaltyRules.SectionName), rules.Loyalty))
             .Configure(rules => CartAbandonmentConfiguration.Bind(configuration.GetSection(CartAbandonmentRules.SectionName), rules.CartAbandonment));
         services.AddValidatedOptions<WriteBehindOptions, WriteBehindOptionsValidator>(configuration.GetSection(WriteBehindOptions.SectionName));
+        services.AddOptions<PlacementOptions>().Bind(configuration.GetSection(PlacementOptions.SectionName));
         services.AddValidatedOptions<KafkaOptions, KafkaOptionsValidator>(configuration.GetSection(KafkaOptions.SectionName));
         services.AddValidatedOptions<IngestionOptions, IngestionOptionsValidator>(configuration.GetSection(IngestionOptions.SectionName));
         services.AddValidatedOptions<DemoOptions, DemoOptionsValidator>(configuration.GetSection(DemoOptions.SectionName));

@@ -25,6 +25,7 @@ public sealed class KafkaIngestionService(
     EngineMetrics metrics,
     IngestionStatus status,
     TimeProvider time,
+    ILocalSiloDetails silo,
     ILogger<KafkaIngestionService> logger) : BackgroundService
 {
     private readonly IngestionOptions _options = options.Value;
@@ -67,12 +68,23 @@ public sealed class KafkaIngestionService(
 
     private void Run(CancellationToken stoppingToken)
     {
+        // Customers this consumer activates live here, with their partitions (Cluster/ConsumerPlacement).
+        Engine.Silo.Cluster.ConsumerPlacement.PlaceCalledGrainsOn(silo.SiloAddress);
         PartitionAssignments? assignments = null;
+        PartitionLag? lag = null;
         KafkaReachability? reachability = null;
         using var kafka = new ConsumerBuilder<byte[]?, byte[]?>(endpoint.ConsumerConfig())
             .SetPartitionsAssignedHandler((_, assigned) => assignments!.Assigned(assigned))
-            .SetPartitionsRevokedHandler((_, revoked) => assignments!.Revoked(revoked.Select(r => r.TopicPartition)))
-            .SetPartitionsLostHandler((_, lost) => assignments!.Lost(lost.Select(l => l.TopicPartition)))
+            .SetPartitionsRevokedHandler((_, revoked) =>
+            {
+                assignments!.Revoked(revoked.Select(r => r.TopicPartition));
+                lag!.Forget(revoked.Select(r => r.TopicPartition));
+            })
+            .SetPartitionsLostHandler((_, lost) =>
+            {
+                assignments!.Lost(lost.Select(l => l.TopicPartition));
+                lag!.Forget(lost.Select(l => l.TopicPartition));
+            })
             .SetErrorHandler((_, error) =>
             {
                 logger.LogKafkaError(error.Code, error.Reason);
@@ -93,7 +105,7 @@ public sealed class KafkaIngestionService(
         var settlement = new BatchSettlement(partitions, rewinds, deadLetters, metrics, time, logger, retries);
         var commit = new CheckpointCommit(consumer, partitions, rewinds, outage, metrics, time, logger);
         var checkpointer = new Checkpointer(partitions, customers, commit, _options, writeBehind.Value, metrics, time);
-        var lag = new PartitionLag(consumer, partitions, metrics, time);
+        lag = new PartitionLag(consumer, partitions, metrics, time);
         assignments = new PartitionAssignments(partitions, settlement, checkpointer, outage, logger);
 
         kafka.Subscribe(endpoint.Topics.Inbound);

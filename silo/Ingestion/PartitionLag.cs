@@ -1,3 +1,4 @@
+using Confluent.Kafka;
 using System.Globalization;
 using Engine.Silo.Metrics;
 
@@ -11,6 +12,15 @@ internal sealed class PartitionLag(IEventConsumer consumer, TrackedPartitions pa
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
     private long _nextAt;
+
+    /// <summary>Drops the series of partitions this silo no longer consumes, so a rebalance leaves no frozen lag behind.</summary>
+    public void Forget(IEnumerable<TopicPartition> gone)
+    {
+        foreach (var partition in gone)
+        {
+            metrics.ConsumerLag.RemoveLabelled(partition.Topic, partition.Partition.Value.ToString(CultureInfo.InvariantCulture));
+        }
+    }
 
     public void MaybeUpdate()
     {

@@ -104,6 +104,9 @@ public sealed class EngineMetrics
         CheckpointDuration = factory.CreateHistogram("engine_checkpoint_duration_seconds", "Time to flush touched customers and commit offsets.",
             new HistogramConfiguration { Buckets = LatencyBuckets });
         Rewinds = factory.CreateCounter("engine_partition_rewinds_total", "Partitions sought back to their committed offset to re-deliver events, by reason.", "reason");
+        var ingestionCalls = factory.CreateCounter("engine_ingestion_calls_total", "Event batches received by customer grains in this silo, by where their consumer ran (local: same silo; remote: another silo).", "placement");
+        LocalIngestionCalls = ingestionCalls.WithLabels("local");
+        RemoteIngestionCalls = ingestionCalls.WithLabels("remote");
         IngestionPaused = factory.CreateGauge("engine_ingestion_paused", "1 while ingestion is paused because state cannot be stored.");
         ApplyFailures = factory.CreateCounter("engine_event_apply_failures_total", "Attempts to apply an event whose rules threw (the event is dead-lettered as apply-failed after Ingestion:MaxApplyAttempts).");
         DeadLetterFailures = factory.CreateCounter("engine_dead_letter_failures_total", "Dead letters that could not be written (the source offset is then not committed).");
@@ -132,6 +135,8 @@ public sealed class EngineMetrics
     public Counter Checkpoints { get; }
     public Histogram CheckpointDuration { get; }
     public Counter Rewinds { get; }
+    public Counter.Child LocalIngestionCalls { get; }
+    public Counter.Child RemoteIngestionCalls { get; }
     public Gauge IngestionPaused { get; }
     public Counter DeadLetterFailures { get; }
     public Counter CallbacksRefused { get; }

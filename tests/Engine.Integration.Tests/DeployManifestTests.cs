@@ -2,7 +2,7 @@ namespace Engine.Integration.Tests;
 
 /// <summary>What an operator applies must be accepted by the real tools.</summary>
 [Trait("Category", "Integration")]
-public sealed class DeployManifestTests
+public sealed partial class DeployManifestTests
 {
     [Fact]
     public async Task Prometheus_config_and_alert_rules_pass_promtool()

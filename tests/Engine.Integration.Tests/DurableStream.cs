@@ -42,13 +42,9 @@ public sealed partial class DurableStream(EmbeddedKafkaBroker broker, int partit
     /// <summary>Creates the topics and produces the whole stream before any silo reads it.</summary>
     public void Produce(int customers, int events, int seed, string prefix)
     {
-        foreach (var topic in Topics.Inbound.Concat(Topics.Outbound))
-        {
-            broker.CreateTopic(topic, partitions);
-        }
-
+        CreateTopics();
         Events = new ShopperSimulation(customers, seed, DateTimeOffset.UtcNow.AddDays(-30), customerPrefix: prefix).Take(events).ToList();
-        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, Acks = Acks.All, LingerMs = 5 }).Build();
+        using var producer = NewProducer();
         foreach (var e in Events)
         {
             // More events than the producer queues (100,000): wait for deliveries to make room.
@@ -57,6 +53,59 @@ public sealed partial class DurableStream(EmbeddedKafkaBroker broker, int partit
 
         producer.Flush(TimeSpan.FromMinutes(1));
     }
+
+    /// <summary>
+    /// Creates the topics, then produces the stream as live traffic arrives: about
+    /// <paramref name="perSecond"/> events a second, stamped with the wall clock (so the SMS
+    /// they decide are not stale). <see cref="Events"/> holds the whole stream at once.
+    /// </summary>
+    public Task ProduceSteadilyAsync(int customers, int events, int seed, string prefix, int perSecond)
+    {
+        PrepareLive(customers, events, seed, prefix);
+        return ProduceSteadilyAsync(0, Events.Count, perSecond);
+    }
+
+    /// <summary>Creates the topics and a live stream (stamped now) in <see cref="Events"/>, produced later in slices.</summary>
+    public void PrepareLive(int customers, int events, int seed, string prefix)
+    {
+        CreateTopics();
+        Events = new ShopperSimulation(customers, seed, DateTimeOffset.UtcNow, customerPrefix: prefix, wallClock: () => DateTimeOffset.UtcNow).Take(events).ToList();
+    }
+
+    /// <summary>Produces <see cref="Events"/>[<paramref name="from"/>..+<paramref name="count"/>] at about <paramref name="perSecond"/> events a second.</summary>
+    public Task ProduceSteadilyAsync(int from, int count, int perSecond)
+    {
+        var slice = Events.GetRange(from, count);
+        return Task.Run(async () =>
+        {
+            using var producer = NewProducer();
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            for (var i = 0; i < slice.Count; i++)
+            {
+                var e = slice[i];
+                producer.ProduceWaitingForRoom(Topics.TopicOf(e.Type), new Message<string, byte[]> { Key = e.CustomerId, Value = e.Json }, TimeSpan.FromMilliseconds(100));
+                // Pacing, not waiting for a condition: event i is due at i / perSecond seconds.
+                var ahead = TimeSpan.FromSeconds((double)i / perSecond) - started.Elapsed;
+                if (ahead > TimeSpan.FromMilliseconds(50))
+                {
+                    await Task.Delay(ahead);
+                }
+            }
+
+            producer.Flush(TimeSpan.FromMinutes(1));
+        });
+    }
+
+    private void CreateTopics()
+    {
+        foreach (var topic in Topics.Inbound.Concat(Topics.Outbound))
+        {
+            broker.CreateTopic(topic, partitions);
+        }
+    }
+
+    private IProducer<string, byte[]> NewProducer() =>
+        new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, Acks = Acks.All, LingerMs = 5 }).Build();
 
     public Task WaitUntilCommittedAsync(TimeSpan timeout) => Eventually.Until(
         () => KafkaOffsets.GroupCaughtUp(broker.BootstrapServers, GroupId, Topics.Inbound, partitions),
@@ -79,6 +128,16 @@ public sealed partial class DurableStream(EmbeddedKafkaBroker broker, int partit
         return host;
     }
 
+    /// <summary>The silo's count of events skipped as already applied: re-deliveries.</summary>
+    public static async Task<double> DuplicatesAsync(HttpClient http, SiloProcess silo)
+    {
+        var match = DuplicateLine().Match(await http.GetStringAsync(silo.BaseUrl + "/metrics"));
+        return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+    }
+
     [GeneratedRegex(@"^engine_events_applied_total (\S+)$", RegexOptions.Multiline)]
     private static partial Regex AppliedLine();
+
+    [GeneratedRegex(@"^engine_events_duplicate_total (\S+)$", RegexOptions.Multiline)]
+    private static partial Regex DuplicateLine();
 }

@@ -32,4 +32,24 @@ public sealed class PartitionLagTests
         lag.MaybeUpdate();
         Assert.Equal(379, metrics.ConsumerLag.WithLabels(Topic, "0").Value);
     }
+
+    [Fact]
+    public void A_partition_that_moved_to_another_silo_leaves_no_lag_series_behind()
+    {
+        var time = new FakeTimeProvider(Start);
+        var consumer = new FakeConsumer(time);
+        var partitions = new TrackedPartitions();
+        var metrics = NewMetrics();
+        partitions.Track(P0).RestartOffset = 100;
+        partitions.Track(P1).RestartOffset = 300;
+        consumer.Watermarks[P0] = new WatermarkOffsets(new Offset(0), new Offset(150));
+        consumer.Watermarks[P1] = new WatermarkOffsets(new Offset(0), new Offset(310));
+        var lag = new PartitionLag(consumer, partitions, metrics, time);
+        lag.MaybeUpdate();
+
+        lag.Forget([P1]);
+
+        var served = metrics.ConsumerLag.GetAllLabelValues().Select(labels => labels[1]).ToList();
+        Assert.Equal(["0"], served);
+    }
 }

@@ -1,5 +1,3 @@
-using Engine.Domain.Value.Model;
-using Engine.Domain.Segments;
 using Engine.Contracts;
 using Engine.Domain.Customers;
 using Engine.Domain.Effects;
@@ -32,9 +30,7 @@ public sealed partial class CustomerGrain(
     SmsSendProtocol sms,
     CartAbandonmentTrigger cart,
     NumberKeys numberKeys,
-    CurrentValueModel valueModel,
-    IOptions<ValueForecastOptions> forecast,
-    SegmentRules segments,
+    SegmentEvaluation segments,
     ISiloStatusOracle silo,
     ILogger<CustomerGrain> logger) : Grain, ICustomerGrain, IRemindable, IWakeUpReminder
 {
@@ -74,7 +70,7 @@ public sealed partial class CustomerGrain(
             MarkChanged();
         }
 
-        if (State.Outbox.HasOpen(OutboxKind.TierChange))
+        if (State.Outbox.HasOpenPublications())
         {
             // Left open by an earlier activation (it may have died mid-publish): settle it soon,
             // outside activation.
@@ -107,6 +103,13 @@ public sealed partial class CustomerGrain(
         Unsaved.EventsApplied(changed, now);
         RecordEffects(before);
         RecordCartUpdate();
+        if (report.Applied > 0)
+        {
+            // Once per batch, and only when an event changed something: a replay or a
+            // redelivery of applied events evaluates nothing, so it can publish nothing.
+            RecordSegmentChanges(historical: batch.Events.All(e => e.Event.Backfill));
+        }
+
         // Claimed before the state is durable, so a STOP right after the profile finds the customer (docs/architecture.md).
         await ClaimNumberAsync();
         if (Unsaved.IsWriteDue(now))
@@ -161,7 +164,9 @@ public sealed partial class CustomerGrain(
         State.AdvanceTo(now, _rules);
         var loyaltyEffects = RecordEffects(before);
         var cartChanged = RecordCartUpdate();
-        if (loyaltyEffects == 0 && !cartChanged && LoyaltyTotals.Of(State.Loyalty) != before)
+        // Time alone moves segment facts (P(alive), days since): a change is an effect like any other.
+        var segmentChanges = RecordSegmentChanges(historical: false);
+        if (loyaltyEffects == 0 && !cartChanged && segmentChanges == 0 && LoyaltyTotals.Of(State.Loyalty) != before)
         {
             Unsaved.Changed(now);
         }
@@ -178,9 +183,8 @@ public sealed partial class CustomerGrain(
         var state = State;
         var engagement = state.Engagement.ScoreAt(now, _rules.Engagement);
         // Computed when asked, from the totals and the model in memory: O(1), and current however long since the last event.
-        var model = valueModel.Model;
-        var forecastNow = model is not null && state.Value.SummaryAt(now) is { } summary ? ValueForecasting.Forecast(model, summary, forecast.Value) : null;
-        var memberships = segments.Evaluate(CustomerSegmentFacts.From(state, now, engagement, forecastNow))
+        var forecastNow = segments.Forecast(state, now);
+        var memberships = segments.Evaluate(SegmentEvaluation.Facts(state, now, engagement, forecastNow))
             .Select(m => new SegmentMembership(m.Key, m.Value))
             .ToList();
         return Task.FromResult(new CustomerView(
@@ -202,6 +206,15 @@ public sealed partial class CustomerGrain(
         loyaltyStatistics.Record(before, LoyaltyTotals.Of(State.Loyalty), effects);
         var now = time.GetUtcNow();
         var changes = CustomerNotifications.Record(State, effects, now, _rules.Loyalty);
+        Unsaved.EffectsDecided(changes, now);
+        return changes;
+    }
+
+    /// <summary>Segment membership changes, recorded as effects (written at once, published once durable); returns how many.</summary>
+    private int RecordSegmentChanges(bool historical)
+    {
+        var now = time.GetUtcNow();
+        var changes = segments.Record(State, now, historical);
         Unsaved.EffectsDecided(changes, now);
         return changes;
     }
@@ -281,13 +294,14 @@ public sealed partial class CustomerGrain(
         var now = time.GetUtcNow();
         var loyaltyDue = State.NextLoyaltyDueAt(_rules);
         var cartCheck = cart.NextCheck(State, now);
-        if (loyaltyDue <= now || cartCheck <= now)
+        var segmentCheck = segments.NextCheck(State, now);
+        if (loyaltyDue <= now || cartCheck <= now || segmentCheck <= now)
         {
             await AdvanceAsync();
             return;
         }
 
-        await _wakeUp.ScheduleAsync(this, State, now, loyaltyDue, sms.NextCheck(State, now), cartCheck);
+        await _wakeUp.ScheduleAsync(this, State, now, loyaltyDue, sms.NextCheck(State, now), cartCheck, segmentCheck);
     }
 
     bool IWakeUpReminder.SiloTerminating => silo.CurrentStatus.IsTerminating();

@@ -29,6 +29,11 @@ public sealed class SegmentOptionsValidator : IValidateOptions<SegmentOptions>
         try
         {
             SegmentRules.From(options);
+            if (options.ReevaluateEvery < TimeSpan.FromMinutes(1) || options.ReevaluateEvery > TimeSpan.FromDays(1))
+            {
+                return ValidateOptionsResult.Fail($"{SegmentOptions.SectionName}:ReevaluateEvery must be between a minute and a day, got {options.ReevaluateEvery:c}.");
+            }
+
             return ValidateOptionsResult.Success;
         }
         catch (FormatException e)

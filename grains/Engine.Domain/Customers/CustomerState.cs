@@ -42,6 +42,8 @@ public sealed class CustomerState
     // Id 20, not the next free one: the bounded-state work adds fields here in parallel.
     /// <summary>The newest backfill event applied (null: no history loaded), so a re-run import applies nothing twice.</summary>
     [Id(20)] public BackfillMark? Backfill { get; set; }
+    /// <summary>The segments the customer is in as last published, and when they were last evaluated.</summary>
+    [Id(30)] public Segments.SegmentMemberships Segments { get; set; } = new();
 
     // Not persisted: effects wait here only until the caller takes them after applying.
     [NonSerialized]

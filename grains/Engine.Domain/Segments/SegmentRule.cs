@@ -59,6 +59,16 @@ public sealed class SegmentRule
         return null;
     }
 
+    /// <summary>
+    /// Why the customer is not in the segment: for each alternative, the first condition that
+    /// fails, with the value (for a change's "left" line).
+    /// </summary>
+    public string WhyNot(SegmentFacts facts) =>
+        string.Join("; ", Alternatives
+            .Select(conditions => conditions.FirstOrDefault(c => !c.Holds(facts)))
+            .OfType<SegmentCondition>()
+            .Select(c => $"{c.Fact} {facts.Show(c.Fact)} (not {c})"));
+
     // Splits on a whole-word keyword outside parentheses.
     private static List<string> Split(string text, string keyword)
     {

@@ -26,6 +26,12 @@ public sealed class SegmentOptions
 
     public Dictionary<string, string> Rules { get; set; } = [];
 
+    /// <summary>
+    /// How often a customer's segments are evaluated again with no event (P(alive) decays, the
+    /// days since a purchase grow), through the customer's wake-up reminder. At most a day.
+    /// </summary>
+    public TimeSpan ReevaluateEvery { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>The definitions in force: the defaults with the configured ones over them.</summary>
     public IReadOnlyDictionary<string, string> Effective()
     {
@@ -54,6 +60,8 @@ public sealed class SegmentRules
     public SegmentRules(IEnumerable<SegmentRule> rules) => _rules = [.. rules.OrderBy(r => r.Name, StringComparer.Ordinal)];
 
     public IReadOnlyList<SegmentRule> All => _rules;
+
+    public SegmentRule? Find(string name) => _rules.FirstOrDefault(r => r.Name == name);
 
     /// <summary>Parses every definition; throws naming each one that is wrong.</summary>
     public static SegmentRules From(SegmentOptions options)

@@ -1,4 +1,5 @@
 using Engine.Contracts;
+using Engine.Domain.Segments;
 using Engine.Domain.Customers;
 using Engine.Domain.Effects;
 using Engine.Domain.Loyalty;
@@ -184,7 +185,7 @@ public sealed partial class CustomerGrain(
         var engagement = state.Engagement.ScoreAt(now, _rules.Engagement);
         // Computed when asked, from the totals and the model in memory: O(1), and current however long since the last event.
         var forecastNow = segments.Forecast(state, now);
-        var memberships = segments.Evaluate(SegmentEvaluation.Facts(state, now, engagement, forecastNow))
+        var memberships = segments.Evaluate(segments.Facts(state, now, engagement, forecastNow))
             .Select(m => new SegmentMembership(m.Key, m.Value))
             .ToList();
         return Task.FromResult(new CustomerView(
@@ -196,7 +197,9 @@ public sealed partial class CustomerGrain(
             Unsaved.Any,
             TierProgress.For(state, now, _rules),
             forecastNow,
-            memberships));
+            memberships,
+            segments.Ranks is { } ranks ? CustomerSegmentFacts.Rfm(state, now, ranks) : null,
+            segments.Ranks is { } population && forecastNow is not null ? population.ClvPercentile((double)forecastNow.PredictedLifetimeValue) : null));
     }
 
     /// <summary>Turns the rules' effects into outbox messages; returns how many changed.</summary>

@@ -11,6 +11,11 @@ if (args is [ImportRow.Command, ..])
     return await ImportRow.RunAsync(args[1..]);
 }
 
+if (args is [ValueModelFitRow.Command, ..])
+{
+    return ValueModelFitRow.Run();
+}
+
 if (args is [StoredSizeRow.Command, ..])
 {
     return StoredSizeRow.Run();

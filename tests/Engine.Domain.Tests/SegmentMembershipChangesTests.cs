@@ -64,4 +64,12 @@ public sealed class SegmentMembershipChangesTests
 
         Assert.True(state.Outbox.Messages.Single().SegmentChange!.Historical);
     }
+
+    [Fact]
+    public void A_name_no_segment_has_is_reported_so_a_cart_step_cannot_wait_for_a_segment_that_never_comes()
+    {
+        var options = new SegmentOptions { Rules = { ["vip"] = "lifetime_spend >= 5000", ["new"] = "" } };
+
+        Assert.Equal(["new", "gold"], options.Undefined(["high-value", "vip", "new", "gold"]));
+    }
 }

@@ -44,6 +44,8 @@ public sealed class CustomerState
     [Id(20)] public BackfillMark? Backfill { get; set; }
     /// <summary>The segments the customer is in as last published, and when they were last evaluated.</summary>
     [Id(30)] public Segments.SegmentMemberships Segments { get; set; } = new();
+    /// <summary>Referrals made by this customer and how many of them bought.</summary>
+    [Id(31)] public Referrals.CustomerReferrals Referrals { get; set; } = new();
 
     // Not persisted: effects wait here only until the caller takes them after applying.
     [NonSerialized]

@@ -32,6 +32,13 @@ public sealed class SegmentOptions
     /// </summary>
     public TimeSpan ReevaluateEvery { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>Of <paramref name="names"/> (e.g. a cart step's audience), those no segment in force is called.</summary>
+    public IReadOnlyList<string> Undefined(IEnumerable<string> names)
+    {
+        var defined = Effective();
+        return [.. names.Where(name => !defined.ContainsKey(name)).Distinct(StringComparer.Ordinal)];
+    }
+
     /// <summary>The definitions in force: the defaults with the configured ones over them.</summary>
     public IReadOnlyDictionary<string, string> Effective()
     {

@@ -1,5 +1,6 @@
 using Engine.Domain.Customers;
 using Engine.Domain.Segments;
+using Engine.Domain.Sms;
 using Engine.Domain.Value.Model;
 using Microsoft.Extensions.Options;
 
@@ -20,6 +21,8 @@ public sealed class SegmentEvaluation(
     IOptions<CustomerRules> customerRules)
 {
     private (PurchaseSummary Summary, ValueModel Model, ValueForecast Forecast)? _forecast;
+    private string? _countryOf;
+    private string? _country;
 
     /// <summary>The customer's forecast now, from the silo's model (null: no model, or no purchase).</summary>
     public ValueForecast? Forecast(CustomerState state, DateTimeOffset now)
@@ -39,12 +42,25 @@ public sealed class SegmentEvaluation(
         return forecast;
     }
 
-    /// <summary>The facts the rules read, now.</summary>
-    public SegmentFacts Facts(CustomerState state, DateTimeOffset now) =>
-        Facts(state, now, state.Engagement.ScoreAt(now, customerRules.Value.Engagement), Forecast(state, now));
+    /// <summary>The population ranks published with the silo's model (null: no model, or one fitted before ranks).</summary>
+    public PopulationRanks? Ranks => valueModel.Model?.Population;
 
-    public static SegmentFacts Facts(CustomerState state, DateTimeOffset now, double engagementScore, ValueForecast? forecast) =>
-        CustomerSegmentFacts.From(state, now, engagementScore, forecast);
+    /// <summary>The facts the rules read, now, given the engagement score and forecast already computed.</summary>
+    public SegmentFacts Facts(CustomerState state, DateTimeOffset now, double engagementScore, ValueForecast? forecast) =>
+        CustomerSegmentFacts.From(state, now, engagementScore, forecast, Ranks, Country(state));
+
+    /// <summary>The country code of the customer's claimed number, parsed once per number this activation sees.</summary>
+    private string? Country(CustomerState state)
+    {
+        var number = state.ClaimedNumber;
+        if (!string.Equals(number, _countryOf, StringComparison.Ordinal))
+        {
+            _countryOf = number;
+            _country = NumberNormalisation.CountryOf(number);
+        }
+
+        return _country;
+    }
 
     /// <summary>The segments the customer is in now, each with why (for a read; nothing is recorded).</summary>
     public IReadOnlyDictionary<string, string> Evaluate(SegmentFacts facts) => rules.Evaluate(facts);

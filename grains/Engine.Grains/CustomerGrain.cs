@@ -165,9 +165,9 @@ public sealed partial class CustomerGrain(
         State.AdvanceTo(now, _rules);
         var loyaltyEffects = RecordEffects(before);
         var cartChanged = RecordCartUpdate();
-        // Time alone moves segment facts (P(alive), days since): a change is an effect like any other.
-        var segmentChanges = RecordSegmentChanges(historical: false);
-        if (loyaltyEffects == 0 && !cartChanged && segmentChanges == 0 && LoyaltyTotals.Of(State.Loyalty) != before)
+        // Time alone moves segment facts (P(alive), days since): a change rides the write-behind.
+        RecordSegmentChanges(historical: false);
+        if (loyaltyEffects == 0 && !cartChanged && LoyaltyTotals.Of(State.Loyalty) != before)
         {
             Unsaved.Changed(now);
         }
@@ -213,12 +213,20 @@ public sealed partial class CustomerGrain(
         return changes;
     }
 
-    /// <summary>Segment membership changes, recorded as effects (written at once, published once durable); returns how many.</summary>
+    /// <summary>
+    /// Segment membership changes, recorded in the outbox; returns how many. They ride the
+    /// write-behind rather than force a write (every first purchase joins "new"): published once
+    /// the write that makes them durable happened, within WriteBehind:MaxUnsavedAge.
+    /// </summary>
     private int RecordSegmentChanges(bool historical)
     {
         var now = time.GetUtcNow();
         var changes = segments.Record(State, now, historical);
-        Unsaved.EffectsDecided(changes, now);
+        if (changes > 0)
+        {
+            Unsaved.Changed(now);
+        }
+
         return changes;
     }
 
@@ -241,8 +249,8 @@ public sealed partial class CustomerGrain(
     }
 
     /// <summary>
-    /// Once the state is durable: publishes tier changes, claims the number if a claim failed,
-    /// hands due SMS to the dispatcher, then sets the wake-up for what is due later. Before that there is
+    /// Once the state is durable: claims the number if a claim failed, hands due SMS to the
+    /// dispatcher, publishes tier and segment changes, delivers referral notices, then sets the wake-up for what is due later. Before that there is
     /// nothing to do: the write that makes it durable settles again.
     /// </summary>
     private async Task SettleAsync()
@@ -253,15 +261,22 @@ public sealed partial class CustomerGrain(
             return;
         }
 
-        await PublishOpenEffectsAsync(CancellationToken.None);
         // A claim that failed earlier is tried again before anything is handed out.
         if (await ClaimNumberAsync())
         {
             ArmWriteTimer();
         }
 
+        // SMS first: a due cart step must not wait for the broker's acknowledgement of the
+        // tier or segment change decided with it (every abandoned cart joins cart-abandoner).
         sms.HandOutDue(State);
+        await PublishOpenEffectsAsync(CancellationToken.None);
         if (await cart.HandOutTalliesAsync(State, GrainFactory))
+        {
+            MarkChanged();
+        }
+
+        if (await HandOutReferralsAsync())
         {
             MarkChanged();
         }

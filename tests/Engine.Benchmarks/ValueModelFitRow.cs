@@ -26,8 +26,8 @@ internal static class ValueModelFitRow
         }
 
         var started = Stopwatch.GetTimestamp();
-        // master id, yyyymmdd, CDs, value
-        var log = File.ReadLines(file)
+        // A header line, then: master id, yyyymmdd, CDs, value
+        var log = File.ReadLines(file).Skip(1)
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Where(f => f.Length > 3)
             .Select(f => new Transaction(f[0], DateOnly.ParseExact(f[1], "yyyyMMdd", CultureInfo.InvariantCulture), decimal.Parse(f[3], CultureInfo.InvariantCulture)))

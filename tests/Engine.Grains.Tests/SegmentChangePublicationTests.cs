@@ -182,7 +182,11 @@ public sealed class SegmentChangePublicationTests : IDisposable
         {
             var (report, _) = EventBatchApplication.Apply(Store.State, batch, new CustomerRules());
             var changes = report.Applied > 0 ? Evaluation.Record(Store.State, Clock.GetUtcNow(), historical) : 0;
-            Store.Unsaved.EffectsDecided(changes, Clock.GetUtcNow());
+            if (changes > 0)
+            {
+                Store.Unsaved.Changed(Clock.GetUtcNow());
+            }
+
             return changes;
         }
 

@@ -11,6 +11,8 @@ public enum OutboxKind
     ExperimentTally = 2,
     /// <summary>A segment joined or left, to publish to the segment-changes topic (30: other kinds may be added in parallel).</summary>
     SegmentChange = 30,
+    /// <summary>News for the referrer's grain (referred, bought); removed once the referrer has it.</summary>
+    ReferralNotice = 31,
 }
 
 /// <summary>Where an outbox message is on its way out.</summary>
@@ -78,6 +80,7 @@ public sealed class OutboxMessage
     [Id(14)] public int Segments { get; set; }
     [Id(16)] public ExperimentTally? Tally { get; set; }
     [Id(30)] public SegmentChangeNotice? SegmentChange { get; set; }
+    [Id(31)] public ReferralNotice? Referral { get; set; }
 
     public bool IsOpen => Status is OutboxStatus.Pending or OutboxStatus.Sending;
 }
@@ -109,6 +112,10 @@ public sealed record SegmentChangeNotice(
     [property: Id(3)] DateTimeOffset At,
     [property: Id(4)] int? ModelVersion,
     [property: Id(5)] bool Historical = false);
+
+/// <summary>For the referrer <see cref="ReferrerId"/>: this customer was referred by them, or (<see cref="Bought"/>) made a first purchase.</summary>
+[GenerateSerializer, Immutable, Alias("engine.ReferralNotice")]
+public sealed record ReferralNotice([property: Id(0)] string ReferrerId, [property: Id(1)] bool Bought);
 
 /// <summary>
 /// An SMS the rules want sent: which trigger, and the facts its template needs. The SMS

@@ -11,8 +11,9 @@ public sealed class SegmentOptions
 
     public static IReadOnlyDictionary<string, string> Defaults { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        // Worth the most next year and likely still buying, or an advocate whose referrals buy.
-        ["high-value"] = "clv_percentile >= 80 and p_alive >= 0.5 or referred_buyers >= 2 and p_alive >= 0.5",
+        // Worth the most next year and likely still buying, or a good customer who is also an
+        // advocate: a referral that bought is worth more than the advocate's own forecast says.
+        ["high-value"] = "clv_percentile >= 80 and p_alive >= 0.5 or clv_percentile >= 60 and referred_buyers >= 1 and p_alive >= 0.5",
         // Predicted to spend well beyond what they have spent so far.
         ["rising"] = "orders >= 2 and clv_to_spend >= 1.5 and p_alive >= 0.6",
         // Valuable, and slipping away.

@@ -77,11 +77,12 @@ public sealed class SegmentEvaluation(
     /// When the customer's segments are due another look as time passes (P(alive) decays,
     /// recency grows): <see cref="SegmentOptions.ReevaluateEvery"/> after the last evaluation,
     /// now if never evaluated; null for a customer who never bought nor showed up, whose facts
-    /// time does not move.
+    /// time does not move, and when no segment is defined.
     /// </summary>
     public DateTimeOffset? NextCheck(CustomerState state, DateTimeOffset now)
     {
-        if (state.Value.FirstPurchaseAt is null && state.Engagement.LastSeenAt is null && state.Segments.Current.Count == 0)
+        if ((rules.All.Count == 0 && state.Segments.Current.Count == 0)
+            || (state.Value.FirstPurchaseAt is null && state.Engagement.LastSeenAt is null && state.Segments.Current.Count == 0))
         {
             return null;
         }

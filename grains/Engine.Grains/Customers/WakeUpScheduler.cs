@@ -39,9 +39,9 @@ public sealed partial class WakeUpScheduler(ILogger logger)
     public async Task ScheduleAsync(IWakeUpReminder reminder, CustomerState state, DateTimeOffset now, DateTimeOffset? loyaltyDue, DateTimeOffset? smsCheck, DateTimeOffset? cartCheck = null, DateTimeOffset? segmentCheck = null)
     {
         var next = Earliest(loyaltyDue, segmentCheck);
-        if (state.Outbox.HasOpenPublications())
+        if (state.Outbox.HasOpenPublications() || state.Outbox.HasOpen(Engine.Domain.Effects.OutboxKind.ReferralNotice))
         {
-            // Still open after settling: the publish failed.
+            // Still open after settling: the publish (or the referrer's call) failed.
             next = Earliest(next, now + PublishRetryDelay);
         }
 

@@ -52,8 +52,8 @@ internal static class ValueModelFitRow
         Console.WriteLine("|---|---|---|---|---|");
         Console.WriteLine($"| read the log | {read.TotalSeconds:F2} | | | {log.Count:N0} transactions |");
         Console.WriteLine($"| purchase summaries | {summarising.TotalSeconds:F2} | | | {summaries.Count(s => s.Frequency > 0):N0} repeat buyers |");
-        Console.WriteLine($"| BG/NBD fit | {purchasesTime.TotalSeconds:F2} | {purchases.Iterations:N0} | {purchases.Evaluations:N0} | {purchases.Parameters}, LL {purchases.LogLikelihood:F1}, converged {purchases.Converged} |");
-        Console.WriteLine($"| Gamma-Gamma fit | {spendTime.TotalSeconds:F2} | {spend.Iterations:N0} | {spend.Evaluations:N0} | {spend.Parameters}, LL {spend.LogLikelihood:F1}, converged {spend.Converged} |");
+        Console.WriteLine($"| BG/NBD fit | {purchasesTime.TotalSeconds:F2} | {purchases.Iterations:N0} | {purchases.Evaluations:N0} | r {purchases.Parameters.R:F3}, α {purchases.Parameters.Alpha:F3}, a {purchases.Parameters.A:F3}, b {purchases.Parameters.B:F3}; LL {purchases.LogLikelihood:F1}, converged {purchases.Converged} |");
+        Console.WriteLine($"| Gamma-Gamma fit | {spendTime.TotalSeconds:F2} | {spend.Iterations:N0} | {spend.Evaluations:N0} | p {spend.Parameters.P:F3}, q {spend.Parameters.Q:F3}, γ {spend.Parameters.Gamma:F3}; LL {spend.LogLikelihood:F1}, converged {spend.Converged} |");
         Console.WriteLine($"| population ranks (RFM quintiles, 99 CLV percentiles) | {ranking.TotalSeconds:F2} | | | CLV 80th percentile {ranks.ClvPercentiles[79]:F2} |");
         return purchases.Converged && spend.Converged ? 0 : 1;
     }

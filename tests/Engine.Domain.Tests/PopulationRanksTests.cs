@@ -96,6 +96,15 @@ public sealed class PopulationRanksTests
         Assert.DoesNotContain("french", rules.Evaluate(CustomerSegmentFacts.From(state, Make.T0, 0, null, country: "US")).Keys);
     }
 
+    [Fact]
+    public void A_model_with_broken_ranks_is_refused_and_one_without_ranks_as_older_versions_are_accepted()
+    {
+        Assert.Empty(Cdnow.Problems());
+        var broken = Cdnow with { Population = new PopulationRanks(new RfmBoundaries([1, 2, 3, 4], [1, 2, 3, 4], [4, 3, 2, 1], DateTimeOffset.UnixEpoch, 10), new double[99]) };
+
+        Assert.Contains(broken.Problems(), p => p.Contains("population ranks", StringComparison.Ordinal));
+    }
+
     private static List<Transaction> CdnowSampleLog() =>
         [.. File.ReadLines(Path.Combine(CdnowData.Directory, "CDNOW_sample.txt"))
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))

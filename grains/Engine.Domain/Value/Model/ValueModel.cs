@@ -39,6 +39,25 @@ public sealed record ValueModel(
             problems.Add($"Gamma-Gamma parameters must be positive and finite with q > 1 (a finite mean spend), got {Spend}");
         }
 
+        if (Population is { } ranks && (ranks.ClvPercentiles.Length != 99 || !Ascending(ranks.ClvPercentiles)
+            || new[] { ranks.Rfm.RecencyDays, ranks.Rfm.Frequency, ranks.Rfm.Monetary }.Any(cuts => cuts.Length != 4 || !Ascending(cuts))))
+        {
+            problems.Add("population ranks need 99 ascending CLV percentiles and 4 ascending RFM cut points per dimension");
+        }
+
         return problems;
+    }
+
+    private static bool Ascending(double[] values)
+    {
+        for (var i = 1; i < values.Length; i++)
+        {
+            if (!(values[i] >= values[i - 1]))
+            {
+                return false;
+            }
+        }
+
+        return values.All(double.IsFinite);
     }
 }

@@ -72,4 +72,15 @@ public sealed class SegmentMembershipChangesTests
 
         Assert.Equal(["new", "gold"], options.Undefined(["high-value", "vip", "new", "gold"]));
     }
+
+    [Fact]
+    public void The_per_batch_check_tells_the_same_memberships_from_any_difference()
+    {
+        var facts = new SegmentFacts().Set("orders_365d", 7).Set("cart_abandoned", true);
+
+        Assert.True(Rules.SameMemberships(["cart-abandoner", "frequent"], facts));
+        Assert.False(Rules.SameMemberships(["frequent"], facts));
+        Assert.False(Rules.SameMemberships(["cart-abandoner", "frequent", "new"], facts));
+        Assert.False(Rules.SameMemberships(["cart-abandoner", "gone", "frequent"], facts));
+    }
 }

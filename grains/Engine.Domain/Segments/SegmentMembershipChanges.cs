@@ -23,8 +23,13 @@ public static class SegmentMembershipChanges
     /// <param name="historical">Decided from history (a backfill): published marked so downstream does not act on it as news.</param>
     public static int Record(CustomerState state, SegmentRules rules, SegmentFacts facts, DateTimeOffset now, int? modelVersion, bool historical)
     {
-        var memberships = rules.Evaluate(facts);
         state.Segments.EvaluatedAt = now;
+        if (rules.SameMemberships(state.Segments.Current, facts))
+        {
+            return 0;
+        }
+
+        var memberships = rules.Evaluate(facts);
         var changes = SegmentChanges.Between(state.Segments.Current, memberships.Keys);
         foreach (var change in changes)
         {

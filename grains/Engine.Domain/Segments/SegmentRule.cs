@@ -45,6 +45,30 @@ public sealed class SegmentRule
         }
     }
 
+    /// <summary>Whether the customer is in the segment (no explanation built: the per-batch check).</summary>
+    public bool Holds(SegmentFacts facts)
+    {
+        foreach (var conditions in Alternatives)
+        {
+            var all = true;
+            foreach (var condition in conditions)
+            {
+                if (!condition.Holds(facts))
+                {
+                    all = false;
+                    break;
+                }
+            }
+
+            if (all)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Why the customer is in the segment (the alternative that holds, with the values), or null when not.</summary>
     public string? Explain(SegmentFacts facts)
     {

@@ -91,6 +91,29 @@ public sealed class SegmentRules
         return problems.Count == 0 ? new SegmentRules(rules) : throw new FormatException(string.Join("; ", problems));
     }
 
+    /// <summary>
+    /// Whether the customer is in exactly <paramref name="current"/> (ordinal order), checked
+    /// without building any explanation: what every batch asks, and the answer is mostly yes.
+    /// </summary>
+    public bool SameMemberships(IReadOnlyList<string> current, SegmentFacts facts)
+    {
+        var at = 0;
+        foreach (var rule in _rules)
+        {
+            if (rule.Holds(facts))
+            {
+                if (at >= current.Count || !string.Equals(current[at], rule.Name, StringComparison.Ordinal))
+                {
+                    return false;
+                }
+
+                at++;
+            }
+        }
+
+        return at == current.Count;
+    }
+
     /// <summary>Segment name → why, for each segment the customer is in, by name.</summary>
     public IReadOnlyDictionary<string, string> Evaluate(SegmentFacts facts)
     {

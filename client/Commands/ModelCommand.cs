@@ -153,7 +153,8 @@ public sealed record ValueModelFitReport(
     public static ValueModelFitReport Fit(string source, IEnumerable<Transaction> transactions, DateOnly calibrationEnd, double periodDays)
     {
         var started = Stopwatch.GetTimestamp();
-        var summaries = PurchaseSummaries.From(transactions, calibrationEnd, periodDays).Values.ToList();
+        var log = transactions as IReadOnlyCollection<Transaction> ?? [.. transactions];
+        var summaries = PurchaseSummaries.From(log, calibrationEnd, periodDays).Values.ToList();
         if (summaries.Count == 0)
         {
             throw new FormatException($"no purchase on or before {calibrationEnd:yyyy-MM-dd}");
@@ -164,6 +165,8 @@ public sealed record ValueModelFitReport(
         var model = new ValueModel(
             0, DateTimeOffset.UtcNow, periodDays, purchases.Parameters, spend.Parameters, Path.GetFileName(source),
             summaries.Count, purchases.LogLikelihood, spend.LogLikelihood);
+        // Ranked with the default horizon and no discounting (the client does not know the silo's ValueModel:Forecast).
+        model = model with { Population = PopulationRanks.From(log, calibrationEnd, model, new ValueForecastOptions(), model.FittedAt) };
         return new ValueModelFitReport(
             model, summaries.Count, spend.Customers, summaries.Average(s => s.Frequency), summaries.Average(s => s.Recency), summaries.Average(s => s.Age),
             purchases.Iterations, spend.Iterations, purchases.Converged && spend.Converged, Stopwatch.GetElapsedTime(started).TotalSeconds, false);

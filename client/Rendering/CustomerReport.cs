@@ -3,6 +3,7 @@ using Engine.Domain.Customers;
 using Engine.Domain.Effects;
 using Engine.Domain.Events;
 using Engine.Domain.Loyalty;
+using Engine.Domain.Value.Model;
 
 namespace Engine.Client.Rendering;
 
@@ -82,7 +83,8 @@ public sealed record CustomerReport(
                 view.HasUnsavedChanges,
                 state.WakeUpAt),
             view.Forecast is { } f
-                ? new ForecastReport(Math.Round(f.ProbabilityAlive, 3), Math.Round(f.ExpectedPurchases, 2), decimal.Round((decimal)f.ExpectedValuePerPurchase, 2), f.PredictedLifetimeValue, f.ModelVersion)
+                ? new ForecastReport(Math.Round(f.ProbabilityAlive, 3), Math.Round(f.ExpectedPurchases, 2), decimal.Round((decimal)f.ExpectedValuePerPurchase, 2), f.PredictedLifetimeValue, f.ModelVersion,
+                    view.Rfm?.ToString(), view.Rfm is { } rfm ? RfmGroups.Key(rfm.Group) : null, view.ClvPercentile)
                 : null,
             [.. (view.Segments ?? []).Select(s => new SegmentReport(s.Segment, s.Why))]);
     }
@@ -185,7 +187,8 @@ public sealed record ConsentReport(ConsentStatus Status, string? Source, DateTim
 
 // PurchaseDays counts distinct UTC days with a purchase; Frequency is the repeat days after the first.
 /// <summary>The value model's view: P(alive), purchases expected and predicted lifetime value over the configured horizon.</summary>
-public sealed record ForecastReport(double ProbabilityAlive, double ExpectedPurchases, decimal ExpectedValuePerPurchase, decimal PredictedLifetimeValue, int ModelVersion);
+public sealed record ForecastReport(double ProbabilityAlive, double ExpectedPurchases, decimal ExpectedValuePerPurchase, decimal PredictedLifetimeValue, int ModelVersion,
+    string? Rfm = null, string? RfmGroup = null, int? ClvPercentile = null);
 
 /// <summary>A segment the customer is in, and why.</summary>
 public sealed record SegmentReport(string Segment, string Why);

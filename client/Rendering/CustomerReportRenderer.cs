@@ -31,6 +31,8 @@ public static class CustomerReportRenderer
             ("expected purchases (horizon)", forecast.ExpectedPurchases.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)),
             ("expected value per purchase", Money(forecast.ExpectedValuePerPurchase)),
             ("predicted lifetime value", Money(forecast.PredictedLifetimeValue)),
+            ("CLV percentile", forecast.ClvPercentile is { } p ? Count(p) : "unknown (a model fitted before population ranks)"),
+            ("RFM score (group)", forecast.Rfm is { } rfm ? $"{rfm} ({forecast.RfmGroup})" : "unknown (a model fitted before population ranks)"),
             ("model version", Count(forecast.ModelVersion)));
 
     private static Table Segments(IReadOnlyList<SegmentReport> segments) => segments.Count == 0

@@ -8,7 +8,8 @@ namespace Engine.Contracts;
 /// A customer's state plus the figures that depend on the current time. <see cref="TierProgress"/>
 /// needs the configured ladder, which only the silo knows; null from a silo that does not fill it.
 /// <see cref="Forecast"/> is the value model's view of the customer (null before a model is
-/// fitted, or before the first purchase); <see cref="Segments"/> the segments the customer is in, each with why.
+/// fitted, or before the first purchase); <see cref="Segments"/> the segments the customer is in, each with why;
+/// <see cref="Rfm"/> and <see cref="ClvPercentile"/> the customer's rank in the population the model was fitted on (null without ranks).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("engine.CustomerView")]
 public sealed record CustomerView(
@@ -20,7 +21,9 @@ public sealed record CustomerView(
     [property: Id(5)] bool HasUnsavedChanges,
     [property: Id(6)] TierProgress? TierProgress = null,
     [property: Id(7)] ValueForecast? Forecast = null,
-    [property: Id(8)] IReadOnlyList<SegmentMembership>? Segments = null);
+    [property: Id(8)] IReadOnlyList<SegmentMembership>? Segments = null,
+    [property: Id(30)] RfmScore? Rfm = null,
+    [property: Id(31)] int? ClvPercentile = null);
 
 /// <summary>A segment the customer is in, and the conditions that put them there with their values.</summary>
 [GenerateSerializer, Immutable, Alias("engine.SegmentMembership")]

@@ -20,4 +20,7 @@ public static class DefaultTopics
 
     /// <summary>Published tier changes.</summary>
     public const string TierChanges = "engagement.tier-changes";
+
+    /// <summary>Published segment membership changes (entered, left).</summary>
+    public const string SegmentChanges = "engagement.segment-changes";
 }

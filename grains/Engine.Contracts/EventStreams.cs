@@ -22,7 +22,7 @@ public static class EventStreams
             ? stream
             : throw new ArgumentException(
                 $"Unknown event type \"{eventType}\": expected one of {EventTypes.Purchase}, {EventTypes.Click}, {EventTypes.Customer}, "
-                + $"{EventTypes.Refund}, {EventTypes.PointsRedeemed}, {EventTypes.PointsAdjusted} (docs/events.md).",
+                + $"{EventTypes.Refund}, {EventTypes.PointsRedeemed}, {EventTypes.PointsAdjusted}, {EventTypes.Referral} (docs/events.md).",
                 nameof(eventType));
     }
 
@@ -36,7 +36,8 @@ public static class EventStreams
             // redemption the purchases that earned the points.
             EventTypes.Purchase or EventTypes.Refund or EventTypes.PointsRedeemed or EventTypes.PointsAdjusted => EventStream.Purchases,
             EventTypes.Click => EventStream.Clicks,
-            EventTypes.Customer => EventStream.Customers,
+            // A referral is about the referred customer's relationship, sent when they sign up: with their profile.
+            EventTypes.Customer or EventTypes.Referral => EventStream.Customers,
             _ => null,
         };
         stream = found.GetValueOrDefault();

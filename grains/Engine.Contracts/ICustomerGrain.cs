@@ -41,6 +41,14 @@ public interface ICustomerGrain : IGrainWithStringKey
     Task AdvanceAsync();
 
     /// <summary>
+    /// Called by a customer this one referred (never by clients): counts the referral, and the
+    /// referred buyer when <paramref name="bought"/>, once per referred customer however often
+    /// it is called; durable when it returns, so the caller may forget the news.
+    /// </summary>
+    [Alias("RecordReferral")]
+    Task RecordReferralAsync(string referredCustomerId, bool bought);
+
+    /// <summary>
     /// Called by the SMS dispatcher just before it calls a gateway: the SMS policy decides this
     /// attempt (consent, phone, staleness, quiet hours, caps: once, here), and a message to
     /// send is marked Sending in durable state and returned rendered; null when it is not to

@@ -1,6 +1,5 @@
-using Engine.Domain.Value.Model;
-using Engine.Domain.Segments;
 using Engine.Contracts;
+using Engine.Domain.Segments;
 using Engine.Domain.Customers;
 using Engine.Domain.Effects;
 using Engine.Domain.Loyalty;
@@ -32,9 +31,7 @@ public sealed partial class CustomerGrain(
     SmsSendProtocol sms,
     CartAbandonmentTrigger cart,
     NumberKeys numberKeys,
-    CurrentValueModel valueModel,
-    IOptions<ValueForecastOptions> forecast,
-    SegmentRules segments,
+    SegmentEvaluation segments,
     ISiloStatusOracle silo,
     ILogger<CustomerGrain> logger) : Grain, ICustomerGrain, IRemindable, IWakeUpReminder
 {
@@ -72,7 +69,7 @@ public sealed partial class CustomerGrain(
             MarkChanged();
         }
 
-        if (State.Outbox.HasOpen(OutboxKind.TierChange))
+        if (State.Outbox.HasOpenPublications())
         {
             // Left open by an earlier activation (it may have died mid-publish): settle it soon,
             // outside activation.
@@ -109,6 +106,13 @@ public sealed partial class CustomerGrain(
         Unsaved.EventsApplied(changed, now);
         RecordEffects(before);
         RecordCartUpdate();
+        if (report.Applied > 0)
+        {
+            // Once per batch, and only when an event changed something: a replay or a
+            // redelivery of applied events evaluates nothing, so it can publish nothing.
+            RecordSegmentChanges(historical: batch.Events.All(e => e.Event.Backfill));
+        }
+
         // Claimed before the state is durable, so a STOP right after the profile finds the customer (docs/architecture.md).
         await ClaimNumberAsync();
         if (Unsaved.IsWriteDue(now))
@@ -163,6 +167,8 @@ public sealed partial class CustomerGrain(
         State.AdvanceTo(now, _rules);
         var loyaltyEffects = RecordEffects(before);
         var cartChanged = RecordCartUpdate();
+        // Time alone moves segment facts (P(alive), days since): a change rides the write-behind.
+        RecordSegmentChanges(historical: false);
         if (loyaltyEffects == 0 && !cartChanged && LoyaltyTotals.Of(State.Loyalty) != before)
         {
             Unsaved.Changed(now);
@@ -180,9 +186,8 @@ public sealed partial class CustomerGrain(
         var state = State;
         var engagement = state.Engagement.ScoreAt(now, _rules.Engagement);
         // Computed when asked, from the totals and the model in memory: O(1), and current however long since the last event.
-        var model = valueModel.Model;
-        var forecastNow = model is not null && state.Value.SummaryAt(now) is { } summary ? ValueForecasting.Forecast(model, summary, forecast.Value) : null;
-        var memberships = segments.Evaluate(CustomerSegmentFacts.From(state, now, engagement, forecastNow))
+        var forecastNow = segments.Forecast(state, now);
+        var memberships = segments.Evaluate(segments.Facts(state, now, engagement, forecastNow))
             .Select(m => new SegmentMembership(m.Key, m.Value))
             .ToList();
         return Task.FromResult(new CustomerView(
@@ -194,7 +199,9 @@ public sealed partial class CustomerGrain(
             Unsaved.Any,
             TierProgress.For(state, now, _rules),
             forecastNow,
-            memberships));
+            memberships,
+            segments.Ranks is { } ranks ? CustomerSegmentFacts.Rfm(state, now, ranks) : null,
+            segments.Ranks is { } population && forecastNow is not null ? population.ClvPercentile((double)forecastNow.PredictedLifetimeValue) : null));
     }
 
     /// <summary>Turns the rules' effects into outbox messages; returns how many changed.</summary>
@@ -205,6 +212,23 @@ public sealed partial class CustomerGrain(
         var now = time.GetUtcNow();
         var changes = CustomerNotifications.Record(State, effects, now, _rules.Loyalty);
         Unsaved.EffectsDecided(changes, now);
+        return changes;
+    }
+
+    /// <summary>
+    /// Segment membership changes, recorded in the outbox; returns how many. They ride the
+    /// write-behind rather than force a write (every first purchase joins "new"): published once
+    /// the write that makes them durable happened, within WriteBehind:MaxUnsavedAge.
+    /// </summary>
+    private int RecordSegmentChanges(bool historical)
+    {
+        var now = time.GetUtcNow();
+        var changes = segments.Record(State, now, historical);
+        if (changes > 0)
+        {
+            Unsaved.Changed(now);
+        }
+
         return changes;
     }
 
@@ -227,8 +251,8 @@ public sealed partial class CustomerGrain(
     }
 
     /// <summary>
-    /// Once the state is durable: publishes tier changes, claims the number if a claim failed,
-    /// hands due SMS to the dispatcher, then sets the wake-up for what is due later. Before that there is
+    /// Once the state is durable: claims the number if a claim failed, hands due SMS to the
+    /// dispatcher, publishes tier and segment changes, delivers referral notices, then sets the wake-up for what is due later. Before that there is
     /// nothing to do: the write that makes it durable settles again.
     /// </summary>
     private async Task SettleAsync()
@@ -239,15 +263,22 @@ public sealed partial class CustomerGrain(
             return;
         }
 
-        await PublishOpenEffectsAsync(CancellationToken.None);
         // A claim that failed earlier is tried again before anything is handed out.
         if (await ClaimNumberAsync())
         {
             ArmWriteTimer();
         }
 
+        // SMS first: a due cart step must not wait for the broker's acknowledgement of the
+        // tier or segment change decided with it (every abandoned cart joins cart-abandoner).
         sms.HandOutDue(State);
+        await PublishOpenEffectsAsync(CancellationToken.None);
         if (await cart.HandOutTalliesAsync(State, GrainFactory))
+        {
+            MarkChanged();
+        }
+
+        if (await HandOutReferralsAsync())
         {
             MarkChanged();
         }
@@ -283,13 +314,14 @@ public sealed partial class CustomerGrain(
         var now = time.GetUtcNow();
         var loyaltyDue = State.NextLoyaltyDueAt(_rules);
         var cartCheck = cart.NextCheck(State, now);
-        if (loyaltyDue <= now || cartCheck <= now)
+        var segmentCheck = segments.NextCheck(State, now);
+        if (loyaltyDue <= now || cartCheck <= now || segmentCheck <= now)
         {
             await AdvanceAsync();
             return;
         }
 
-        await _wakeUp.ScheduleAsync(this, State, now, loyaltyDue, sms.NextCheck(State, now), cartCheck);
+        await _wakeUp.ScheduleAsync(this, State, now, loyaltyDue, sms.NextCheck(State, now), cartCheck, segmentCheck);
     }
 
     bool IWakeUpReminder.SiloTerminating => silo.CurrentStatus.IsTerminating();

@@ -1,65 +1,15 @@
-using System.Text;
 using System.Text.Json;
-using Confluent.Kafka;
-using Engine.Domain.Processing;
 using Engine.Grains.Effects;
 using Engine.Silo.Kafka;
 
 namespace Engine.Silo.Effects;
 
-/// <summary>
-/// Publishes tier changes to the tier-changes topic, keyed by customer. The partition is
-/// chosen here from a stable hash of the customer id, so the grain can record where to look
-/// for its record before publishing it (see <see cref="ITierChangeOutput"/>). Every call is
-/// bounded by <see cref="KafkaOptions.EffectTimeout"/>, shorter than the grain call it runs
-/// in, and librdkafka's blocking look-ups run on pool threads, never on a grain's scheduler
-/// thread. Its clients use the configured Kafka settings (security included).
-/// </summary>
-public sealed class KafkaTierChangeOutput : ITierChangeOutput, IDisposable
+/// <summary>Publishes tier changes to the tier-changes topic (<c>Kafka:Topics:TierChanges</c>).</summary>
+public sealed class KafkaTierChangeOutput(KafkaEndpoint endpoint)
+    : KafkaEffectOutput(endpoint, endpoint.Topics.TierChanges, "tier-change-check"), ITierChangeOutput
 {
-    private const string EffectIdHeader = "effect-id";
-    private readonly KafkaEndpoint _endpoint;
-    private readonly IProducer<string, byte[]> _producer;
-    private readonly Lazy<IConsumer<Ignore, Ignore>> _watermarks;
-    private readonly Lock _watermarksGate = new();
-    // Per partition, an offset at or below the partition's end: where our own last record went.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, long> _knownEnds = new();
-    private readonly string _topic;
-    private readonly TimeSpan _timeout;
-    // Known once a look-up succeeded; a failed one is tried again at the next call (never cached).
-    private volatile int _partitions;
-
-    public KafkaTierChangeOutput(KafkaEndpoint endpoint)
-    {
-        _endpoint = endpoint;
-        _topic = endpoint.Topics.TierChanges;
-        _timeout = endpoint.EffectTimeout;
-        _producer = new ProducerBuilder<string, byte[]>(endpoint.EffectProducerConfig()).Build();
-        _watermarks = new Lazy<IConsumer<Ignore, Ignore>>(NewConsumer);
-    }
-
-    public async Task<long> MarkAsync(string customerId, CancellationToken cancellationToken = default)
-    {
-        var partition = await PartitionOfAsync(customerId);
-        // Any lower bound of the end will do (a later lookup just reads a little more), so the
-        // broker is asked only until this silo has published to the partition itself.
-        if (_knownEnds.TryGetValue(partition.Partition.Value, out var known))
-        {
-            return known;
-        }
-
-        return await OffGrainThread(() =>
-        {
-            lock (_watermarksGate)
-            {
-                return _watermarks.Value.QueryWatermarkOffsets(partition, _timeout).High.Value;
-            }
-        });
-    }
-
-    public async Task PublishAsync(TierChangeRecord record, CancellationToken cancellationToken = default)
-    {
-        var value = JsonSerializer.SerializeToUtf8Bytes(new
+    public Task PublishAsync(TierChangeRecord record, CancellationToken cancellationToken = default) =>
+        PublishAsync(record.CustomerId, record.EffectId, JsonSerializer.SerializeToUtf8Bytes(new
         {
             type = "tier_change",
             effectId = record.EffectId,
@@ -69,106 +19,5 @@ public sealed class KafkaTierChangeOutput : ITierChangeOutput, IDisposable
             reason = record.Reason,
             at = record.At,
             historical = record.Historical,
-        });
-        var message = new Message<string, byte[]>
-        {
-            Key = record.CustomerId,
-            Value = value,
-            Headers = [new Header(EffectIdHeader, Encoding.UTF8.GetBytes(record.EffectId))],
-        };
-
-        // message.timeout.ms is the effect timeout: the delivery report comes within it, delivered or failed.
-        var delivered = await _producer.ProduceAsync(await PartitionOfAsync(record.CustomerId), message, cancellationToken);
-        _knownEnds.AddOrUpdate(delivered.Partition.Value, delivered.Offset.Value, (_, known) => Math.Max(known, delivered.Offset.Value));
-    }
-
-    public async Task<bool> ContainsAsync(string customerId, string effectId, long fromPosition, CancellationToken cancellationToken = default)
-    {
-        var partition = await PartitionOfAsync(customerId);
-        return await OffGrainThread(() => Search(partition, effectId, fromPosition, cancellationToken));
-    }
-
-    private bool Search(TopicPartition partition, string effectId, long fromPosition, CancellationToken cancellationToken)
-    {
-        using var consumer = NewConsumer();
-        var end = consumer.QueryWatermarkOffsets(partition, _timeout).High.Value;
-        if (end <= fromPosition)
-        {
-            return false;
-        }
-
-        consumer.Assign(new TopicPartitionOffset(partition, new Offset(fromPosition)));
-        var wanted = Encoding.UTF8.GetBytes(effectId);
-        var deadline = DateTime.UtcNow + _timeout;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var left = deadline - DateTime.UtcNow;
-            var result = left > TimeSpan.Zero ? consumer.Consume(left) : null;
-            if (result is null)
-            {
-                throw new TimeoutException($"could not read {partition} up to offset {end} within {_timeout.TotalSeconds:F0} s");
-            }
-
-            if (result.Message.Headers.TryGetLastBytes(EffectIdHeader, out var id) && id.AsSpan().SequenceEqual(wanted))
-            {
-                return true;
-            }
-
-            if (result.Offset.Value >= end - 1)
-            {
-                return false;
-            }
-        }
-
-        throw new OperationCanceledException(cancellationToken);
-    }
-
-    private bool _disposed;
-
-    public void Dispose()
-    {
-        // Registered under two service types, so the container disposes it twice.
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        _producer.Flush(TimeSpan.FromSeconds(5));
-        _producer.Dispose();
-        if (_watermarks.IsValueCreated)
-        {
-            _watermarks.Value.Close();
-            _watermarks.Value.Dispose();
-        }
-    }
-
-    private async Task<TopicPartition> PartitionOfAsync(string customerId)
-    {
-        var count = _partitions;
-        if (count == 0)
-        {
-            count = await OffGrainThread(() =>
-            {
-                using var admin = new DependentAdminClientBuilder(_producer.Handle).Build();
-                var metadata = admin.GetMetadata(_topic, _timeout);
-                var found = metadata.Topics.Single().Partitions.Count;
-                return found > 0 ? found : throw new InvalidOperationException($"topic {_topic} has no partitions");
-            });
-            _partitions = count;
-        }
-
-        return new(_topic, new Partition((int)(EventIdHash.Of(customerId) % (ulong)count)));
-    }
-
-    // librdkafka's look-ups block their thread: run them on the pool, so a grain awaits instead
-    // of holding one of Orleans' scheduler threads for up to the timeout.
-    private static Task<T> OffGrainThread<T>(Func<T> lookup) => Task.Run(lookup);
-
-    private IConsumer<Ignore, Ignore> NewConsumer()
-    {
-        var config = _endpoint.LookupConsumerConfig("tier-change-check");
-        config.EnablePartitionEof = false;
-        return new ConsumerBuilder<Ignore, Ignore>(config).Build();
-    }
+        }), cancellationToken);
 }

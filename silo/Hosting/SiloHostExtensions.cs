@@ -1,6 +1,7 @@
 using Engine.Contracts;
 using Engine.Domain.Customers;
 using Engine.Grains;
+using Engine.Grains.Customers;
 using Engine.Grains.Effects;
 using Engine.Domain.Cart;
 using Engine.Domain.Loyalty;
@@ -71,6 +72,11 @@ public static class SiloHostExtensions
         services.AddSingleton<CartAbandonmentTrigger>();
         services.AddSingleton<KafkaTierChangeOutput>();
         services.AddSingleton<ITierChangeOutput>(sp => sp.GetRequiredService<KafkaTierChangeOutput>());
+        services.AddSingleton<KafkaSegmentChangeOutput>();
+        services.AddSingleton<ISegmentChangeOutput>(sp => sp.GetRequiredService<KafkaSegmentChangeOutput>());
+        services.AddSingleton<SegmentStatistics>();
+        // One per customer activation: it keeps the activation's forecast while the customer's summary is the same.
+        services.AddTransient<SegmentEvaluation>();
         // One per customer activation: it remembers what that activation marked for publication.
         services.AddTransient<TierChangePublication>();
         services.AddSmsPipeline(configuration);

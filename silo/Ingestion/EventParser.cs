@@ -92,6 +92,7 @@ public sealed partial class EventParser(int maxEventBytes = EventParser.DefaultM
             EventTypes.Refund => ParseRefund(ref e),
             EventTypes.PointsRedeemed => ParsePointsRedeemed(ref e),
             EventTypes.PointsAdjusted => ParsePointsAdjusted(ref e),
+            EventTypes.Referral => ParseReferral(ref e),
             _ => throw new InvalidEventException(RejectionReasons.UnknownType, "unknown event type"),
         };
         return ParsedEvent.Valid(parsed);
@@ -180,6 +181,24 @@ public sealed partial class EventParser(int maxEventBytes = EventParser.DefaultM
             Points = points,
             Reason = e.OptionalString(e[EventField.Reason], "reason", MaxReasonLength),
             RedemptionId = e.OptionalString(e[EventField.RedemptionId], "redemptionId", MaxIdLength),
+        };
+    }
+
+    private static ReferralEvent ParseReferral(ref EventPayload e)
+    {
+        var customerId = e.RequiredString(e[EventField.CustomerId], "customerId", MaxIdLength);
+        var referrerId = e.RequiredString(e[EventField.ReferrerId], "referrerId", MaxIdLength);
+        if (string.Equals(customerId, referrerId, StringComparison.Ordinal))
+        {
+            throw EventRefusal.Invalid("referrerId", "must not be the referred customer");
+        }
+
+        return new ReferralEvent
+        {
+            EventId = e.RequiredString(e[EventField.EventId], "eventId", MaxIdLength),
+            CustomerId = customerId,
+            OccurredAt = e.RequiredTimestamp(e[EventField.OccurredAt], "occurredAt"),
+            ReferrerId = referrerId,
         };
     }
 

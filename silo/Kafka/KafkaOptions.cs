@@ -45,12 +45,13 @@ public sealed class KafkaTopics : IEventTopics
     public string Customers { get; set; } = DefaultTopics.Customers;
     public string DeadLetter { get; set; } = DefaultTopics.DeadLetter;
     public string TierChanges { get; set; } = DefaultTopics.TierChanges;
+    public string SegmentChanges { get; set; } = DefaultTopics.SegmentChanges;
 
     /// <summary>The topics the ingestion consumes: one per event stream, so every event type has its topic read.</summary>
     public IReadOnlyList<string> Inbound => [.. EventStreams.All.Select(this.TopicOf)];
 
     /// <summary>The topics the engine writes.</summary>
-    public IReadOnlyList<string> Outbound => [DeadLetter, TierChanges];
+    public IReadOnlyList<string> Outbound => [DeadLetter, TierChanges, SegmentChanges];
 }
 
 /// <summary>Shape of the embedded broker's topics.</summary>

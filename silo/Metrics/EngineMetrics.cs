@@ -12,7 +12,7 @@ public sealed class EngineMetrics
     private static readonly double[] LatencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
 
     public EngineMetrics(Engine.Grains.CustomerStateWrites writes, Engine.Grains.LoyaltyStatistics loyalty, Engine.Grains.SmsStatistics sms, Storage.GrainState.GrainStateStatistics grainState,
-        Engine.Grains.CartStatistics? cart = null, Engine.Grains.CurrentValueModel? valueModel = null)
+        Engine.Grains.CartStatistics? cart = null, Engine.Grains.CurrentValueModel? valueModel = null, Engine.Grains.SegmentStatistics? segments = null)
     {
         Registry = Prometheus.Metrics.NewCustomRegistry();
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
@@ -49,6 +49,16 @@ public sealed class EngineMetrics
             foreach (var (tier, count) in loyalty.ActiveCustomersByTier)
             {
                 customersPerTier.WithLabels(tier).Set(count);
+            }
+        });
+
+        // Segment names come from configuration (a bounded set), so they may be labels.
+        var segmentChanges = factory.CreateCounter("engine_segment_changes_total", "Segment membership changes published, by segment and direction (entered, left).", "segment", "direction");
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            foreach (var ((segment, direction), count) in segments?.Published ?? [])
+            {
+                segmentChanges.WithLabels(segment, direction).IncTo(count);
             }
         });
 

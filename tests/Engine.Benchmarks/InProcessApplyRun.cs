@@ -28,7 +28,13 @@ internal static class InProcessApplyRun
     /// After an unmeasured warm-up on other customers: parse only, then a cold pass
     /// (activates every customer) and a warm pass over the same customers.
     /// </summary>
-    public static async Task<(Measurement Parse, Measurement Cold, Measurement Warm, TimeSpan Flush, int Flushed)> RunAsync(EventCorpus corpus, BenchmarkOptions options)
+    /// <param name="corpus">The produced events (their broker also takes the silo's effects).</param>
+    /// <param name="options">The run's options.</param>
+    /// <param name="row">The row's label (3; 5a and 5b for the value model comparison).</param>
+    /// <param name="rowSettings">The row's own silo configuration.</param>
+    /// <param name="prepare">Run once the silo started, before the warm-up (e.g. load a value model).</param>
+    public static async Task<(Measurement Parse, Measurement Cold, Measurement Warm, TimeSpan Flush, int Flushed)> RunAsync(
+        EventCorpus corpus, BenchmarkOptions options, string row = "3", IReadOnlyDictionary<string, string>? rowSettings = null, Action<IServiceProvider>? prepare = null)
     {
         var count = corpus.Events.Count;
         // Same seed and customers as the Kafka rows: the first half is the same events for "inproc-" customers.
@@ -36,7 +42,7 @@ internal static class InProcessApplyRun
         var keys = simulated.Select(e => Encoding.UTF8.GetBytes(e.CustomerId)).ToArray();
         var warmupEvents = EventCorpus.Simulate(options.Warmup, options.Customers, options.Seed + 1, "inproc-warm-", options.Stream);
 
-        var host = BenchmarkSilo.Build(corpus.BootstrapServers, options, ingestion: false);
+        var host = BenchmarkSilo.Build(corpus.BootstrapServers, options, ingestion: false, rowSettings);
         var ingestion = host.Services.GetRequiredService<IOptions<IngestionOptions>>().Value;
         var parser = new EventParser(ingestion.MaxEventBytes, ingestion.Bounds);
         var warmupKeys = warmupEvents.Select(e => Encoding.UTF8.GetBytes(e.CustomerId)).ToArray();
@@ -94,6 +100,7 @@ internal static class InProcessApplyRun
         await host.StartAsync();
         try
         {
+            prepare?.Invoke(host.Services);
             var grains = host.Services.GetRequiredService<IGrainFactory>();
             var writes = host.Services.GetService<Engine.Grains.CustomerStateWrites>();
             var warmedCustomers = new HashSet<string>(warmupEvents.Select(e => e.CustomerId), StringComparer.Ordinal);
@@ -102,11 +109,11 @@ internal static class InProcessApplyRun
             GarbageCollection.Settle();
             var writesBefore = writes?.Succeeded ?? 0;
             var coldRun = await ApplyAsync(grains, cold, ingestion.MaxEventsPerCall, count,
-                "3  in-process → grains, cold", $"activates {options.Customers} grains; {Describe(cold)}");
+                $"{row,-2} in-process → grains, cold", $"activates {options.Customers} grains; {Describe(cold)}");
             var writesCold = (writes?.Succeeded ?? 0) - writesBefore;
             GarbageCollection.Settle();
             var warmRun = await ApplyAsync(grains, warm, ingestion.MaxEventsPerCall, count,
-                "3' in-process → grains, warm", $"next {count} events, grains already active; {Describe(warm)}");
+                $"{row}' in-process → grains, warm", $"next {count} events, grains already active; {Describe(warm)}");
             var writesWarm = (writes?.Succeeded ?? 0) - writesBefore - writesCold;
             coldRun = coldRun with { Note = coldRun.Note + $"; {writesCold} state writes; {warmupNote}" };
             warmRun = warmRun with { Note = warmRun.Note + $"; {writesWarm} state writes" };

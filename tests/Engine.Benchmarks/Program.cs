@@ -16,6 +16,11 @@ if (args is [ClusterRow.Command, ..])
     return await ClusterRow.RunAsync(args[1..]);
 }
 
+if (args is [ValueModelFitRow.Command, ..])
+{
+    return ValueModelFitRow.Run();
+}
+
 if (args is [StoredSizeRow.Command, ..])
 {
     return StoredSizeRow.Run();

@@ -19,7 +19,7 @@ internal static class ThroughputBenchmark
         OrleansRequests.Start();
         var rows = new List<Measurement>();
         EventCorpus? corpus = null;
-        if (options.Rows.Overlaps([1, 2, 3]))
+        if (options.Rows.Overlaps([1, 2, 3, 5]))
         {
             Console.Error.WriteLine($"Producing {options.Warmup} warm-up and {options.Events} measured events ({options.Customers} customers each) into an embedded broker...");
             corpus = EventCorpus.Create(options);
@@ -73,6 +73,13 @@ internal static class ThroughputBenchmark
             inProcess = cold;
             parsing = parse;
             footnote = $"Flushing the {flushed} in-process customers to memory storage afterwards (what a checkpoint does) took {flush.TotalSeconds:F2} s.";
+        }
+
+        if (options.Rows.Contains(5) && corpus is not null)
+        {
+            Console.Error.WriteLine("Row 5: in-process to grains, without and with the value model and segments...");
+            GarbageCollection.Settle();
+            rows.AddRange(await ValueModelApplyRow.RunAsync(corpus, options));
         }
 
         DurableResult? durable = null;

@@ -262,12 +262,36 @@ public sealed class CartAbandonmentTests
         Assert.Contains(new CartAbandonmentRules { Delay = TimeSpan.Zero }.Validate(), p => p.StartsWith("CartAbandonment:Delay", StringComparison.Ordinal));
     }
 
-    private void UseTwoSteps() => _rules.CartAbandonment.Steps.Add(new AbandonmentStep
+    [Fact]
+    public void An_incentive_step_restricted_to_a_segment_goes_to_its_live_members_only()
+    {
+        var member = new CartAbandonmentTests();
+        member.UseTwoSteps(tiers: [], segments: ["high-value"]);
+        member._state.Loyalty.Tier = "Bronze";
+        member._state.Segments.Set(["frequent", "high-value"]);
+        member.Apply(Make.AddToCart(T0, "SKU-A"));
+        member.UpdateAt(T0.AddMinutes(60));
+        member.UpdateAt(T0.AddMinutes(60).AddHours(24));
+        Assert.Equal(["reminder", "incentive"], member.CartSms().Select(m => m.Sms!.Data["step"]));
+
+        var other = new CartAbandonmentTests();
+        other.UseTwoSteps(tiers: [], segments: ["high-value"]);
+        other._state.Loyalty.Tier = "Bronze";
+        other._state.Segments.Set(["frequent"]);
+        other.Apply(Make.AddToCart(T0, "SKU-A"));
+        other.UpdateAt(T0.AddMinutes(60));
+        var skipped = other.UpdateAt(T0.AddMinutes(60).AddHours(24));
+        Assert.Single(other.CartSms());
+        Assert.Contains(skipped.Notes, n => n.Kind == CartNoteKind.SkippedAudience && n.Step == "incentive");
+    }
+
+    private void UseTwoSteps(List<string>? tiers = null, List<string>? segments = null) => _rules.CartAbandonment.Steps.Add(new AbandonmentStep
     {
         Name = "incentive",
         After = TimeSpan.FromHours(24),
         Incentive = "10% off with code BACK10",
-        Tiers = ["Gold", "Platinum"],
+        Tiers = tiers ?? ["Gold", "Platinum"],
+        Segments = segments ?? [],
     });
 
     private void Apply(CustomerEvent e) => Assert.NotEqual(Processing.ApplyStatus.Rejected, _state.Apply(Make.At(e, _offset++), _rules).Status);

@@ -20,7 +20,6 @@ public sealed class SegmentRulesTests
 
     [Theory]
     [InlineData("high-value", "clv_percentile", 92.0)]
-    [InlineData("high-value", "referred_buyers", 2.0)]
     [InlineData("frequent", "orders_365d", 8.0)]
     [InlineData("new", "days_since_first_purchase", 12.0)]
     public void A_customer_joins_a_segment_when_its_fact_crosses_the_line(string segment, string fact, double value)
@@ -29,6 +28,14 @@ public sealed class SegmentRulesTests
 
         Assert.Equal([segment], memberships.Keys);
         Assert.Contains(fact, memberships[segment], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_advocate_whose_referral_bought_is_high_value_with_a_good_forecast_only()
+    {
+        Assert.Equal(["high-value"], Defaults.Evaluate(Ordinary().Set("clv_percentile", 65).Set("referred_buyers", 1)).Keys);
+        Assert.Empty(Defaults.Evaluate(Ordinary().Set("clv_percentile", 50).Set("referred_buyers", 3)));
+        Assert.Empty(Defaults.Evaluate(Ordinary().Set("clv_percentile", 65).Set("referrals", 4)));
     }
 
     [Fact]

@@ -182,7 +182,7 @@ public sealed class CustomerStoreTests
     private (CustomerStore Store, FakeCustomerStorage Storage, TierChangePublication Publication) Loaded(CustomerState state)
     {
         var storage = new FakeCustomerStorage(state);
-        var publication = new TierChangePublication(_output, _clock, _loyalty, NullLogger<TierChangePublication>.Instance);
+        var publication = new TierChangePublication(_output, new FakeSegmentChangeOutput(), _clock, _loyalty, new SegmentStatistics(), NullLogger<TierChangePublication>.Instance);
         var store = new CustomerStore(storage, new(MaxUnsavedEvents: 200, TimeSpan.FromMinutes(1), TimeSpan.Zero), publication, _writes, _loyalty, NullLogger.Instance);
         store.Loaded();
         Assert.Equal(1L, _loyalty.ActiveCustomersByTier[state.Loyalty.Tier!]);

@@ -87,6 +87,31 @@ internal sealed class FakeTierChangeOutput : ITierChangeOutput
     }
 }
 
+/// <summary>The segment-changes topic: records what is published, and says whether a record is there.</summary>
+internal sealed class FakeSegmentChangeOutput : ISegmentChangeOutput
+{
+    private long _position = 500;
+
+    public List<SegmentChangeRecord> Published { get; } = [];
+
+    public List<string> LookedUp { get; } = [];
+
+    public Task<long> MarkAsync(string customerId, CancellationToken cancellationToken = default) => Task.FromResult(_position);
+
+    public Task PublishAsync(SegmentChangeRecord record, CancellationToken cancellationToken = default)
+    {
+        Published.Add(record);
+        _position++;
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> ContainsAsync(string customerId, string effectId, long fromPosition, CancellationToken cancellationToken = default)
+    {
+        LookedUp.Add(effectId);
+        return Task.FromResult(Published.Any(r => r.EffectId == effectId));
+    }
+}
+
 /// <summary>The SMS dispatcher's queue: what was handed out, in order.</summary>
 internal sealed class FakeSmsOutlet : ISmsOutlet
 {

@@ -27,6 +27,13 @@ public sealed class LoyaltyClockFixture : IAsyncLifetime
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Services.AddKeyedSingleton<TimeProvider>(Engine.Grains.EngineTime.Key, Clock);
+            // No segments: these tests follow the loyalty and cart wake-ups, which a daily
+            // segment re-evaluation would interleave with (SegmentChangePublicationTests cover it).
+            foreach (var segment in Engine.Domain.Segments.SegmentOptions.Defaults.Keys)
+            {
+                host.Configuration[$"Segments:Rules:{segment}"] = "";
+            }
+
             host.AddEngineServices();
         });
         builder.ConfigureSilo((_, silo) => silo.AddEngineMemoryStorage().UseInMemoryReminderService());

@@ -45,7 +45,11 @@ public sealed class EventParserTests
          "points":-40,"reason":"goodwill grant reversed: duplicate ticket"}
         """;
 
-    private static readonly string[] EveryType = [Purchase, AddToCart, Customer, Refund, Redeemed, Adjusted];
+    private const string Referral = """
+        {"type":"referral","eventId":"evt-rf1","customerId":"c-1001","occurredAt":"2026-12-03T08:00:00Z","referrerId":"c-0042"}
+        """;
+
+    private static readonly string[] EveryType = [Purchase, AddToCart, Customer, Refund, Redeemed, Adjusted, Referral];
 
     private static readonly EventParser Parser = new();
 
@@ -172,6 +176,11 @@ public sealed class EventParserTests
         { "refundId of 129 characters", With(Refund, "refundId", new string('r', 129)), RejectionReasons.InvalidField },
         { "adjustmentId as a number", With(Adjusted, "adjustmentId", 12), RejectionReasons.InvalidField },
         { "redemption points 0", With(Redeemed, "points", 0), RejectionReasons.InvalidField },
+        { "referral without referrerId", Without(Referral, "referrerId"), RejectionReasons.MissingField },
+        { "referral with the customer as its own referrer", With(Referral, "referrerId", "c-1001"), RejectionReasons.InvalidField },
+        { "referrerId as a number", With(Referral, "referrerId", 42), RejectionReasons.InvalidField },
+        { "referrerId of 129 characters", With(Referral, "referrerId", new string('r', 129)), RejectionReasons.InvalidField },
+        { "referral without occurredAt", Without(Referral, "occurredAt"), RejectionReasons.MissingField },
         { "redemption points negative", With(Redeemed, "points", -250), RejectionReasons.InvalidField },
         { "redemption points fractional", With(Redeemed, "points", 2.5), RejectionReasons.InvalidField },
         { "redemption points with a decimal point", With(Redeemed, "points", JsonNode.Parse("250.0")), RejectionReasons.InvalidField },
@@ -278,6 +287,16 @@ public sealed class EventParserTests
         {
             Assert.Equal(RejectionReasons.KeyMismatch, Parse(json, key).Reason);
         }
+    }
+
+    [Fact]
+    public void A_referral_names_the_referred_customer_and_the_referrer()
+    {
+        var parsed = Parse(Referral, "c-1001");
+
+        var referral = Assert.IsType<ReferralEvent>(parsed.Event);
+        Assert.Equal(("evt-rf1", "c-1001", "c-0042"), (referral.EventId, referral.CustomerId, referral.ReferrerId));
+        Assert.Equal(new DateTimeOffset(2026, 12, 3, 8, 0, 0, TimeSpan.Zero), referral.OccurredAt);
     }
 
     [Fact]

@@ -105,7 +105,7 @@ public sealed class CartAbandonment
             Active = NextStep < rules.Steps.Count;
             var step = rules.Steps[index];
             var kind = late ? AbandonmentOutcomeKind.SkippedLate
-                : step.IsFor(facts.Tier, facts.LifetimeSpend) ? AbandonmentOutcomeKind.StepDue
+                : step.IsFor(facts.Tier, facts.LifetimeSpend, facts.Segments) ? AbandonmentOutcomeKind.StepDue
                 : AbandonmentOutcomeKind.SkippedAudience;
             (outcomes ??= []).Add(new AbandonmentOutcome(kind, Sequence, index, due));
         }
@@ -187,7 +187,7 @@ public sealed class CartAbandonment
 }
 
 /// <summary>What the abandonment rules need to know of the customer besides the cart.</summary>
-public readonly record struct CartFacts(decimal CartValueInBase, string? Tier, decimal LifetimeSpend);
+public readonly record struct CartFacts(decimal CartValueInBase, string? Tier, decimal LifetimeSpend, IReadOnlyCollection<string>? Segments = null);
 
 public enum AbandonmentOutcomeKind
 {

@@ -149,11 +149,14 @@ public sealed class AbandonmentStep
     /// <summary>The incentive the message offers (the template's <c>incentive</c>), e.g. "10% off with code BACK10".</summary>
     public string? Incentive { get; set; }
 
-    /// <summary>Only customers holding one of these tiers get this step (empty and no <see cref="MinLifetimeSpend"/>: everyone).</summary>
+    /// <summary>Only customers holding one of these tiers get this step (empty, no <see cref="MinLifetimeSpend"/> and no <see cref="Segments"/>: everyone).</summary>
     public List<string> Tiers { get; set; } = [];
 
     /// <summary>Or, the spend segment: customers whose lifetime spend (base currency) is at least this.</summary>
     public decimal? MinLifetimeSpend { get; set; }
+
+    /// <summary>Or, customers in one of these named segments (<c>Segments:Rules:{name}</c>, e.g. high-value) as last evaluated.</summary>
+    public List<string> Segments { get; set; } = [];
 
     /// <summary>The experiment its variants belong to; default <c>cart-NAME</c>.</summary>
     public string? Experiment { get; set; }
@@ -163,16 +166,17 @@ public sealed class AbandonmentStep
 
     public string ExperimentName => string.IsNullOrWhiteSpace(Experiment) ? "cart-" + Name : Experiment;
 
-    /// <summary>Whether a customer of this tier and lifetime spend is in the step's audience.</summary>
-    public bool IsFor(string? tier, decimal lifetimeSpend)
+    /// <summary>Whether a customer of this tier, lifetime spend and segments is in the step's audience.</summary>
+    public bool IsFor(string? tier, decimal lifetimeSpend, IReadOnlyCollection<string>? segments = null)
     {
-        if (Tiers.Count == 0 && MinLifetimeSpend is null)
+        if (Tiers.Count == 0 && MinLifetimeSpend is null && Segments.Count == 0)
         {
             return true;
         }
 
         return (tier is not null && Tiers.Contains(tier, StringComparer.OrdinalIgnoreCase))
-            || (MinLifetimeSpend is { } min && lifetimeSpend >= min);
+            || (MinLifetimeSpend is { } min && lifetimeSpend >= min)
+            || (segments is not null && Segments.Any(s => segments.Contains(s, StringComparer.Ordinal)));
     }
 }
 

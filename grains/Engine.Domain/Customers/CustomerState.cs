@@ -42,6 +42,10 @@ public sealed class CustomerState
     // Id 20, not the next free one: the bounded-state work adds fields here in parallel.
     /// <summary>The newest backfill event applied (null: no history loaded), so a re-run import applies nothing twice.</summary>
     [Id(20)] public BackfillMark? Backfill { get; set; }
+    /// <summary>The segments the customer is in as last published, and when they were last evaluated.</summary>
+    [Id(30)] public Segments.SegmentMemberships Segments { get; set; } = new();
+    /// <summary>Referrals made by this customer and how many of them bought.</summary>
+    [Id(31)] public Referrals.CustomerReferrals Referrals { get; set; } = new();
 
     // Not persisted: effects wait here only until the caller takes them after applying.
     [NonSerialized]
@@ -77,6 +81,7 @@ public sealed class CustomerState
             RefundEvent refund => ApplyRefund(refund, rules),
             PointsRedeemedEvent redemption => ApplyRedemption(redemption, rules),
             PointsAdjustedEvent adjustment => ApplyAdjustment(adjustment, rules),
+            ReferralEvent referral => ApplyReferral(referral),
             _ => ApplyOutcome.Reject(RejectionReasons.UnknownType),
         };
 
@@ -151,7 +156,56 @@ public sealed class CustomerState
         Loyalty.EarnForPurchase(purchase.OrderId, amount, purchase.OccurredAt, rules.Loyalty);
         Loyalty.ForgetSpentLots(orderId => Value.FindOrder(orderId) is not null);
         EvaluateTierAfter(purchase, rules);
+        ReportReferredPurchase();
         return ApplyOutcome.Applied;
+    }
+
+    /// <summary>
+    /// Records who referred this customer and tells the referrer through the outbox (a grain
+    /// call, by this customer's id so the referrer counts it once); a customer who already
+    /// bought is reported as a buyer at once, whichever topic's event came first.
+    /// </summary>
+    private ApplyOutcome ApplyReferral(ReferralEvent referral)
+    {
+        if (string.Equals(referral.ReferrerId, CustomerId, StringComparison.Ordinal))
+        {
+            return ApplyOutcome.Reject(RejectionReasons.SelfReferral);
+        }
+
+        if (Referrals.ReferredBy is { } referrer)
+        {
+            return string.Equals(referrer, referral.ReferrerId, StringComparison.Ordinal)
+                ? ApplyOutcome.Applied
+                : ApplyOutcome.Reject(RejectionReasons.AlreadyReferred);
+        }
+
+        Referrals.ReferredBy = referral.ReferrerId;
+        Outbox.Add(new Effects.OutboxMessage
+        {
+            Id = $"{CustomerId}:referral:referred",
+            Kind = Effects.OutboxKind.ReferralNotice,
+            CreatedAt = referral.OccurredAt,
+            Referral = new Effects.ReferralNotice(referral.ReferrerId, Bought: false),
+        });
+        ReportReferredPurchase();
+        return ApplyOutcome.Applied;
+    }
+
+    private void ReportReferredPurchase()
+    {
+        if (Referrals.ReferredBy is not { } referrer || Referrals.PurchaseReported || Value.FirstPurchaseAt is not { } first)
+        {
+            return;
+        }
+
+        Referrals.PurchaseReported = true;
+        Outbox.Add(new Effects.OutboxMessage
+        {
+            Id = $"{CustomerId}:referral:bought",
+            Kind = Effects.OutboxKind.ReferralNotice,
+            CreatedAt = first,
+            Referral = new Effects.ReferralNotice(referrer, Bought: true),
+        });
     }
 
     private ApplyOutcome ApplyRefund(RefundEvent refund, CustomerRules rules)

@@ -127,7 +127,7 @@ public static class CartReminders
     {
         var value = state.Cart.Value;
         var inBase = rules.ToBaseCurrency(value, CurrencyOf(state, rules)) ?? value;
-        return new CartFacts(inBase, state.Loyalty.Tier, state.Value.LifetimeSpend);
+        return new CartFacts(inBase, state.Loyalty.Tier, state.Value.LifetimeSpend, state.Segments.Current);
     }
 
     private static bool Queue(CustomerState state, AbandonmentOutcome outcome, AbandonmentStep step, string variant, DateTimeOffset now, CartAbandonmentRules rules)

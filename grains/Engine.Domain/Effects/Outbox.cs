@@ -34,6 +34,14 @@ public sealed class Outbox
 
     public IEnumerable<OutboxMessage> Open(OutboxKind kind) => Messages.Where(m => m.Kind == kind && m.IsOpen);
 
+    /// <summary>Kinds published to a topic, exactly once, by the customer's publication (tier changes, segment changes).</summary>
+    public static bool IsPublished(OutboxKind kind) => kind is OutboxKind.TierChange or OutboxKind.SegmentChange;
+
+    /// <summary>Tier and segment changes not yet published.</summary>
+    public IEnumerable<OutboxMessage> OpenPublications() => Messages.Where(m => IsPublished(m.Kind) && m.IsOpen);
+
+    public bool HasOpenPublications() => Messages.Any(m => IsPublished(m.Kind) && m.IsOpen);
+
     public OutboxMessage? Find(string id) => Messages.Find(m => m.Id == id);
 
     /// <summary>Adds a message unless one with its id exists; returns whether it was added.</summary>

@@ -9,6 +9,10 @@ public enum OutboxKind
     Sms = 1,
     /// <summary>A count for the experiment ledger (a cart SMS sent, a cart recovered); removed once the ledger has it.</summary>
     ExperimentTally = 2,
+    /// <summary>A segment joined or left, to publish to the segment-changes topic (30: other kinds may be added in parallel).</summary>
+    SegmentChange = 30,
+    /// <summary>News for the referrer's grain (referred, bought); removed once the referrer has it.</summary>
+    ReferralNotice = 31,
 }
 
 /// <summary>Where an outbox message is on its way out.</summary>
@@ -75,6 +79,8 @@ public sealed class OutboxMessage
     /// <summary>Parts the rendered text took.</summary>
     [Id(14)] public int Segments { get; set; }
     [Id(16)] public ExperimentTally? Tally { get; set; }
+    [Id(30)] public SegmentChangeNotice? SegmentChange { get; set; }
+    [Id(31)] public ReferralNotice? Referral { get; set; }
 
     public bool IsOpen => Status is OutboxStatus.Pending or OutboxStatus.Sending;
 }
@@ -92,6 +98,24 @@ public sealed record TierChangeNotice(
     [property: Id(3)] DateTimeOffset At,
     [property: Id(4)] bool IsUpgrade,
     [property: Id(5)] bool Historical = false);
+
+/// <summary>
+/// A customer entering (<see cref="Entered"/>) or leaving a segment, with why, as of
+/// <see cref="At"/> and the value model version the facts came from. <see cref="Historical"/>:
+/// decided from history (a backfill), published so downstream state is complete, not as news.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("engine.SegmentChangeNotice")]
+public sealed record SegmentChangeNotice(
+    [property: Id(0)] string Segment,
+    [property: Id(1)] bool Entered,
+    [property: Id(2)] string Reason,
+    [property: Id(3)] DateTimeOffset At,
+    [property: Id(4)] int? ModelVersion,
+    [property: Id(5)] bool Historical = false);
+
+/// <summary>For the referrer <see cref="ReferrerId"/>: this customer was referred by them, or (<see cref="Bought"/>) made a first purchase.</summary>
+[GenerateSerializer, Immutable, Alias("engine.ReferralNotice")]
+public sealed record ReferralNotice([property: Id(0)] string ReferrerId, [property: Id(1)] bool Bought);
 
 /// <summary>
 /// An SMS the rules want sent: which trigger, and the facts its template needs. The SMS

@@ -9,4 +9,5 @@ public static class EventTypes
     public const string PointsRedeemed = "points_redeemed";
     public const string Refund = "refund";
     public const string PointsAdjusted = "points_adjusted";
+    public const string Referral = "referral";
 }

@@ -32,4 +32,8 @@ public static class RejectionReasons
     public const string OutOfRange = "out-of-range";
     /// <summary>The rules threw on the event every time it was tried (an engine fault): dead-lettered so the partition goes on.</summary>
     public const string ApplyFailed = "apply-failed";
+    /// <summary>A referral whose referrer is the customer themself.</summary>
+    public const string SelfReferral = "self-referral";
+    /// <summary>A referral of a customer another referrer already referred (the first referral counts).</summary>
+    public const string AlreadyReferred = "already-referred";
 }

@@ -5,17 +5,17 @@ using Engine.Domain.Value.Model;
 namespace Engine.Domain.Segments;
 
 /// <summary>
-/// The facts segment rules read, from one customer's state, the time, its engagement score and
-/// its forecast (null before a model is fitted). Population ranks (<c>clv_percentile</c>,
-/// <c>rfm</c>, <c>rfm_group</c>) and geography need the whole population and are left unknown
-/// here, so rules on them hold for nobody until the projection provides them.
+/// The facts segment rules read, from one customer's state, the time, its engagement score,
+/// its forecast (null before a model is fitted) and the population's ranks published with the
+/// model (<c>clv_percentile</c>, <c>rfm</c>, <c>rfm_group</c>: unknown with a model fitted before
+/// ranks were computed), and the country of its number (<c>country</c>, the code only).
 /// </summary>
 public static class CustomerSegmentFacts
 {
     /// <summary>Purchase days needed before a customer's calendar can say it is seasonal.</summary>
     public const int SeasonalityMinimumDays = 4;
 
-    public static SegmentFacts From(CustomerState state, DateTimeOffset now, double engagementScore, ValueForecast? forecast)
+    public static SegmentFacts From(CustomerState state, DateTimeOffset now, double engagementScore, ValueForecast? forecast, PopulationRanks? ranks = null, string? country = null)
     {
         var value = state.Value;
         var today = CustomerValue.DayNumber(now);
@@ -30,7 +30,19 @@ public static class CustomerSegmentFacts
             .Set("days_since_last_activity", lastActivity is { } seen ? Math.Max(0, today - CustomerValue.DayNumber(seen)) : null)
             .Set("engagement_score", engagementScore)
             .Set("cart_abandoned", state.CartAbandonment.Active)
-            .Set("seasonality", Seasonality(value.PurchaseDays));
+            .Set("seasonality", Seasonality(value.PurchaseDays))
+            .Set("country", country)
+            .Set("referrals", state.Referrals.Referred)
+            .Set("referred_buyers", state.Referrals.ReferredBuyers);
+        if (ranks is not null && Rfm(state, now, ranks) is { } rfm)
+        {
+            facts.Set("rfm", rfm.ToString()).Set("rfm_group", RfmGroups.Key(rfm.Group));
+        }
+
+        if (ranks is not null && forecast is not null)
+        {
+            facts.Set("clv_percentile", ranks.ClvPercentile((double)forecast.PredictedLifetimeValue));
+        }
         if (forecast is not null)
         {
             facts.Set("clv", (double)forecast.PredictedLifetimeValue)
@@ -40,6 +52,15 @@ public static class CustomerSegmentFacts
 
         return facts;
     }
+
+    /// <summary>
+    /// The customer's RFM score against the population's quintiles: days since the last
+    /// purchase, purchase days and lifetime spend, as the ranks were computed; null before a purchase.
+    /// </summary>
+    public static RfmScore? Rfm(CustomerState state, DateTimeOffset now, PopulationRanks ranks) =>
+        state.Value.RecencyDays(now) is { } recency
+            ? ranks.Rfm.Score(recency, state.Value.Frequency + 1, (double)state.Value.LifetimeSpend)
+            : null;
 
     /// <summary>
     /// The share of the purchase days (those kept one by one, the last 400) that fall in the

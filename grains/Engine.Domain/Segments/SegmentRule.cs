@@ -45,6 +45,30 @@ public sealed class SegmentRule
         }
     }
 
+    /// <summary>Whether the customer is in the segment (no explanation built: the per-batch check).</summary>
+    public bool Holds(SegmentFacts facts)
+    {
+        foreach (var conditions in Alternatives)
+        {
+            var all = true;
+            foreach (var condition in conditions)
+            {
+                if (!condition.Holds(facts))
+                {
+                    all = false;
+                    break;
+                }
+            }
+
+            if (all)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Why the customer is in the segment (the alternative that holds, with the values), or null when not.</summary>
     public string? Explain(SegmentFacts facts)
     {
@@ -58,6 +82,16 @@ public sealed class SegmentRule
 
         return null;
     }
+
+    /// <summary>
+    /// Why the customer is not in the segment: for each alternative, the first condition that
+    /// fails, with the value (for a change's "left" line).
+    /// </summary>
+    public string WhyNot(SegmentFacts facts) =>
+        string.Join("; ", Alternatives
+            .Select(conditions => conditions.FirstOrDefault(c => !c.Holds(facts)))
+            .OfType<SegmentCondition>()
+            .Select(c => $"{c.Fact} {facts.Show(c.Fact)} (not {c})"));
 
     // Splits on a whole-word keyword outside parentheses.
     private static List<string> Split(string text, string keyword)

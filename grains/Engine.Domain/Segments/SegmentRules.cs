@@ -11,8 +11,9 @@ public sealed class SegmentOptions
 
     public static IReadOnlyDictionary<string, string> Defaults { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        // Worth the most next year and likely still buying, or an advocate whose referrals buy.
-        ["high-value"] = "clv_percentile >= 80 and p_alive >= 0.5 or referred_buyers >= 2 and p_alive >= 0.5",
+        // Worth the most next year and likely still buying, or a good customer who is also an
+        // advocate: a referral that bought is worth more than the advocate's own forecast says.
+        ["high-value"] = "clv_percentile >= 80 and p_alive >= 0.5 or clv_percentile >= 60 and referred_buyers >= 1 and p_alive >= 0.5",
         // Predicted to spend well beyond what they have spent so far.
         ["rising"] = "orders >= 2 and clv_to_spend >= 1.5 and p_alive >= 0.6",
         // Valuable, and slipping away.
@@ -25,6 +26,19 @@ public sealed class SegmentOptions
     };
 
     public Dictionary<string, string> Rules { get; set; } = [];
+
+    /// <summary>
+    /// How often a customer's segments are evaluated again with no event (P(alive) decays, the
+    /// days since a purchase grow), through the customer's wake-up reminder. At most a day.
+    /// </summary>
+    public TimeSpan ReevaluateEvery { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Of <paramref name="names"/> (e.g. a cart step's audience), those no segment in force is called.</summary>
+    public IReadOnlyList<string> Undefined(IEnumerable<string> names)
+    {
+        var defined = Effective();
+        return [.. names.Where(name => !defined.ContainsKey(name)).Distinct(StringComparer.Ordinal)];
+    }
 
     /// <summary>The definitions in force: the defaults with the configured ones over them.</summary>
     public IReadOnlyDictionary<string, string> Effective()
@@ -55,6 +69,8 @@ public sealed class SegmentRules
 
     public IReadOnlyList<SegmentRule> All => _rules;
 
+    public SegmentRule? Find(string name) => _rules.FirstOrDefault(r => r.Name == name);
+
     /// <summary>Parses every definition; throws naming each one that is wrong.</summary>
     public static SegmentRules From(SegmentOptions options)
     {
@@ -73,6 +89,29 @@ public sealed class SegmentRules
         }
 
         return problems.Count == 0 ? new SegmentRules(rules) : throw new FormatException(string.Join("; ", problems));
+    }
+
+    /// <summary>
+    /// Whether the customer is in exactly <paramref name="current"/> (ordinal order), checked
+    /// without building any explanation: what every batch asks, and the answer is mostly yes.
+    /// </summary>
+    public bool SameMemberships(IReadOnlyList<string> current, SegmentFacts facts)
+    {
+        var at = 0;
+        foreach (var rule in _rules)
+        {
+            if (rule.Holds(facts))
+            {
+                if (at >= current.Count || !string.Equals(current[at], rule.Name, StringComparison.Ordinal))
+                {
+                    return false;
+                }
+
+                at++;
+            }
+        }
+
+        return at == current.Count;
     }
 
     /// <summary>Segment name → why, for each segment the customer is in, by name.</summary>

@@ -54,6 +54,30 @@ public static class NumberNormalisation
         return true;
     }
 
+    /// <summary>
+    /// The country (ISO 3166 two-letter code, e.g. "FR") of an international number, or null
+    /// when it cannot be told. Only the code leaves here, never the number.
+    /// </summary>
+    public static string? CountryOf(string? e164)
+    {
+        if (string.IsNullOrWhiteSpace(e164) || e164.Length > 64)
+        {
+            return null;
+        }
+
+        try
+        {
+            var number = Numbers.Parse(e164, "ZZ");
+            // A number in a block not (yet) allocated has no region of its own: the country code's main one.
+            var region = Numbers.GetRegionCodeForNumber(number) ?? Numbers.GetRegionCodeForCountryCode(number.CountryCode);
+            return region is null or "ZZ" or "001" ? null : region;
+        }
+        catch (NumberParseException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Whether the region is one libphonenumber knows (a two-letter ISO 3166 code such as "FR").</summary>
     public static bool IsKnownRegion(string region) => Numbers.GetSupportedRegions().Contains(region.Trim().ToUpperInvariant());
 }

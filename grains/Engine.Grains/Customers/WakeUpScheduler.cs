@@ -1,5 +1,4 @@
 using Engine.Domain.Customers;
-using Engine.Domain.Effects;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 
@@ -20,7 +19,8 @@ public interface IWakeUpReminder
 
 /// <summary>
 /// Keeps a customer's wake-up reminder in time for its next work: time-driven loyalty work,
-/// the retry of a tier change that failed to publish, an SMS check. <see cref="WakeUpSchedule"/>
+/// the retry of a tier or segment change that failed to publish, an SMS check, the daily
+/// re-evaluation of segments. <see cref="WakeUpSchedule"/>
 /// decides when the reminder moves (each registration is a database write); the state's
 /// <see cref="CustomerState.WakeUpAt"/> records what is registered.
 /// </summary>
@@ -35,12 +35,13 @@ public sealed partial class WakeUpScheduler(ILogger logger)
     /// <param name="loyaltyDue">When loyalty work falls due next (after now: work due now is run, not scheduled).</param>
     /// <param name="smsCheck">When the customer's SMS need another look.</param>
     /// <param name="cartCheck">When a cart abandonment step falls due (or tallies wait for the ledger).</param>
-    public async Task ScheduleAsync(IWakeUpReminder reminder, CustomerState state, DateTimeOffset now, DateTimeOffset? loyaltyDue, DateTimeOffset? smsCheck, DateTimeOffset? cartCheck = null)
+    /// <param name="segmentCheck">When the customer's segments are evaluated again as time passes.</param>
+    public async Task ScheduleAsync(IWakeUpReminder reminder, CustomerState state, DateTimeOffset now, DateTimeOffset? loyaltyDue, DateTimeOffset? smsCheck, DateTimeOffset? cartCheck = null, DateTimeOffset? segmentCheck = null)
     {
-        var next = loyaltyDue;
-        if (state.Outbox.HasOpen(OutboxKind.TierChange))
+        var next = Earliest(loyaltyDue, segmentCheck);
+        if (state.Outbox.HasOpenPublications() || state.Outbox.HasOpen(Engine.Domain.Effects.OutboxKind.ReferralNotice))
         {
-            // Still open after settling: the publish failed.
+            // Still open after settling: the publish (or the referrer's call) failed.
             next = Earliest(next, now + PublishRetryDelay);
         }
 

@@ -6,7 +6,8 @@ using Orleans.Storage;
 namespace Engine.Grains.Effects;
 
 /// <summary>
-/// Publishes one customer's open tier changes exactly once; one per activation (it remembers
+/// Publishes one customer's open tier changes and segment changes exactly once, each to its
+/// own topic; one per activation (it remembers
 /// what this activation marked). Before the state holding a new tier change is written,
 /// <see cref="PrepareAsync"/> marks it Sending with the output position to search from, so
 /// the write that makes it durable also records the mark (no write of its own). A message
@@ -15,8 +16,10 @@ namespace Engine.Grains.Effects;
 /// </summary>
 public sealed partial class TierChangePublication(
     ITierChangeOutput output,
+    ISegmentChangeOutput segmentOutput,
     [Microsoft.Extensions.DependencyInjection.FromKeyedServices(EngineTime.Key)] TimeProvider time,
     LoyaltyStatistics statistics,
+    SegmentStatistics segmentStatistics,
     ILogger<TierChangePublication> logger)
 {
     // Marked Sending by this activation and not attempted yet: the first attempt needs no look-up.
@@ -30,11 +33,11 @@ public sealed partial class TierChangePublication(
     {
         try
         {
-            foreach (var message in state.Outbox.Open(OutboxKind.TierChange))
+            foreach (var message in state.Outbox.OpenPublications())
             {
                 if (message.Status == OutboxStatus.Pending)
                 {
-                    message.ProbeFrom = await output.MarkAsync(state.CustomerId, cancellationToken);
+                    message.ProbeFrom = await MarkAsync(message, state.CustomerId, cancellationToken);
                     message.Status = OutboxStatus.Sending;
                     _unattempted.Add(message.Id);
                 }
@@ -58,14 +61,14 @@ public sealed partial class TierChangePublication(
     /// </summary>
     public async Task<bool> PublishOpenAsync(CustomerState state, Func<Task> write, CancellationToken cancellationToken = default)
     {
-        if (!state.Outbox.HasOpen(OutboxKind.TierChange))
+        if (!state.Outbox.HasOpenPublications())
         {
             return false;
         }
 
         try
         {
-            if (state.Outbox.Open(OutboxKind.TierChange).Any(m => m.Status == OutboxStatus.Pending))
+            if (state.Outbox.OpenPublications().Any(m => m.Status == OutboxStatus.Pending))
             {
                 await write();
             }
@@ -82,29 +85,63 @@ public sealed partial class TierChangePublication(
     private async Task<bool> PublishSendingAsync(CustomerState state, CancellationToken cancellationToken)
     {
         var changed = false;
-        foreach (var message in state.Outbox.Open(OutboxKind.TierChange).Where(m => m.Status == OutboxStatus.Sending).ToList())
+        foreach (var message in state.Outbox.OpenPublications().Where(m => m.Status == OutboxStatus.Sending).ToList())
         {
             // Removed before the attempt: a publish that fails may still have reached the broker.
             var firstAttempt = _unattempted.Remove(message.Id);
             if (!firstAttempt && message.ProbeFrom is { } from
-                && await output.ContainsAsync(state.CustomerId, message.Id, from, cancellationToken))
+                && await ContainsAsync(message, state.CustomerId, from, cancellationToken))
             {
-                state.Outbox.Complete(message, OutboxStatus.Done, time.GetUtcNow());
+                Finish(state, message);
                 changed = true;
                 continue;
             }
 
-            var notice = message.TierChange!;
-            await output.PublishAsync(new TierChangeRecord(message.Id, state.CustomerId, notice.From, notice.To, notice.Reason, notice.At, notice.Historical), cancellationToken);
-            var now = time.GetUtcNow();
-            state.Outbox.Complete(message, OutboxStatus.Done, now);
-            statistics.RecordPublished((now - message.CreatedAt).TotalSeconds);
+            if (message.SegmentChange is { } segment)
+            {
+                await segmentOutput.PublishAsync(
+                    new SegmentChangeRecord(message.Id, state.CustomerId, segment.Segment, segment.Entered, segment.Reason, segment.At, segment.ModelVersion, segment.Historical),
+                    cancellationToken);
+                // Dropped once published: the topic and the memberships in the state are its
+                // record, and it must not push SMS out of the customer's message log.
+                state.Outbox.Remove(message);
+                segmentStatistics.RecordPublished(segment.Segment, segment.Entered);
+            }
+            else
+            {
+                var notice = message.TierChange!;
+                await output.PublishAsync(new TierChangeRecord(message.Id, state.CustomerId, notice.From, notice.To, notice.Reason, notice.At, notice.Historical), cancellationToken);
+                var now = time.GetUtcNow();
+                state.Outbox.Complete(message, OutboxStatus.Done, now);
+                statistics.RecordPublished((now - message.CreatedAt).TotalSeconds);
+            }
+
             changed = true;
         }
 
         return changed;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing a tier change failed ({ErrorType}); it stays in the outbox and is retried")]
+    private void Finish(CustomerState state, OutboxMessage message)
+    {
+        if (message.Kind == OutboxKind.SegmentChange)
+        {
+            state.Outbox.Remove(message);
+        }
+        else
+        {
+            state.Outbox.Complete(message, OutboxStatus.Done, time.GetUtcNow());
+        }
+    }
+
+    private Task<long> MarkAsync(OutboxMessage message, string customerId, CancellationToken cancellationToken) =>
+        message.Kind == OutboxKind.SegmentChange ? segmentOutput.MarkAsync(customerId, cancellationToken) : output.MarkAsync(customerId, cancellationToken);
+
+    private Task<bool> ContainsAsync(OutboxMessage message, string customerId, long from, CancellationToken cancellationToken) =>
+        message.Kind == OutboxKind.SegmentChange
+            ? segmentOutput.ContainsAsync(customerId, message.Id, from, cancellationToken)
+            : output.ContainsAsync(customerId, message.Id, from, cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing a tier or segment change failed ({ErrorType}); it stays in the outbox and is retried")]
     private static partial void LogPublishFailed(ILogger logger, string errorType);
 }

@@ -40,6 +40,7 @@ internal enum EventField : byte
     At,
     RefundId,
     AdjustmentId,
+    ReferrerId,
     Count,
 }
 
@@ -99,6 +100,7 @@ internal static class EventFieldNames
             (byte)'c' => Is(name, "customerId"u8, EventField.CustomerId),
             (byte)'o' => Is(name, "occurredAt"u8, EventField.OccurredAt),
             (byte)'s' => Is(name, "smsConsent"u8, EventField.SmsConsent),
+            (byte)'r' => Is(name, "referrerId"u8, EventField.ReferrerId),
             _ => EventField.Unknown,
         },
         11 => Is(name, "productName"u8, EventField.ProductName),

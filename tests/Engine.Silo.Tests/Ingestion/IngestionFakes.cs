@@ -125,6 +125,8 @@ internal sealed class FakeCustomer(string id, List<string> journal) : ICustomerG
 
     public Task AdvanceAsync() => throw new NotSupportedException();
 
+    public Task RecordReferralAsync(string referredCustomerId, bool bought) => throw new NotSupportedException();
+
     public Task<SmsDispatch?> BeginSmsSendAsync(string messageId) => throw new NotSupportedException();
 
     public Task CompleteSmsSendAsync(string messageId, SmsSendOutcome outcome) => throw new NotSupportedException();

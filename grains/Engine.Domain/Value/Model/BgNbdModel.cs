@@ -94,7 +94,7 @@ public static class BgNbdModel
         var minimum = NelderMead.Minimize(
             logs => -LogLikelihood(FromLogs(logs), customers),
             [0.0, 0.0, 0.0, 0.0]);
-        return new ModelFit<BgNbdParameters>(FromLogs(minimum.Point), -minimum.Value, customers.Count, minimum.Iterations, minimum.Converged);
+        return new ModelFit<BgNbdParameters>(FromLogs(minimum.Point), -minimum.Value, customers.Count, minimum.Iterations, minimum.Converged, minimum.Evaluations);
     }
 
     private static BgNbdParameters FromLogs(double[] logs) => new(Math.Exp(logs[0]), Math.Exp(logs[1]), Math.Exp(logs[2]), Math.Exp(logs[3]));

@@ -58,6 +58,6 @@ public static class GammaGammaModel
 
         var minimum = NelderMead.Minimize(NegativeLogLikelihood, [0.0, 0.0, 0.0]);
         var fitted = new GammaGammaParameters(Math.Exp(minimum.Point[0]), Math.Exp(minimum.Point[1]), Math.Exp(minimum.Point[2]));
-        return new ModelFit<GammaGammaParameters>(fitted, -minimum.Value, repeat.Count, minimum.Iterations, minimum.Converged);
+        return new ModelFit<GammaGammaParameters>(fitted, -minimum.Value, repeat.Count, minimum.Iterations, minimum.Converged, minimum.Evaluations);
     }
 }

@@ -1,0 +1,196 @@
+using Engine.Contracts;
+using Engine.Domain.Customers;
+using Engine.Domain.Effects;
+using Engine.Domain.Events;
+using Engine.Domain.Segments;
+using Engine.Domain.Value.Model;
+using Engine.Grains.Customers;
+using Engine.Grains.Effects;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Serialization;
+
+namespace Engine.Grains.Tests;
+
+/// <summary>
+/// Segment membership changes as the customer grain handles them, with its parts (batch
+/// application, segment evaluation, store, publication) over fake storage and a fake topic:
+/// a change leaves once its state is durable, exactly once, and never on a replay.
+/// </summary>
+[Trait("Category", "Unit")]
+public sealed class SegmentChangePublicationTests : IDisposable
+{
+    private const string Stream = "engagement.purchases/0";
+    private static readonly DateTimeOffset T0 = new(2026, 5, 4, 9, 0, 0, TimeSpan.Zero);
+
+    private readonly FakeTimeProvider _clock = new(T0);
+    private readonly FakeSegmentChangeOutput _topic = new();
+    private readonly SegmentStatistics _statistics = new();
+    private readonly CurrentValueModel _model = new();
+    private readonly SegmentRules _rules = SegmentRules.From(new SegmentOptions());
+    private readonly ServiceProvider _services = new ServiceCollection().AddSerializer(s => s.AddAssembly(typeof(CustomerState).Assembly)).BuildServiceProvider();
+    private readonly Serializer _serializer;
+
+    public SegmentChangePublicationTests() => _serializer = _services.GetRequiredService<Serializer>();
+
+    public void Dispose() => _services.Dispose();
+
+    [Fact]
+    public async Task A_first_purchase_publishes_one_entered_record_for_the_new_segment_once_the_state_is_durable()
+    {
+        var customer = Load(new CustomerState { CustomerId = "c-1" });
+
+        var changes = customer.Apply(Purchase("e-1", 1, 40m));
+        Assert.Equal(1, changes);
+        // Not durable yet: nothing may leave.
+        Assert.False(await customer.PublishAsync(writeFirst: false));
+        Assert.Empty(_topic.Published);
+
+        await customer.Store.WriteAsync();
+        await customer.PublishAsync();
+
+        var record = Assert.Single(_topic.Published);
+        Assert.Equal(("c-1", "new", true, T0, false), (record.CustomerId, record.Segment, record.Entered, record.At, record.Historical));
+        Assert.Contains("days_since_first_purchase 0", record.Reason, StringComparison.Ordinal);
+        Assert.Null(record.ModelVersion);
+        Assert.Equal(["new"], customer.Store.State.Segments.Current);
+        Assert.Equal(1L, _statistics.Published[("new", "entered")]);
+        // Published records leave the outbox: the SMS log keeps its room.
+        Assert.DoesNotContain(customer.Store.State.Outbox.Messages, m => m.Kind == OutboxKind.SegmentChange);
+    }
+
+    [Fact]
+    public async Task Evaluating_again_with_no_change_and_redelivering_the_same_events_publish_nothing_more()
+    {
+        var customer = Load(new CustomerState { CustomerId = "c-1" });
+        var batch = Purchase("e-1", 1, 40m);
+        customer.Apply(batch);
+        await customer.Store.WriteAsync();
+        await customer.PublishAsync();
+
+        _clock.Advance(TimeSpan.FromHours(3));
+        Assert.Equal(0, customer.Evaluation.Record(customer.Store.State, _clock.GetUtcNow(), historical: false));
+        var (report, _) = EventBatchApplication.Apply(customer.Store.State, batch, new CustomerRules());
+        Assert.Equal(0, report.Applied);
+        Assert.Equal(0, customer.Evaluation.Record(customer.Store.State, _clock.GetUtcNow(), historical: false));
+        await customer.PublishAsync();
+
+        Assert.Single(_topic.Published);
+    }
+
+    [Fact]
+    public async Task A_change_lost_in_a_crash_is_decided_again_from_the_redelivered_events_and_published_once()
+    {
+        var storage = new FakeCustomerStorage(new CustomerState()) { Stored = new CustomerState { CustomerId = "c-1" } };
+        var first = Load(storage);
+        first.Apply(Purchase("e-1", 1, 40m));
+        // The silo dies before the write: nothing was published, the events are re-delivered.
+        var second = Load(storage);
+        second.Apply(Purchase("e-1", 1, 40m));
+        await second.Store.WriteAsync();
+        var durable = Copy(storage.Stored!);
+        await second.PublishAsync();
+        // And again after the publish, before its completion was written: looked up, not repeated.
+        var third = Load(new FakeCustomerStorage(durable) { Stored = durable });
+        await third.PublishAsync();
+
+        var record = Assert.Single(_topic.Published);
+        Assert.Equal("c-1:segment-change:1", record.EffectId);
+        Assert.Equal([record.EffectId], _topic.LookedUp);
+    }
+
+    [Fact]
+    public async Task As_time_passes_the_daily_evaluation_publishes_the_customer_leaving_with_why()
+    {
+        var customer = Load(new CustomerState { CustomerId = "c-1" });
+        customer.Apply(Purchase("e-1", 1, 40m));
+        await customer.Store.WriteAsync();
+        await customer.PublishAsync();
+        Assert.Equal(T0 + TimeSpan.FromDays(1), customer.Evaluation.NextCheck(customer.Store.State, _clock.GetUtcNow()));
+
+        _clock.Advance(TimeSpan.FromDays(31));
+        Assert.True(customer.Evaluation.Record(customer.Store.State, _clock.GetUtcNow(), historical: false) > 0);
+        await customer.Store.WriteAsync();
+        await customer.PublishAsync();
+
+        var left = Assert.Single(_topic.Published, r => r.Segment == "new" && !r.Entered);
+        Assert.Equal("days_since_first_purchase 31 (not days_since_first_purchase <= 30)", left.Reason);
+        Assert.DoesNotContain("new", customer.Store.State.Segments.Current);
+        Assert.Equal(1L, _statistics.Published[("new", "left")]);
+    }
+
+    [Fact]
+    public async Task Changes_decided_by_a_backfill_are_published_marked_historical()
+    {
+        var customer = Load(new CustomerState { CustomerId = "c-1" });
+        var batch = Purchase("e-1", 1, 40m, backfill: true);
+
+        customer.Apply(batch, historical: batch.Events.All(e => e.Event.Backfill));
+        await customer.Store.WriteAsync();
+        await customer.PublishAsync();
+
+        Assert.True(Assert.Single(_topic.Published).Historical);
+    }
+
+    [Fact]
+    public async Task The_record_carries_the_model_version_its_forecast_came_from()
+    {
+        _model.Update(new ValueModel(7, T0, 7, new BgNbdParameters(0.243, 4.414, 0.793, 2.426), new GammaGammaParameters(6.25, 3.74, 15.44), "test", 100, -1, -1), T0);
+        var customer = Load(new CustomerState { CustomerId = "c-1" });
+
+        customer.Apply(Purchase("e-1", 1, 40m));
+        await customer.Store.WriteAsync();
+        await customer.PublishAsync();
+
+        Assert.Equal(7, Assert.Single(_topic.Published).ModelVersion);
+    }
+
+    [Fact]
+    public void A_customer_who_never_bought_nor_showed_up_has_no_daily_evaluation()
+    {
+        var customer = Load(new CustomerState { CustomerId = "c-1" });
+
+        Assert.Null(customer.Evaluation.NextCheck(customer.Store.State, T0));
+    }
+
+    private Customer Load(CustomerState state) => Load(new FakeCustomerStorage(Copy(state)) { Stored = state });
+
+    /// <summary>A new activation: it reads what the storage holds.</summary>
+    private Customer Load(FakeCustomerStorage storage)
+    {
+        storage.State = Copy(storage.Stored!);
+        var publication = new TierChangePublication(new FakeTierChangeOutput(), _topic, _clock, new LoyaltyStatistics(), _statistics, NullLogger<TierChangePublication>.Instance);
+        var store = new CustomerStore(storage, new(MaxUnsavedEvents: 200, TimeSpan.FromMinutes(1), TimeSpan.Zero), publication, new CustomerStateWrites(), new LoyaltyStatistics(), NullLogger.Instance);
+        store.Loaded();
+        var evaluation = new SegmentEvaluation(_rules, Options.Create(new SegmentOptions()), _model, Options.Create(new ValueForecastOptions()), Options.Create(new CustomerRules()));
+        return new Customer(store, publication, evaluation, _clock);
+    }
+
+    // Through the serializer, as grain storage keeps it: the stored state is not the object an activation changes.
+    private CustomerState Copy(CustomerState state) => _serializer.Deserialize<CustomerState>(_serializer.SerializeToArray(state)) ?? throw new InvalidOperationException("the state did not read back");
+
+    private static EventBatch Purchase(string id, long offset, decimal amount, bool backfill = false) => new([new SequencedEvent(
+        new PurchaseEvent { EventId = id, CustomerId = "c-1", OccurredAt = T0.AddSeconds(-offset), OrderId = "o-" + id, Amount = amount, Currency = "USD", Items = [], Backfill = backfill },
+        new EventPosition(Stream, offset))]);
+
+    private sealed record Customer(CustomerStore Store, TierChangePublication Publication, SegmentEvaluation Evaluation, TimeProvider Clock)
+    {
+        /// <summary>As the grain applies a batch: the events, then one evaluation if any applied.</summary>
+        public int Apply(EventBatch batch, bool historical = false)
+        {
+            var (report, _) = EventBatchApplication.Apply(Store.State, batch, new CustomerRules());
+            var changes = report.Applied > 0 ? Evaluation.Record(Store.State, Clock.GetUtcNow(), historical) : 0;
+            if (changes > 0)
+            {
+                Store.Unsaved.Changed(Clock.GetUtcNow());
+            }
+
+            return changes;
+        }
+
+        public Task<bool> PublishAsync(bool writeFirst = true) =>
+            writeFirst || !Store.Unsaved.Any ? Publication.PublishOpenAsync(Store.State, Store.WriteAsync) : Task.FromResult(false);
+    }
+}

@@ -38,18 +38,17 @@ public static class FleetRenderer
 
     public static void Render(IAnsiConsole console, string title, IReadOnlyList<CustomerRow> customers)
     {
-        var table = Titled(title + " (times UTC)");
-        table.AddColumn(new TableColumn("#").RightAligned());
-        table.AddColumn("customer");
+        // The narrow columns a terminal of 80 can show; --json has every figure (P(alive), rolling spend, as of).
+        var table = Titled(title).Caption("as of each customer's last write");
+        table.AddColumn(new TableColumn("#").RightAligned().NoWrap());
+        table.AddColumn(new TableColumn("customer").NoWrap());
         table.AddColumn("tier");
         table.AddColumn(new TableColumn("clv").RightAligned());
-        table.AddColumn(new TableColumn("P(alive)").RightAligned());
         table.AddColumn(new TableColumn("spend").RightAligned());
         table.AddColumn(new TableColumn("orders").RightAligned());
         table.AddColumn(new TableColumn("points").RightAligned());
         table.AddColumn("consent");
         table.AddColumn("segments");
-        table.AddColumn("as of");
         var position = 0;
         foreach (var row in customers)
         {
@@ -58,13 +57,11 @@ public static class FleetRenderer
                 new Text(row.CustomerId),
                 new Text(Text(row.Tier)),
                 new Text(row.PredictedLifetimeValue is { } clv ? Money(clv) : None),
-                new Text(row.ProbabilityAlive is { } alive ? Score(alive) : None),
                 new Text(Money(row.LifetimeSpend)),
                 new Text(Count(row.Orders)),
                 new Text(Count(row.PointsBalance)),
                 new Text(row.Consent),
-                new Text(row.Segments.Count == 0 ? None : string.Join(", ", row.Segments)),
-                new Text(Minute(row.AsOf)));
+                new Text(row.Segments.Count == 0 ? None : string.Join(", ", row.Segments)));
         }
 
         console.Write(table);

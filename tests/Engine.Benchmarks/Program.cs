@@ -11,6 +11,11 @@ if (args is [ImportRow.Command, ..])
     return await ImportRow.RunAsync(args[1..]);
 }
 
+if (args is [ProjectionQueriesRow.Command, ..])
+{
+    return await ProjectionQueriesRow.RunAsync(args[1..]);
+}
+
 if (args is [StoredSizeRow.Command, ..])
 {
     return StoredSizeRow.Run();

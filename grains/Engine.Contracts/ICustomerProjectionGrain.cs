@@ -44,6 +44,14 @@ public interface ICustomerProjectionGrain : IGrainWithStringKey
     Task<IReadOnlyList<CustomerSummary>> FindByPhoneAsync(string phone);
 
     /// <summary>
+    /// The value model's purchase summaries (in days, observed until now) of buying customers
+    /// after <paramref name="afterCustomerId"/> in id order, at most <paramref name="limit"/>:
+    /// a page of what <c>model fit --from postgres</c> fits.
+    /// </summary>
+    [Alias("GetPurchaseSummaries"), ReadOnly]
+    Task<PurchaseSummaryPage> GetPurchaseSummariesAsync(string afterCustomerId, int limit);
+
+    /// <summary>
     /// Starts recomputing every row from the stored customer states (as of now), unless a
     /// rebuild is already running; returns its progress either way.
     /// </summary>
@@ -87,6 +95,13 @@ public sealed record AudienceFilter(
     [property: Id(0)] string? Tier = null,
     [property: Id(1)] string? Segment = null,
     [property: Id(2)] string? Consent = null);
+
+/// <summary>A page of purchase summaries; <see cref="Next"/> is where the next page starts (null: this was the last).</summary>
+[GenerateSerializer, Immutable, Alias("engine.PurchaseSummaryPage")]
+public sealed record PurchaseSummaryPage(
+    [property: Id(0)] IReadOnlyList<Domain.Value.Model.PurchaseSummary> Summaries,
+    [property: Id(1)] string? Next,
+    [property: Id(2)] DateTimeOffset ObservedUntil);
 
 /// <summary>A rebuild's progress: rows recomputed of the states found when it started.</summary>
 [GenerateSerializer, Immutable, Alias("engine.RebuildProgress")]

@@ -55,7 +55,7 @@ public static class ProjectionQueriesRow
         var projection = new PostgresCustomerProjection(dataSource, Serializer(), Summaries(), ServiceId);
         var questions = new (string Name, Func<Task> Run, string Sql)[]
         {
-            ("segment sizes", () => projection.CountBySegmentAsync(), $"SELECT s, count(*) FROM engine_customer_summary CROSS JOIN LATERAL unnest(segments) AS s WHERE service_id = '{ServiceId}' GROUP BY s"),
+            ("segment sizes", () => projection.CountBySegmentAsync(Segments), $"SELECT {string.Join(", ", Segments.Select(s => $"count(*) FILTER (WHERE segments @> ARRAY['{s}'])"))} FROM engine_customer_summary WHERE service_id = '{ServiceId}'"),
             ("top 100 by clv", () => projection.TopAsync(RankBy.Clv, 100), $"SELECT * FROM engine_customer_summary WHERE service_id = '{ServiceId}' AND clv IS NOT NULL ORDER BY clv DESC NULLS LAST, customer_id LIMIT 100"),
             ("tier distribution", () => projection.CountByTierAsync(), $"SELECT tier, count(*) FROM engine_customer_summary WHERE service_id = '{ServiceId}' GROUP BY tier ORDER BY count(*) DESC, tier"),
             ("audience: gold, opted in", () => projection.CountAsync(new AudienceFilter(Tier: "gold", Consent: "opted_in")), $"SELECT count(*) FROM engine_customer_summary WHERE service_id = '{ServiceId}' AND tier = 'gold' AND consent = 'opted_in'"),
@@ -96,6 +96,8 @@ public static class ProjectionQueriesRow
     }
 
     private const string ServiceId = "engagement-engine";
+
+    private static readonly string[] Segments = [.. SegmentOptions.Defaults.Keys.Order(StringComparer.Ordinal)];
 
     // Deterministic (setseed) and shaped like a shop's population: most customers bronze, a few
     // platinum; predicted value long-tailed; segments from the default rules' share of customers.

@@ -1,6 +1,7 @@
 using Engine.Contracts;
 using Engine.Domain.Projection;
 using Engine.Domain.Segments;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
 
 namespace Engine.Grains.Projection;
@@ -15,13 +16,14 @@ public sealed class CustomerProjectionGrain(
     ICustomerProjection projection,
     ProjectionRebuilds rebuilds,
     SegmentRules segments,
-    NumberKeys numberKeys) : Grain, ICustomerProjectionGrain
+    NumberKeys numberKeys,
+    [FromKeyedServices(EngineTime.Key)] TimeProvider time) : Grain, ICustomerProjectionGrain
 {
     public Task<IReadOnlyList<GroupCount>> GetTiersAsync() => projection.CountByTierAsync();
 
     public async Task<IReadOnlyList<SegmentSize>> GetSegmentsAsync()
     {
-        var sizes = await projection.CountBySegmentAsync();
+        var sizes = await projection.CountBySegmentAsync([.. segments.All.Select(rule => rule.Name)]);
         return [.. segments.All.Select(rule => new SegmentSize(rule.Name, rule.Text, sizes.GetValueOrDefault(rule.Name)))];
     }
 
@@ -54,6 +56,16 @@ public sealed class CustomerProjectionGrain(
         }
 
         return projection.FindByNumberKeyAsync(numberKeys.KeyOf(e164));
+    }
+
+    public async Task<PurchaseSummaryPage> GetPurchaseSummariesAsync(string afterCustomerId, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, ProjectionLimits.MaxTop);
+        var now = time.GetUtcNow();
+        var rows = await projection.BuyersAsync(afterCustomerId, limit);
+        var summaries = rows.Select(row => CustomerSummaries.PurchaseSummaryAt(row, now)).OfType<Domain.Value.Model.PurchaseSummary>().ToList();
+        return new PurchaseSummaryPage(summaries, rows.Count < limit ? null : rows[^1].CustomerId, now);
     }
 
     public Task<RebuildProgress> StartRebuildAsync() => Task.FromResult(rebuilds.Start());

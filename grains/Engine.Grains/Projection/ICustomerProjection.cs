@@ -12,8 +12,8 @@ public interface ICustomerProjection
 {
     Task<IReadOnlyList<GroupCount>> CountByTierAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Segment name → customers in it (segments nobody is in are absent).</summary>
-    Task<IReadOnlyDictionary<string, long>> CountBySegmentAsync(CancellationToken cancellationToken = default);
+    /// <summary>Each of <paramref name="segments"/> → customers in it.</summary>
+    Task<IReadOnlyDictionary<string, long>> CountBySegmentAsync(IReadOnlyList<string> segments, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<CustomerSummary>> TopAsync(RankBy by, int limit, CancellationToken cancellationToken = default);
 
@@ -22,6 +22,9 @@ public interface ICustomerProjection
     Task<CustomerSummary?> FindAsync(string customerId, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<CustomerSummary>> FindByNumberKeyAsync(string numberKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Rows of customers who bought, after <paramref name="afterCustomerId"/> in id order, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<CustomerSummary>> BuyersAsync(string afterCustomerId, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Recomputes every row from the stored customer states as of now and removes rows whose

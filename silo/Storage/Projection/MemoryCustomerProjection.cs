@@ -28,9 +28,9 @@ internal sealed class MemoryCustomerProjection(CustomerSummarySource summaries) 
         Task.FromResult<IReadOnlyList<GroupCount>>(
             [.. _rows.Values.GroupBy(r => r.Tier).Select(g => new GroupCount(g.Key, g.LongCount())).OrderByDescending(g => g.Customers).ThenBy(g => g.Group, StringComparer.Ordinal)]);
 
-    public Task<IReadOnlyDictionary<string, long>> CountBySegmentAsync(CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyDictionary<string, long>> CountBySegmentAsync(IReadOnlyList<string> segments, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyDictionary<string, long>>(
-            _rows.Values.SelectMany(r => r.Segments).GroupBy(s => s, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.LongCount(), StringComparer.Ordinal));
+            segments.Distinct(StringComparer.Ordinal).ToDictionary(s => s, s => _rows.Values.LongCount(r => r.Segments.Contains(s, StringComparer.Ordinal)), StringComparer.Ordinal));
 
     public Task<IReadOnlyList<CustomerSummary>> TopAsync(RankBy by, int limit, CancellationToken cancellationToken = default)
     {
@@ -55,6 +55,11 @@ internal sealed class MemoryCustomerProjection(CustomerSummarySource summaries) 
 
     public Task<IReadOnlyList<CustomerSummary>> FindByNumberKeyAsync(string numberKey, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<CustomerSummary>>([.. _rows.Values.Where(r => r.NumberKey == numberKey).OrderBy(r => r.CustomerId, StringComparer.Ordinal)]);
+
+    public Task<IReadOnlyList<CustomerSummary>> BuyersAsync(string afterCustomerId, int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<CustomerSummary>>(
+            [.. _rows.Values.Where(r => r.FirstPurchaseAt is not null && string.CompareOrdinal(r.CustomerId, afterCustomerId) > 0)
+                .OrderBy(r => r.CustomerId, StringComparer.Ordinal).Take(limit)]);
 
     public Task<RebuildResult> RebuildAsync(Action<long, long> progress, CancellationToken cancellationToken)
     {

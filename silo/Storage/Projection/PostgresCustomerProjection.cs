@@ -41,14 +41,29 @@ internal sealed class PostgresCustomerProjection(
         return counts;
     }
 
-    public async Task<IReadOnlyDictionary<string, long>> CountBySegmentAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<string, long>> CountBySegmentAsync(IReadOnlyList<string> segments, CancellationToken cancellationToken = default)
     {
+        var names = segments.Distinct(StringComparer.Ordinal).ToList();
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        await using var command = Command($"SELECT s, count(*) FROM {Table} CROSS JOIN LATERAL unnest(segments) AS s WHERE service_id = $1 GROUP BY s");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        if (names.Count == 0)
         {
-            counts[reader.GetString(0)] = reader.GetInt64(1);
+            return counts;
+        }
+
+        // One pass counting every segment at once: unnesting every row's array (a function call
+        // per row) took 1.3 s at a million customers, these filters a few hundred ms.
+        var filters = string.Join(", ", names.Select((_, i) => $"count(*) FILTER (WHERE segments @> ARRAY[${i + 2}::text])"));
+        await using var command = Command($"SELECT {filters} FROM {Table} WHERE service_id = $1");
+        foreach (var name in names)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        for (var i = 0; i < names.Count; i++)
+        {
+            counts[names[i]] = reader.GetInt64(i);
         }
 
         return counts;
@@ -103,6 +118,14 @@ internal sealed class PostgresCustomerProjection(
     {
         var command = Command($"SELECT {SummaryRows.SelectColumns} FROM {Table} WHERE service_id = $1 AND number_key = $2 ORDER BY customer_id");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = numberKey });
+        return ReadRowsAsync(command, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<CustomerSummary>> BuyersAsync(string afterCustomerId, int limit, CancellationToken cancellationToken = default)
+    {
+        var command = Command($"SELECT {SummaryRows.SelectColumns} FROM {Table} WHERE service_id = $1 AND customer_id > $2 AND first_purchase_at IS NOT NULL ORDER BY customer_id LIMIT $3");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = afterCustomerId });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         return ReadRowsAsync(command, cancellationToken);
     }
 

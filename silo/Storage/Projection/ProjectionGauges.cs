@@ -42,8 +42,8 @@ public sealed partial class ProjectionGauges(
         try
         {
             var tiers = (await projection.CountByTierAsync(cancellationToken)).ToDictionary(t => t.Group ?? NoTier, t => t.Customers, StringComparer.Ordinal);
-            var sizes = await projection.CountBySegmentAsync(cancellationToken);
             // Every configured segment, so an emptied one reads 0 rather than its last size.
+            var sizes = await projection.CountBySegmentAsync([.. segments.All.Select(s => s.Name)], cancellationToken);
             var bySegment = segments.All.ToDictionary(s => s.Name, s => sizes.GetValueOrDefault(s.Name), StringComparer.Ordinal);
             figures.Update(new ProjectionFigures.Snapshot(tiers, bySegment));
             return true;

@@ -44,8 +44,10 @@ CREATE INDEX IF NOT EXISTS engine_customer_summary_spend ON engine_customer_summ
 CREATE INDEX IF NOT EXISTS engine_customer_summary_points ON engine_customer_summary (service_id, points_balance DESC);
 -- Tier distribution and audience counts by tier and consent: an index-only scan of a small index.
 CREATE INDEX IF NOT EXISTS engine_customer_summary_tier ON engine_customer_summary (service_id, tier, consent);
--- Audience counts by segment.
-CREATE INDEX IF NOT EXISTS engine_customer_summary_segments ON engine_customer_summary USING gin (segments);
+-- Segment sizes and audience counts by segment: an index-only scan. A b-tree, not GIN: the
+-- few hundred distinct membership lists come out of it grouped, so sizes are counted per list
+-- and not per customer, and a b-tree costs the write path less than GIN's maintenance.
+CREATE INDEX IF NOT EXISTS engine_customer_summary_segments ON engine_customer_summary (service_id, segments);
 -- customer find --phone: by the number's key, never the number.
 CREATE INDEX IF NOT EXISTS engine_customer_summary_number ON engine_customer_summary (service_id, number_key) WHERE number_key IS NOT NULL;
 

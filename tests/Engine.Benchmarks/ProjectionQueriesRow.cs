@@ -55,7 +55,7 @@ public static class ProjectionQueriesRow
         var projection = new PostgresCustomerProjection(dataSource, Serializer(), Summaries(), ServiceId);
         var questions = new (string Name, Func<Task> Run, string Sql)[]
         {
-            ("segment sizes", () => projection.CountBySegmentAsync(Segments), $"SELECT {string.Join(", ", Segments.Select(s => $"count(*) FILTER (WHERE segments @> ARRAY['{s}'])"))} FROM engine_customer_summary WHERE service_id = '{ServiceId}'"),
+            ("segment sizes", () => projection.CountBySegmentAsync(Segments), $"SELECT s, sum(n)::bigint FROM (SELECT segments, count(*) AS n FROM engine_customer_summary WHERE service_id = '{ServiceId}' GROUP BY segments) AS lists CROSS JOIN LATERAL unnest(lists.segments) AS s WHERE s = ANY(ARRAY['{string.Join("', '", Segments)}']) GROUP BY s"),
             ("top 100 by clv", () => projection.TopAsync(RankBy.Clv, 100), $"SELECT * FROM engine_customer_summary WHERE service_id = '{ServiceId}' AND clv IS NOT NULL ORDER BY clv DESC NULLS LAST, customer_id LIMIT 100"),
             ("tier distribution", () => projection.CountByTierAsync(), $"SELECT tier, count(*) FROM engine_customer_summary WHERE service_id = '{ServiceId}' GROUP BY tier ORDER BY count(*) DESC, tier"),
             ("audience: gold, opted in", () => projection.CountAsync(new AudienceFilter(Tier: "gold", Consent: "opted_in")), $"SELECT count(*) FROM engine_customer_summary WHERE service_id = '{ServiceId}' AND tier = 'gold' AND consent = 'opted_in'"),

@@ -108,6 +108,16 @@ public sealed class CrashRecoveryTests
         Assert.Equal(customers.Count, report.RootElement.GetProperty("done").GetInt64());
         Assert.Equal(1, report.RootElement.GetProperty("removed").GetInt64());
         await ProjectionAssertions.MatchesStatesAsync(setting.Database.ConnectionString, survivor.GatewayPort, customers);
+
+        // The value model's fit reads every buyer's summary from the projection.
+        var buyers = await ProjectionAssertions.PurchaseSummariesMatchAsync(survivor.GatewayPort, customers);
+        Assert.True(buyers > 100, $"the stream should have many buyers, not {buyers}");
+        var fit = await ToolRun.RunAsync("dotnet", [RepositoryLayout.ClientAssembly, "model", "fit", "--from", "postgres", "--dry-run", "--json", "--gateway-port", survivor.GatewayPort.ToString(CultureInfo.InvariantCulture)], timeout: TimeSpan.FromMinutes(3));
+        Assert.True(fit.ExitCode is 0 or 1, $"model fit --from postgres failed ({fit.ExitCode}): {fit.Error}");
+        using var fitted = System.Text.Json.JsonDocument.Parse(fit.Output);
+        Assert.Equal(buyers, fitted.RootElement.GetProperty("customers").GetInt32());
+        Assert.Equal("customer projection", fitted.RootElement.GetProperty("model").GetProperty("source").GetString());
+        Assert.False(fitted.RootElement.GetProperty("published").GetBoolean());
     }
 
     private static async Task<bool> ReadyAsync(HttpClient http, SiloProcess silo) =>

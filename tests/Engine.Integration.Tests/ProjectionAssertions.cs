@@ -61,4 +61,39 @@ public static class ProjectionAssertions
 
         await client.StopAsync();
     }
+
+    /// <summary>
+    /// Paged as <c>model fit --from postgres</c> pages them (small pages here, so paging is
+    /// exercised), the purchase summaries are every buying customer's own, observed until now.
+    /// Returns how many customers bought.
+    /// </summary>
+    public static async Task<int> PurchaseSummariesMatchAsync(int gatewayPort, IReadOnlyCollection<string> customerIds)
+    {
+        using var client = await DurableStream.ConnectAsync(gatewayPort);
+        var grains = client.Services.GetRequiredService<IClusterClient>();
+        var projection = grains.GetGrain<ICustomerProjectionGrain>(ICustomerProjectionGrain.Key);
+        var paged = new List<Domain.Value.Model.PurchaseSummary>();
+        var observedUntil = DateTimeOffset.MinValue;
+        string? next = "";
+        while (next is not null)
+        {
+            var page = await projection.GetPurchaseSummariesAsync(next, 37);
+            paged.AddRange(page.Summaries);
+            observedUntil = page.ObservedUntil;
+            next = page.Next;
+        }
+
+        var expected = new List<Domain.Value.Model.PurchaseSummary>();
+        foreach (var customerId in customerIds)
+        {
+            if ((await grains.GetGrain<ICustomerGrain>(customerId).GetViewAsync()).State.Value.SummaryAt(observedUntil) is { } summary)
+            {
+                expected.Add(summary);
+            }
+        }
+
+        await client.StopAsync();
+        Assert.Equal(expected.OrderBy(s => (s.Frequency, s.Recency, s.Age, s.MeanRepeatValue)), paged.OrderBy(s => (s.Frequency, s.Recency, s.Age, s.MeanRepeatValue)));
+        return expected.Count;
+    }
 }

@@ -50,20 +50,22 @@ internal sealed class PostgresCustomerProjection(
             return counts;
         }
 
-        // One pass counting every segment at once: unnesting every row's array (a function call
-        // per row) took 1.3 s at a million customers, these filters a few hundred ms.
-        var filters = string.Join(", ", names.Select((_, i) => $"count(*) FILTER (WHERE segments @> ARRAY[${i + 2}::text])"));
-        await using var command = Command($"SELECT {filters} FROM {Table} WHERE service_id = $1");
-        foreach (var name in names)
+        // Customers share a few hundred membership lists: counted per list off the
+        // (service_id, segments) index, then per segment. Unnesting every customer's list
+        // took 1.3 s at a million customers (docs/benchmarks.md).
+        await using var command = Command(
+            $"SELECT s, sum(n)::bigint FROM (SELECT segments, count(*) AS n FROM {Table} WHERE service_id = $1 GROUP BY segments) AS lists "
+            + "CROSS JOIN LATERAL unnest(lists.segments) AS s WHERE s = ANY($2) GROUP BY s");
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. names] });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+            counts[reader.GetString(0)] = reader.GetInt64(1);
         }
 
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        for (var i = 0; i < names.Count; i++)
+        foreach (var name in names)
         {
-            counts[names[i]] = reader.GetInt64(i);
+            counts.TryAdd(name, 0);
         }
 
         return counts;

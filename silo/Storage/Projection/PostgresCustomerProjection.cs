@@ -189,7 +189,8 @@ internal sealed class PostgresCustomerProjection(
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection);
-        foreach (var (_, version, state) in page)
+        // Ordinal key order, as state batches lock rows (StateRowKey), so the two never wait on each other in opposite orders.
+        foreach (var (_, version, state) in page.OrderBy(p => p.GrainKey, StringComparer.Ordinal))
         {
             // Same version recomputed as of now; a newer one written meanwhile is left alone.
             var command = new NpgsqlBatchCommand(RebuildUpsert);

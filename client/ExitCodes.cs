@@ -13,4 +13,7 @@ public static class ExitCodes
 
     /// <summary>The cluster's gateway could not be reached.</summary>
     public const int EngineUnreachable = 3;
+
+    /// <summary>What was looked for is not there (<c>customer find</c> matched nobody).</summary>
+    public const int NotFound = 4;
 }

@@ -16,7 +16,7 @@ public readonly record struct CustomerAnswer<T>(T? Value, int ExitCode)
 /// Asks one customer's grain a question over a short-lived connection and turns failures into
 /// one line on standard error and an exit code, the same way for every command.
 /// </summary>
-public static partial class CustomerCall
+public static class CustomerCall
 {
     /// <summary>
     /// Runs <paramref name="question"/> against the grain of <paramref name="customerId"/>. Messages
@@ -24,20 +24,30 @@ public static partial class CustomerCall
     /// the valid values), an <see cref="ArgumentException"/> from the grain is a usage error and the
     /// hint follows the grain's words; without one it is a failure like any other.
     /// </summary>
-    public static async Task<CustomerAnswer<T>> AskAsync<T>(
+    public static Task<CustomerAnswer<T>> AskAsync<T>(
         string command,
         EngineAddress address,
         string customerId,
         Func<ICustomerGrain, Task<T>> question,
         CancellationToken cancellationToken,
+        string? usageHint = null) =>
+        GrainCall.AskAsync(command, address, client => question(client.GetGrain<ICustomerGrain>(customerId)), cancellationToken, usageHint);
+}
+
+/// <summary>Any grain question with the failures turned into one line on standard error and an exit code.</summary>
+public static partial class GrainCall
+{
+    /// <summary>As <see cref="CustomerCall.AskAsync{T}"/>, for a question to any grain of the cluster.</summary>
+    public static async Task<CustomerAnswer<T>> AskAsync<T>(
+        string command,
+        EngineAddress address,
+        Func<IClusterClient, Task<T>> question,
+        CancellationToken cancellationToken,
         string? usageHint = null)
     {
         try
         {
-            var value = await ClusterConnection.AskAsync(
-                address,
-                client => question(client.GetGrain<ICustomerGrain>(customerId)),
-                cancellationToken);
+            var value = await ClusterConnection.AskAsync(address, question, cancellationToken);
             return new CustomerAnswer<T>(value, ExitCodes.Success);
         }
         catch (EngineUnreachableException e)

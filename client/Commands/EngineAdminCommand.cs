@@ -13,7 +13,12 @@ public static class EngineAdminCommand
 
         var customer = new Command("customer", "Look at customers as the engine sees them.");
         customer.Add(CustomerShowCommand.Create(engine));
+        customer.Add(CustomerFindCommand.Create(engine));
         root.Add(customer);
+        root.Add(CustomersCommand.Create(engine));
+        root.Add(TiersCommand.Create(engine));
+        root.Add(SegmentsCommand.Create(engine));
+        root.Add(ProjectionCommand.Create(engine));
         root.Add(SmsCommand.Create(engine));
         root.Add(ExperimentsCommand.Create(engine));
         root.Add(ModelCommand.Create(engine));

@@ -14,6 +14,7 @@ using Engine.Silo.Kafka;
 using Engine.Silo.Metrics;
 using Engine.Silo.Sms;
 using Engine.Silo.Storage;
+using Engine.Silo.Storage.Projection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Prometheus;
@@ -63,6 +64,8 @@ public static class SiloHostExtensions
         services.AddSingleton<CurrentValueModel>();
         services.AddValidatedOptions<SegmentOptions, SegmentOptionsValidator>(configuration.GetSection(SegmentOptions.SectionName));
         services.AddSingleton(sp => SegmentRules.From(sp.GetRequiredService<IOptions<SegmentOptions>>().Value));
+        services.AddValidatedOptions<ProjectionOptions, ProjectionOptionsValidator>(configuration.GetSection(ProjectionOptions.SectionName));
+        services.AddSingleton<ProjectionFigures>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton(EngineTime.Key, TimeProvider.System);
         services.AddSingleton<CustomerStateWrites>();
@@ -107,6 +110,7 @@ public static class SiloHostExtensions
     {
         builder.Services.AddSmsDispatch();
         builder.Services.AddHostedService<ValueModelRefresh>();
+        builder.Services.AddHostedService<ProjectionGauges>();
         builder.Services.AddHostedService<KafkaIngestionService>();
         builder.Services.AddHostedService<ConsumerGroupLag>();
         builder.Services.AddHostedService<Engine.Silo.Health.SiloStatusReporter>();

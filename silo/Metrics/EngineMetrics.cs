@@ -12,7 +12,8 @@ public sealed class EngineMetrics
     private static readonly double[] LatencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
 
     public EngineMetrics(Engine.Grains.CustomerStateWrites writes, Engine.Grains.LoyaltyStatistics loyalty, Engine.Grains.SmsStatistics sms, Storage.GrainState.GrainStateStatistics grainState,
-        Engine.Grains.CartStatistics? cart = null, Engine.Grains.CurrentValueModel? valueModel = null, Engine.Grains.SegmentStatistics? segments = null)
+        Engine.Grains.CartStatistics? cart = null, Engine.Grains.CurrentValueModel? valueModel = null, Engine.Grains.SegmentStatistics? segments = null,
+        Storage.Projection.ProjectionFigures? projection = null)
     {
         Registry = Prometheus.Metrics.NewCustomRegistry();
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
@@ -90,6 +91,7 @@ public sealed class EngineMetrics
 
         CartMetrics.Register(factory, Registry, cart ?? new Engine.Grains.CartStatistics());
         ValueModelMetrics.Register(factory, Registry, valueModel ?? new Engine.Grains.CurrentValueModel());
+        ProjectionMetrics.Register(factory, Registry, projection ?? new Storage.Projection.ProjectionFigures());
 
         var publishLatency = factory.CreateHistogram("engine_tier_change_publish_latency_seconds", "Time from the decision of a tier change (the event or the clock) to its record on the tier-change topic.",
             new HistogramConfiguration { Buckets = LatencyBuckets });

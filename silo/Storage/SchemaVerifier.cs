@@ -8,7 +8,8 @@ public sealed record SchemaRequirement(string Feature, IReadOnlyList<string> Tab
     /// <summary>Shared by every provider: where they read their SQL from.</summary>
     public static readonly SchemaRequirement Core = new("queries", ["orleansquery"], [], []);
 
-    public static readonly SchemaRequirement Persistence = new("grain state", ["engine_grain_state"], [], []);
+    // The projection is written in the same statement as each customer's state: without it every customer write fails.
+    public static readonly SchemaRequirement Persistence = new("grain state", ["engine_grain_state", "engine_customer_summary"], [], []);
 
     public static readonly SchemaRequirement Reminders = new(
         "reminders",

@@ -1,7 +1,10 @@
 using System.Net;
 using Engine.Contracts;
 using Engine.Silo.Hosting;
+using Engine.Grains.Projection;
 using Engine.Silo.Storage.GrainState;
+using Engine.Silo.Storage.Projection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Runtime.Hosting;
@@ -57,9 +60,26 @@ public static class StorageExtensions
     /// </summary>
     public static ISiloBuilder AddEngineMemoryStorage(this ISiloBuilder silo)
     {
-        silo.Services.AddGrainStorage(StorageNames.Customers, (sp, _) =>
-            new InProcessGrainStorage(new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>())));
+        AddProjection(silo.Services);
+        silo.Services.AddSingleton<MemoryCustomerProjection>();
+        silo.Services.AddSingleton<ICustomerProjection>(sp => sp.GetRequiredService<MemoryCustomerProjection>());
+        silo.Services.AddSingleton(sp =>
+        {
+            var projection = sp.GetRequiredService<MemoryCustomerProjection>();
+            var storage = new InProcessGrainStorage(
+                new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>()), sp.GetRequiredService<CustomerSummarySource>(), projection);
+            projection.Storage = storage;
+            return storage;
+        });
+        silo.Services.AddGrainStorage(StorageNames.Customers, (sp, _) => sp.GetRequiredService<InProcessGrainStorage>());
         return silo;
+    }
+
+    /// <summary>What both kinds of storage need for the customer projection (docs/architecture.md, "Customer projection").</summary>
+    private static void AddProjection(IServiceCollection services)
+    {
+        services.TryAddSingleton<CustomerSummarySource>();
+        services.TryAddSingleton<ProjectionRebuilds>();
     }
 
     private static void UsePostgresStorage(ISiloBuilder silo, IConfiguration configuration, StorageOptions storage)
@@ -78,7 +98,14 @@ public static class StorageExtensions
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<StateWriteBatches>(),
             new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>()),
-            sp.GetRequiredService<IOptions<ClusterOptions>>()));
+            sp.GetRequiredService<IOptions<ClusterOptions>>(),
+            sp.GetRequiredService<CustomerSummarySource>()));
+        AddProjection(silo.Services);
+        silo.Services.AddSingleton<ICustomerProjection>(sp => new PostgresCustomerProjection(
+            sp.GetRequiredService<NpgsqlDataSource>(),
+            new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>()),
+            sp.GetRequiredService<CustomerSummarySource>(),
+            sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = NpgsqlInvariant;

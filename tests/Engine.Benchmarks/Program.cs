@@ -21,6 +21,11 @@ if (args is [ValueModelFitRow.Command, ..])
     return ValueModelFitRow.Run();
 }
 
+if (args is [ProjectionQueriesRow.Command, ..])
+{
+    return await ProjectionQueriesRow.RunAsync(args[1..]);
+}
+
 if (args is [StoredSizeRow.Command, ..])
 {
     return StoredSizeRow.Run();

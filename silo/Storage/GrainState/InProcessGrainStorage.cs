@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using Engine.Domain.Customers;
+using Engine.Grains.Projection;
+using Engine.Silo.Storage.Projection;
 using Orleans.Storage;
 
 namespace Engine.Silo.Storage.GrainState;
@@ -10,8 +13,9 @@ namespace Engine.Silo.Storage.GrainState;
 /// is copied, never shared. Orleans' own memory storage keeps state in storage grains, which
 /// costs a grain call per write and deactivates alongside the customers at shutdown, failing
 /// their last writes; this has neither. Nothing survives the process, as with any memory storage.
+/// A customer's write also puts its projection row in <see cref="MemoryCustomerProjection"/>.
 /// </summary>
-internal sealed class InProcessGrainStorage(IGrainStorageSerializer serializer) : IGrainStorage
+internal sealed class InProcessGrainStorage(IGrainStorageSerializer serializer, CustomerSummarySource summaries, MemoryCustomerProjection projection) : IGrainStorage
 {
     private readonly ConcurrentDictionary<(GrainId Grain, string State), StoredState> _rows = new();
 
@@ -36,6 +40,11 @@ internal sealed class InProcessGrainStorage(IGrainStorageSerializer serializer) 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var version = Store((grainId, stateName), serializer.Serialize(grainState.State), grainState.ETag);
+        if (grainState.State is CustomerState customer)
+        {
+            projection.Put(summaries.Of(customer, version));
+        }
+
         grainState.ETag = StateVersion.ETagOf(version);
         grainState.RecordExists = true;
         return Task.CompletedTask;
@@ -52,6 +61,22 @@ internal sealed class InProcessGrainStorage(IGrainStorageSerializer serializer) 
         grainState.State = Activator.CreateInstance<T>();
         return Task.CompletedTask;
     }
+
+    /// <summary>Every stored customer state with its version, as a rebuild reads them.</summary>
+    public IEnumerable<(int Version, CustomerState State)> ReadCustomers()
+    {
+        foreach (var ((grain, state), row) in _rows)
+        {
+            if (row.Payload is { } payload && CustomerStateRows.Holds(grain.Type.ToString()!, state))
+            {
+                yield return (row.Version, serializer.Deserialize<CustomerState>(payload)!);
+            }
+        }
+    }
+
+    /// <summary>Whether the customer has a stored (not cleared) state.</summary>
+    public bool HasCustomer(string customerId) =>
+        _rows.TryGetValue((GrainId.Create(CustomerStateRows.GrainType, customerId), CustomerStateRows.StateName), out var row) && row.Payload is not null;
 
     private int Store((GrainId Grain, string State) key, BinaryData? payload, string? etag)
     {

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using Engine.Domain.Customers;
+using Engine.Grains.Projection;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Storage;
@@ -10,13 +12,15 @@ namespace Engine.Silo.Storage.GrainState;
 /// batches that share one commit (<see cref="StateWriteBatches"/>). Same contract as any Orleans
 /// grain storage: the ETag is the row's version, and a write or clear that names another
 /// version than the stored one changes nothing and throws <see cref="InconsistentStateException"/>.
-/// State is serialized with Orleans' binary serializer (the state classes carry [Id]s).
+/// State is serialized with Orleans' binary serializer (the state classes carry [Id]s). A
+/// customer's write also writes its projection row, in the same statement.
 /// </summary>
 internal sealed class PostgresGrainStorage(
     NpgsqlDataSource dataSource,
     StateWriteBatches writes,
     IGrainStorageSerializer serializer,
-    IOptions<ClusterOptions> cluster) : IGrainStorage
+    IOptions<ClusterOptions> cluster,
+    CustomerSummarySource summaries) : IGrainStorage
 {
     private const string ReadSql =
         "SELECT version, payload FROM engine_grain_state WHERE service_id = $1 AND grain_type = $2 AND grain_key = $3 AND state_name = $4";
@@ -56,7 +60,10 @@ internal sealed class PostgresGrainStorage(
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var payload = serializer.Serialize(grainState.State).ToArray();
-        var version = await writes.WriteAsync(KeyOf(stateName, grainId), payload, StateVersion.VersionOf(grainState.ETag));
+        var expected = StateVersion.VersionOf(grainState.ETag);
+        // A customer's projection row is written with its state (deploy/sql/0006).
+        var summary = grainState.State is CustomerState customer ? summaries.Of(customer, (expected ?? 0) + 1) : null;
+        var version = await writes.WriteAsync(KeyOf(stateName, grainId), payload, expected, summary);
         grainState.ETag = version is { } v ? StateVersion.ETagOf(v) : throw StateVersion.Conflict(grainId, stateName, grainState.ETag);
         grainState.RecordExists = true;
     }

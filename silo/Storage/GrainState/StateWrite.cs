@@ -4,8 +4,9 @@ namespace Engine.Silo.Storage.GrainState;
 /// One grain's write waiting for its batch: the row it names, the payload (null clears the
 /// state) and the version the grain last read or wrote (null: it has never been stored).
 /// Completes with the row's new version, or null when the stored version was another one.
+/// A customer's write carries its projection row, written in the same statement.
 /// </summary>
-internal sealed class StateWrite(StateRowKey key, byte[]? payload, int? expectedVersion)
+internal sealed class StateWrite(StateRowKey key, byte[]? payload, int? expectedVersion, Domain.Projection.CustomerSummary? summary = null)
 {
     private readonly TaskCompletionSource<int?> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -14,6 +15,8 @@ internal sealed class StateWrite(StateRowKey key, byte[]? payload, int? expected
     public byte[]? Payload { get; } = payload;
 
     public int? ExpectedVersion { get; } = expectedVersion;
+
+    public Domain.Projection.CustomerSummary? Summary { get; } = summary;
 
     public Task<int?> Done => _done.Task;
 

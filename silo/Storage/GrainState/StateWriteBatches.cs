@@ -22,6 +22,14 @@ internal sealed class StateWriteBatches : IAsyncDisposable, IDisposable
         "UPDATE engine_grain_state SET payload = $5, version = version + 1, modified_on = now() "
         + "WHERE service_id = $1 AND grain_type = $2 AND grain_key = $3 AND state_name = $4 AND version = $6 RETURNING version";
 
+    // A customer's projection row rides its state's statement: written only if the state is
+    // (the version check passed), with the version the state got, in the same commit.
+    private static readonly string InsertWithSummarySql =
+        $"WITH written AS ({InsertSql}), summary AS ({Projection.SummaryRows.Upsert(6, "written.version", "FROM written", replaceSameVersion: false)}) SELECT version FROM written";
+
+    private static readonly string UpdateWithSummarySql =
+        $"WITH written AS ({UpdateSql}), summary AS ({Projection.SummaryRows.Upsert(7, "written.version", "FROM written", replaceSameVersion: false)}) SELECT version FROM written";
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly int _maxBatchRows;
     private readonly Channel<StateWrite> _queue = Channel.CreateUnbounded<StateWrite>(new UnboundedChannelOptions { SingleWriter = false });
@@ -37,9 +45,9 @@ internal sealed class StateWriteBatches : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Queues a write; completes once its batch is committed (or failed).</summary>
-    public Task<int?> WriteAsync(StateRowKey key, byte[]? payload, int? expectedVersion)
+    public Task<int?> WriteAsync(StateRowKey key, byte[]? payload, int? expectedVersion, Domain.Projection.CustomerSummary? summary = null)
     {
-        var write = new StateWrite(key, payload, expectedVersion);
+        var write = new StateWrite(key, payload, expectedVersion, summary);
         if (!_queue.Writer.TryWrite(write))
         {
             throw new ObjectDisposedException(nameof(StateWriteBatches), "Grain state storage is shut down.");
@@ -123,7 +131,13 @@ internal sealed class StateWriteBatches : IAsyncDisposable, IDisposable
 
     private static NpgsqlBatchCommand Command(StateWrite write)
     {
-        var command = new NpgsqlBatchCommand(write.ExpectedVersion is null ? InsertSql : UpdateSql);
+        var command = new NpgsqlBatchCommand((write.ExpectedVersion is null, write.Summary is null) switch
+        {
+            (true, true) => InsertSql,
+            (false, true) => UpdateSql,
+            (true, false) => InsertWithSummarySql,
+            (false, false) => UpdateWithSummarySql,
+        });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.Key.ServiceId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.Key.GrainType });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.Key.GrainKey });
@@ -132,6 +146,11 @@ internal sealed class StateWriteBatches : IAsyncDisposable, IDisposable
         if (write.ExpectedVersion is { } version)
         {
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = version });
+        }
+
+        if (write.Summary is { } summary)
+        {
+            Projection.SummaryRows.AddParameters(command.Parameters, summary);
         }
 
         return command;

@@ -6,8 +6,14 @@ namespace Engine.Domain.Value.Model;
 /// (purchases after the first, at most one per period of the data's resolution), the last at
 /// <see cref="Recency"/> tₓ, observed for <see cref="Age"/> T; and the mean value of the repeat
 /// purchases (zero without any). O(1) to keep up to date: no purchase history is needed.
+/// Serializable so the projection can hand pages of them to <c>model fit --from postgres</c>.
 /// </summary>
-public readonly record struct PurchaseSummary(int Frequency, double Recency, double Age, double MeanRepeatValue = 0)
+[GenerateSerializer, Immutable, Alias("engine.PurchaseSummary")]
+public readonly record struct PurchaseSummary(
+    [property: Id(0)] int Frequency,
+    [property: Id(1)] double Recency,
+    [property: Id(2)] double Age,
+    [property: Id(3)] double MeanRepeatValue = 0)
 {
     /// <summary>What is wrong with it (null when usable): 0 ≤ tₓ ≤ T, tₓ = 0 without repeats.</summary>
     public string? Problem =>

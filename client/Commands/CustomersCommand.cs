@@ -48,14 +48,7 @@ public static class CustomersCommand
             }
 
             var report = new TopReport(parse.GetRequiredValue(by), parse.GetValue(limit), [.. answer.Value!.Select((row, i) => CustomerRow.From(row, i + 1))]);
-            if (parse.GetValue(json))
-            {
-                await Console.Out.WriteLineAsync(ReportJson.Serialize(report));
-            }
-            else
-            {
-                FleetRenderer.Render(AnsiConsole.Console, $"top {report.Limit} customers by {report.By}", report.Customers);
-            }
+            await ReportOutput.WriteAsync(report, parse.GetValue(json), (console, shown) => FleetRenderer.Render(console, $"top {shown.Limit} customers by {shown.By}", shown.Customers));
 
             return ExitCodes.Success;
         });
@@ -81,14 +74,7 @@ public static class CustomersCommand
             }
 
             var report = new AudienceReport(filter.Tier, filter.Segment, filter.Consent, answer.Value);
-            if (parse.GetValue(json))
-            {
-                await Console.Out.WriteLineAsync(ReportJson.Serialize(report));
-            }
-            else
-            {
-                FleetRenderer.Render(AnsiConsole.Console, report);
-            }
+            await ReportOutput.WriteAsync(report, parse.GetValue(json), FleetRenderer.Render);
 
             return ExitCodes.Success;
         });

@@ -39,31 +39,14 @@ public static class ExperimentsCommand
 
     private static async Task<int> RunAsync(EngineAddress address, double confidence, bool asJson, CancellationToken cancellationToken)
     {
-        IReadOnlyList<Domain.Effects.VariantTotals> totals;
-        try
+        var totals = await GrainCall.AskAsync("experiments", address, client => client.GetGrain<IExperimentLedgerGrain>(IExperimentLedgerGrain.Key).GetTotalsAsync(), cancellationToken);
+        if (!totals.Succeeded)
         {
-            totals = await ClusterConnection.AskAsync(address, client => client.GetGrain<IExperimentLedgerGrain>(IExperimentLedgerGrain.Key).GetTotalsAsync(), cancellationToken);
-        }
-        catch (EngineUnreachableException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
-            return ExitCodes.EngineUnreachable;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            await Console.Error.WriteLineAsync($"experiments failed: {e.Message}");
-            return ExitCodes.Failed;
+            return totals.ExitCode;
         }
 
-        var report = ExperimentReport.From(totals, confidence);
-        if (asJson)
-        {
-            await Console.Out.WriteLineAsync(ReportJson.Serialize(report));
-        }
-        else
-        {
-            ExperimentRenderer.Render(AnsiConsole.Console, report);
-        }
+        var report = ExperimentReport.From(totals.Value!, confidence);
+        await ReportOutput.WriteAsync(report, asJson, ExperimentRenderer.Render);
 
         return ExitCodes.Success;
     }

@@ -19,14 +19,7 @@ public static class SegmentsCommand
                 return answer.ExitCode;
             }
 
-            if (parse.GetValue(json))
-            {
-                await Console.Out.WriteLineAsync(ReportJson.Serialize(answer.Value));
-            }
-            else
-            {
-                FleetRenderer.Render(AnsiConsole.Console, answer.Value!);
-            }
+            await ReportOutput.WriteAsync(answer.Value!, parse.GetValue(json), FleetRenderer.Render);
 
             return ExitCodes.Success;
         });

@@ -22,30 +22,14 @@ public static class StatusCommand
         var command = new Command("status", "Show the cluster: each silo's membership status and readiness, the partitions it consumes and their lag. Exit code 1 when an active silo is not ready.") { json };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            ClusterStatusReport report;
-            try
+            var answer = await GrainCall.AskAsync("status", engine.Read(parseResult), client => ReadAsync(client, cancellationToken), cancellationToken);
+            if (!answer.Succeeded)
             {
-                report = await ClusterConnection.AskAsync(engine.Read(parseResult), client => ReadAsync(client, cancellationToken), cancellationToken);
-            }
-            catch (EngineUnreachableException e)
-            {
-                await Console.Error.WriteLineAsync(e.Message);
-                return ExitCodes.EngineUnreachable;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                await Console.Error.WriteLineAsync($"status failed: {e.Message}");
-                return ExitCodes.Failed;
+                return answer.ExitCode;
             }
 
-            if (parseResult.GetValue(json))
-            {
-                await Console.Out.WriteLineAsync(ReportJson.Serialize(report));
-            }
-            else
-            {
-                ClusterStatusRenderer.Render(AnsiConsole.Console, report);
-            }
+            var report = answer.Value!;
+            await ReportOutput.WriteAsync(report, parseResult.GetValue(json), ClusterStatusRenderer.Render);
 
             return report.AllReady ? ExitCodes.Success : ExitCodes.Failed;
         });

@@ -20,14 +20,7 @@ public static class TiersCommand
             }
 
             var report = TierReport.From(answer.Value!);
-            if (parse.GetValue(json))
-            {
-                await Console.Out.WriteLineAsync(ReportJson.Serialize(report));
-            }
-            else
-            {
-                FleetRenderer.Render(AnsiConsole.Console, report);
-            }
+            await ReportOutput.WriteAsync(report, parse.GetValue(json), FleetRenderer.Render);
 
             return ExitCodes.Success;
         });

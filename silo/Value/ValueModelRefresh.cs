@@ -23,7 +23,7 @@ public sealed partial class ValueModelRefresh(
         {
             await RefreshAsync();
         }
-        while (await WaitAsync(timer, stoppingToken));
+        while (await Engine.Silo.Hosting.PeriodicTicks.NextAsync(timer, stoppingToken));
     }
 
     /// <summary>One read of the published model; true when it succeeded.</summary>
@@ -42,18 +42,6 @@ public sealed partial class ValueModelRefresh(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogRefreshFailed(logger, ex.GetType().Name, current.Model?.Version);
-            return false;
-        }
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
             return false;
         }
     }

@@ -33,7 +33,7 @@ public sealed partial class ProjectionGauges(
         {
             await CountAsync(projection, stoppingToken);
         }
-        while (await WaitAsync(timer, stoppingToken));
+        while (await Engine.Silo.Hosting.PeriodicTicks.NextAsync(timer, stoppingToken));
     }
 
     /// <summary>One count of both; true when it succeeded.</summary>
@@ -51,18 +51,6 @@ public sealed partial class ProjectionGauges(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogCountFailed(logger, ex.GetType().Name);
-            return false;
-        }
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
             return false;
         }
     }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Confluent.Kafka;
 using Engine.Client.DeadLetters;
+using Engine.Client.Kafka;
 using Engine.Client.Rendering;
 using Engine.Contracts;
 using Spectre.Console;
@@ -267,12 +268,8 @@ public static class DlqCommand
         private async Task<DeadLetterTopic> ResolveAsync(ParseResult parseResult, CancellationToken cancellationToken)
         {
             var givenTopic = parseResult.GetValue(topic) is { Length: > 0 } t ? t.Trim() : null;
-            if (parseResult.GetValue(bootstrap) is { Length: > 0 } servers)
-            {
-                return new DeadLetterTopic(servers.Trim(), givenTopic ?? DefaultTopics.DeadLetter);
-            }
-
-            var info = await ClusterConnection.AskAsync(engine.Read(parseResult), client => client.GetGrain<IEngineInfoGrain>(0).GetInfoAsync(), cancellationToken);
+            var servers = parseResult.GetValue(bootstrap) is { Length: > 0 } given ? given.Trim() : null;
+            var info = await EngineInfoLookup.ResolveAsync(engine.Read(parseResult), servers, cancellationToken);
             return new DeadLetterTopic(info.BootstrapServers, givenTopic ?? info.DeadLetterTopic);
         }
     }

@@ -152,9 +152,7 @@ public static class ImportCommand
 
     private static async Task<(string Bootstrap, string Topic)> ResolveAsync(EngineAddress address, ImportRequest request, CancellationToken cancellationToken)
     {
-        var topics = request.Bootstrap is { } given
-            ? EventTopics.WithDefaultTopics(given)
-            : EventTopics.From(await ClusterConnection.AskAsync(address, client => client.GetGrain<IEngineInfoGrain>(0).GetInfoAsync(), cancellationToken));
+        var topics = EventTopics.From(await EngineInfoLookup.ResolveAsync(address, request.Bootstrap, cancellationToken));
         return (topics.BootstrapServers, request.PurchasesTopic ?? topics.Purchases);
     }
 

@@ -46,9 +46,8 @@ public static class LoadgenCommand
             EventTopics topics;
             try
             {
-                topics = parseResult.GetValue(bootstrap) is { Length: > 0 } servers
-                    ? EventTopics.WithDefaultTopics(servers.Trim())
-                    : EventTopics.From(await ClusterConnection.AskAsync(engine.Read(parseResult), client => client.GetGrain<IEngineInfoGrain>(0).GetInfoAsync(), cancellationToken));
+                var servers = parseResult.GetValue(bootstrap) is { Length: > 0 } given ? given.Trim() : null;
+                topics = EventTopics.From(await EngineInfoLookup.ResolveAsync(engine.Read(parseResult), servers, cancellationToken));
             }
             catch (EngineUnreachableException e)
             {

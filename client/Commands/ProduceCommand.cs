@@ -152,12 +152,7 @@ public static class ProduceCommand
 
     private static async Task<EventTopics> ResolveTopicsAsync(EngineAddress address, ProduceRequest request, CancellationToken cancellationToken)
     {
-        var topics = request.Bootstrap is { } bootstrap
-            ? EventTopics.WithDefaultTopics(bootstrap)
-            : EventTopics.From(await ClusterConnection.AskAsync(
-                address,
-                client => client.GetGrain<IEngineInfoGrain>(0).GetInfoAsync(),
-                cancellationToken));
+        var topics = EventTopics.From(await EngineInfoLookup.ResolveAsync(address, request.Bootstrap, cancellationToken));
 
         // Topics given on the command line win over the defaults and over the cluster's.
         return topics with

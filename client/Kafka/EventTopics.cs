@@ -5,9 +5,6 @@ namespace Engine.Client.Kafka;
 /// <summary>Where events go: the Kafka bootstrap address and the topic of each stream.</summary>
 public sealed record EventTopics(string BootstrapServers, string Purchases, string Clicks, string Customers) : IEventTopics
 {
-    public static EventTopics WithDefaultTopics(string bootstrapServers) =>
-        new(bootstrapServers, DefaultTopics.Purchases, DefaultTopics.Clicks, DefaultTopics.Customers);
-
     public static EventTopics From(EngineInfo info) =>
         new(info.BootstrapServers, info.PurchasesTopic, info.ClicksTopic, info.CustomersTopic);
 }

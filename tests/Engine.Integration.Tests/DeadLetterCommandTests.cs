@@ -104,14 +104,7 @@ public sealed class DeadLetterCommandTests
         }
     }
 
-    private static Task<ToolRun.Result> AdminAsync(SiloProcess silo, params string[] arguments) =>
-        ToolRun.RunAsync("dotnet", [RepositoryLayout.ClientAssembly, .. arguments, "--gateway-port", silo.GatewayPort.ToString(CultureInfo.InvariantCulture)]);
+    private static Task<ToolRun.Result> AdminAsync(SiloProcess silo, params string[] arguments) => EngineAdmin.RunAsync(silo.GatewayPort, arguments);
 
-    private static async Task<JsonElement> AdminJsonAsync(SiloProcess silo, params string[] arguments)
-    {
-        var run = await AdminAsync(silo, arguments);
-        Assert.True(run.ExitCode == 0, $"engine-admin {string.Join(' ', arguments)} failed ({run.ExitCode}): {run.Error}");
-        using var document = JsonDocument.Parse(run.Output);
-        return document.RootElement.Clone();
-    }
+    private static Task<JsonElement> AdminJsonAsync(SiloProcess silo, params string[] arguments) => EngineAdmin.JsonAsync(silo.GatewayPort, arguments);
 }

@@ -51,8 +51,7 @@ public sealed partial class LoadgenCommandTests
         }
     }
 
-    private static Task<ToolRun.Result> AdminAsync(SiloProcess silo, params string[] arguments) =>
-        ToolRun.RunAsync("dotnet", [RepositoryLayout.ClientAssembly, .. arguments, "--gateway-port", silo.GatewayPort.ToString(CultureInfo.InvariantCulture)]);
+    private static Task<ToolRun.Result> AdminAsync(SiloProcess silo, params string[] arguments) => EngineAdmin.RunAsync(silo.GatewayPort, arguments);
 
     [GeneratedRegex(@"^engine_events_consumed_total\{[^}]*\} (\S+)$", RegexOptions.Multiline)]
     private static partial Regex Consumed();

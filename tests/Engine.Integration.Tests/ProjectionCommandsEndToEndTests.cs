@@ -156,8 +156,7 @@ public sealed class ProjectionCommandsEndToEndTests
         return run.Output;
     }
 
-    private static Task<ToolRun.Result> RunAsync(SiloProcess silo, params string[] arguments) =>
-        ToolRun.RunAsync("dotnet", [RepositoryLayout.ClientAssembly, .. arguments, "--gateway-port", Port(silo)]);
+    private static Task<ToolRun.Result> RunAsync(SiloProcess silo, params string[] arguments) => EngineAdmin.RunAsync(silo.GatewayPort, arguments);
 
     private static string Port(SiloProcess silo) => silo.GatewayPort.ToString(CultureInfo.InvariantCulture);
 }

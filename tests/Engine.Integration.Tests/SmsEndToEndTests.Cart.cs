@@ -78,13 +78,7 @@ public sealed partial class SmsEndToEndTests
         return zone;
     }
 
-    private static async Task<JsonElement> AdminAsync(Setting setting, params string[] arguments)
-    {
-        var run = await ToolRun.RunAsync("dotnet", [RepositoryLayout.ClientAssembly, .. arguments, "--gateway-port", setting.Silo.GatewayPort.ToString(CultureInfo.InvariantCulture)]);
-        Assert.True(run.ExitCode == 0, $"engine-admin {string.Join(' ', arguments)} failed ({run.ExitCode}): {run.Error}");
-        using var document = JsonDocument.Parse(run.Output);
-        return document.RootElement.Clone();
-    }
+    private static Task<JsonElement> AdminAsync(Setting setting, params string[] arguments) => Processes.EngineAdmin.JsonAsync(setting.Silo.GatewayPort, arguments);
 
     private sealed partial class Setting
     {

@@ -76,6 +76,5 @@ public sealed class StatusCommandTests
         return [.. document.RootElement.GetProperty("silos").EnumerateArray().Select(e => e.Clone())];
     }
 
-    private static Task<ToolRun.Result> AdminAsync(int gatewayPort, params string[] arguments) =>
-        ToolRun.RunAsync("dotnet", [RepositoryLayout.ClientAssembly, .. arguments, "--gateway-port", gatewayPort.ToString(CultureInfo.InvariantCulture)]);
+    private static Task<ToolRun.Result> AdminAsync(int gatewayPort, params string[] arguments) => EngineAdmin.RunAsync(gatewayPort, arguments);
 }

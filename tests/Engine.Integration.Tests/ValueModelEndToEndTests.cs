@@ -90,12 +90,7 @@ public sealed class ValueModelEndToEndTests
         }
     }
 
-    private static async Task<JsonElement> AdminAsync(SiloProcess silo, params string[] arguments)
-    {
-        var run = await ToolRun.RunAsync("dotnet", [RepositoryLayout.ClientAssembly, .. arguments, "--gateway-port", silo.GatewayPort.ToString(CultureInfo.InvariantCulture)]);
-        Assert.True(run.ExitCode == 0, $"engine-admin {string.Join(' ', arguments)} failed ({run.ExitCode}): {run.Error}");
-        return JsonDocument.Parse(run.Output).RootElement.Clone();
-    }
+    private static Task<JsonElement> AdminAsync(SiloProcess silo, params string[] arguments) => EngineAdmin.JsonAsync(silo.GatewayPort, arguments);
 
     /// <summary>CDNOW_sample.txt (master id, sample id, yyyymmdd, CDs, value) as customer, order, time, amount, currency.</summary>
     private static string SampleAsOrderHistory()

@@ -52,6 +52,15 @@ internal sealed class CheckpointCommit(
         return outage.CheckpointFailed(answers.Failures, answers.FirstError);
     }
 
+    /// <summary>No partition holds events not known durable: a paused ingestion resumes.</summary>
+    public void NothingHeld()
+    {
+        if (outage.IsPaused)
+        {
+            outage.CheckpointSucceeded();
+        }
+    }
+
     private void Commit(List<(PartitionProgress Progress, PartitionCheckpoint Checkpoint)> checkpoints)
     {
         var offsets = checkpoints

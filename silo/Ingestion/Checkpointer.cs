@@ -46,8 +46,18 @@ internal sealed class Checkpointer(
         if (_running is null && IsDue)
         {
             var snapshot = Snapshot(partitions.Values);
-            _running = snapshot.Count == 0 ? null : AskAsync(snapshot, DueCustomers(snapshot), force: false);
             _nextAt = time.GetTimestamp() + time.TicksOf(options.CheckpointInterval);
+            if (snapshot.Count > 0)
+            {
+                _running = AskAsync(snapshot, DueCustomers(snapshot), force: false);
+            }
+            else
+            {
+                // Nothing waits to be stored (a rebalance took every partition that did): an
+                // outage has nothing left to retry, so ingestion resumes and the next
+                // checkpoint tests storage again. Without this, paused partitions never resume.
+                commit.NothingHeld();
+            }
         }
     }
 

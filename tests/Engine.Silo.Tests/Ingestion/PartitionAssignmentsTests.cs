@@ -18,18 +18,20 @@ public sealed class PartitionAssignmentsTests
     private readonly BatchSettlement _settlement;
     private readonly StorageOutage _outage;
     private readonly PartitionAssignments _assignments;
+    private readonly Checkpointer _checkpointer;
+    private readonly IngestionOptions _options = new();
 
     public PartitionAssignmentsTests()
     {
         _consumer = new FakeConsumer(_time, _journal);
         _customers = new FakeCustomers(_journal);
         var metrics = NewMetrics();
-        var options = new IngestionOptions();
+        var options = _options;
         var rewinds = new PartitionRewinds(_consumer, metrics, NullLogger.Instance);
         _outage = new StorageOutage(_consumer, options, metrics, new IngestionStatus(), NullLogger.Instance);
         _settlement = new BatchSettlement(_partitions, rewinds, new FakeDeadLetters(), metrics, _time, NullLogger.Instance);
         var commit = new CheckpointCommit(_consumer, _partitions, rewinds, _outage, metrics, _time, NullLogger.Instance);
-        var checkpointer = new Checkpointer(_partitions, _customers.Get, commit, options, new WriteBehindOptions(), metrics, _time);
+        var checkpointer = _checkpointer = new Checkpointer(_partitions, _customers.Get, commit, options, new WriteBehindOptions(), metrics, _time);
         _assignments = new PartitionAssignments(_partitions, _settlement, checkpointer, _outage, NullLogger.Instance);
 
         _assignments.Assigned([P0, P1]);
@@ -96,5 +98,27 @@ public sealed class PartitionAssignmentsTests
 
         Assert.Contains(p2, _consumer.Paused);
         Assert.Equal(-1, Progress(p2).CompletedOffset);
+    }
+
+    [Fact]
+    public void Ingestion_paused_by_an_outage_resumes_once_a_rebalance_took_every_partition_holding_unstored_events()
+    {
+        // A checkpoint failed (a customer on a dead silo), so everything is paused; then the
+        // rebalance revokes both partitions and assigns a fresh one, paused at once.
+        _customers["a"].Report = () => throw new TimeoutException("silo gone");
+        _customers["b"].Report = () => throw new TimeoutException("silo gone");
+        _outage.CheckpointFailed(2, "silo gone");
+        _assignments.Revoked([P0, P1]);
+        var p2 = new Confluent.Kafka.TopicPartition(Topic, 2);
+        _assignments.Assigned([p2]);
+        _consumer.Assignment.Add(p2);
+        Assert.True(_outage.IsPaused);
+
+        _time.Advance(_options.CheckpointInterval);
+        _checkpointer.MaybeRun();
+
+        // Nothing is left to store: the partition is read again, not paused for ever.
+        Assert.False(_outage.IsPaused);
+        Assert.Contains(p2, _consumer.Resumed);
     }
 }

@@ -12,6 +12,15 @@ internal static partial class IngestionLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Assigned {Count} partitions")]
     public static partial void LogAssigned(this ILogger logger, int count);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Revoked {Count} partitions; handing them over after a final checkpoint")]
+    public static partial void LogRevoked(this ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Handed over {Count} partitions in {Seconds:F1}s")]
+    public static partial void LogHandedOver(this ILogger logger, int count, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost {Count} partitions (another consumer may own them); they re-deliver from the last commit")]
+    public static partial void LogLost(this ILogger logger, int count);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected event at {Topic}[{Partition}]@{Offset}: {Reason} ({Detail})")]
     public static partial void LogRejected(this ILogger logger, string reason, string topic, int partition, long offset, string detail);
 

@@ -77,12 +77,12 @@ public sealed class KafkaIngestionService(
             .SetPartitionsAssignedHandler((_, assigned) => assignments!.Assigned(assigned))
             .SetPartitionsRevokedHandler((_, revoked) =>
             {
-                assignments!.Revoked(revoked.Select(r => r.TopicPartition));
+                assignments!.Revoked([.. revoked.Select(r => r.TopicPartition)]);
                 lag!.Forget(revoked.Select(r => r.TopicPartition));
             })
             .SetPartitionsLostHandler((_, lost) =>
             {
-                assignments!.Lost(lost.Select(l => l.TopicPartition));
+                assignments!.Lost([.. lost.Select(l => l.TopicPartition)]);
                 lag!.Forget(lost.Select(l => l.TopicPartition));
             })
             .SetErrorHandler((_, error) =>

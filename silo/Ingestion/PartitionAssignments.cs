@@ -27,8 +27,10 @@ internal sealed class PartitionAssignments(
         logger.LogAssigned(assigned.Count);
     }
 
-    public void Revoked(IEnumerable<TopicPartition> revoked)
+    public void Revoked(IReadOnlyCollection<TopicPartition> revoked)
     {
+        logger.LogRevoked(revoked.Count);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         settlement.FinishInFlight(null);
         checkpointer.WaitForRunning();
         var leaving = new List<PartitionProgress>();
@@ -50,10 +52,12 @@ internal sealed class PartitionAssignments(
         }
 
         partitions.Forget(leaving.Select(p => p.Partition));
+        logger.LogHandedOver(revoked.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
-    public void Lost(IEnumerable<TopicPartition> lost)
+    public void Lost(IReadOnlyCollection<TopicPartition> lost)
     {
+        logger.LogLost(lost.Count);
         settlement.FinishInFlight(null);
         partitions.Forget(lost);
     }

@@ -21,14 +21,14 @@ public sealed class CrashRecoveryTests
     {
         await using var setting = await Setting.StartAsync();
         var stream = setting.Stream;
-        stream.Produce(customers: 5000, events: 200_000, seed: 31, prefix: "crash-");
+        stream.Produce(customers: 4000, events: 100_000, seed: 31, prefix: "crash-");
 
         var random = new Random(Environment.GetEnvironmentVariable("ENGINE_CRASH_SEED") is { } seed ? int.Parse(seed, CultureInfo.InvariantCulture) : 2026);
         using var http = new HttpClient();
         for (var crash = 1; crash <= 5; crash++)
         {
             await using var victim = await SiloProcess.StartAsync(stream.SiloSettings);
-            var target = random.Next(3_000, 20_000);
+            var target = random.Next(3_000, 15_000);
             await Eventually.Until(() => DurableStream.AppliedAsync(http, victim), applied => applied >= target, TimeSpan.FromMinutes(2), $"crash {crash}: {target} events applied");
             await victim.KillAsync();
         }

@@ -15,7 +15,7 @@ public sealed partial class SmsEndToEndTests
     public async Task A_SIGTERM_while_texts_are_in_flight_commits_what_was_applied_and_leaves_no_text_unknown()
     {
         await using var setting = await Setting.StartDurableAsync();
-        var shoppers = Enumerable.Range(0, 300).Select(i => Shopper.New($"term{i:D3}")).ToList();
+        var shoppers = Enumerable.Range(0, 150).Select(i => Shopper.New($"term{i:D3}")).ToList();
         await setting.ProduceProfilesAsync(shoppers);
 
         await setting.ProducePurchasesAsync(shoppers, 300m, 300m);

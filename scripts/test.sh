@@ -60,6 +60,29 @@ test_names() {
     | sed 's/.* testName="\([^"]*\)".*/  \1/' || true
 }
 
+# The EndToEnd lane runs as two shards at once: the tests that keep both cores busy
+# (classes with [Trait("Load", "Heavy")]: crash, scale-out and shutdown runs) beside the rest,
+# which mostly wait on Kannel, timers and Prometheus. Each shard's console goes to its own
+# file, printed when both are done, so their lines do not interleave.
+run_end_to_end_shards() {
+  local shard pids=() logs=() code=0
+  for shard in heavy light; do
+    local filter="Category=EndToEnd&Load=Heavy"
+    [ "$shard" = light ] && filter="Category=EndToEnd&Load!=Heavy"
+    local log="$results/EndToEnd-$shard.log"
+    mkdir -p "$results"
+    dotnet test Engine.sln -c "$configuration" --no-build -nologo --filter "$filter" \
+      --logger "trx" --logger "console;verbosity=normal" --results-directory "$results/EndToEnd/$shard" >"$log" 2>&1 &
+    pids+=($!); logs+=("$log")
+  done
+  for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" || code=$?
+    echo "--- EndToEnd shard ${logs[$i]##*/}"
+    cat "${logs[$i]}"
+  done
+  return "$code"
+}
+
 passed=0; failed=0; skipped=0; files=0
 summary=()
 uncategorized=0
@@ -68,8 +91,12 @@ for lane in "${lanes[@]}"; do
   echo "=== $lane tests"
   started=$SECONDS
   status=0
-  dotnet test Engine.sln -c "$configuration" --no-build -nologo --filter "$(filter_of "$lane")" \
-    --logger "trx" --logger "console;verbosity=normal" --results-directory "$results/$lane" || status=$?
+  if [ "$lane" = EndToEnd ]; then
+    run_end_to_end_shards || status=$?
+  else
+    dotnet test Engine.sln -c "$configuration" --no-build -nologo --filter "$(filter_of "$lane")" \
+      --logger "trx" --logger "console;verbosity=normal" --results-directory "$results/$lane" || status=$?
+  fi
   seconds=$((SECONDS - started))
   count_results "$results/$lane"
   files=$((files + lane_files))

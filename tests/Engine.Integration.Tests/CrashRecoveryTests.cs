@@ -14,6 +14,7 @@ namespace Engine.Integration.Tests;
 /// oracle: no event lost, none applied twice.
 /// </summary>
 [Trait("Category", "EndToEnd")]
+[Trait("Load", "Heavy")]
 public sealed class CrashRecoveryTests
 {
     [Fact]

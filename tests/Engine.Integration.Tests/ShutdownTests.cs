@@ -13,6 +13,7 @@ namespace Engine.Integration.Tests;
 /// used after what it needs is gone, no native abort).
 /// </summary>
 [Trait("Category", "EndToEnd")]
+[Trait("Load", "Heavy")]
 public sealed partial class ShutdownTests
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromMinutes(3);

@@ -14,6 +14,7 @@ namespace Engine.Integration.Tests.ScaleOut;
 /// loses nothing and applies nothing twice; every tier change and SMS leaves once.
 /// </summary>
 [Trait("Category", "EndToEnd")]
+[Trait("Load", "Heavy")]
 public sealed class ScaleOutTests(ITestOutputHelper output)
 {
     private const string Duplicates = "engine_events_duplicate_total";

@@ -1,5 +1,5 @@
-using System.Globalization;
 using Engine.Contracts;
+using Engine.Silo.Ingestion;
 using Engine.Silo.Metrics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Runtime;
@@ -15,6 +15,7 @@ public sealed partial class SiloStatusReporter(
     IGrainFactory grains,
     ILocalSiloDetails silo,
     HealthCheckService health,
+    IngestionStatus ingestion,
     EngineMetrics metrics,
     TimeProvider time,
     ILogger<SiloStatusReporter> logger) : BackgroundService
@@ -49,7 +50,7 @@ public sealed partial class SiloStatusReporter(
             var problem = readiness.Status == HealthStatus.Healthy ? null
                 : string.Join("; ", readiness.Entries.Where(e => e.Value.Status != HealthStatus.Healthy).Select(e => e.Value.Description ?? e.Key));
             var key = KeyOf(silo.SiloAddress);
-            var report = new SiloStatusReport(key, time.GetUtcNow(), readiness.Status == HealthStatus.Healthy, problem, Partitions(), (long)metrics.EventsApplied.Value);
+            var report = new SiloStatusReport(key, time.GetUtcNow(), readiness.Status == HealthStatus.Healthy, problem, [.. ingestion.Partitions], (long)metrics.EventsApplied.Value);
             await grains.GetGrain<ISiloStatusGrain>(key).ReportAsync(report);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -57,12 +58,6 @@ public sealed partial class SiloStatusReporter(
             LogReportFailed(logger, ex.GetType().Name);
         }
     }
-
-    /// <summary>The partitions whose lag this silo's ingestion keeps (those it consumes).</summary>
-    private List<PartitionStatus> Partitions() =>
-        [.. metrics.ConsumerLag.GetAllLabelValues()
-            .Select(labels => new PartitionStatus(labels[0], int.Parse(labels[1], CultureInfo.InvariantCulture), (long)metrics.ConsumerLag.WithLabels(labels).Value))
-            .OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition)];
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Reporting this silo's status failed ({ErrorType}); the next report replaces it")]
     private static partial void LogReportFailed(ILogger logger, string errorType);

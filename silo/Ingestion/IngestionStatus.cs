@@ -34,6 +34,13 @@ public sealed class IngestionStatus
 
     public void MarkKafkaUnavailable(string problem) { _kafkaAvailable = false; _kafkaProblem = problem; }
 
+    private volatile IReadOnlyList<Engine.Contracts.PartitionStatus> _partitions = [];
+
+    /// <summary>The partitions this silo consumes with their lag, as last measured (for <c>engine-admin status</c>).</summary>
+    public IReadOnlyList<Engine.Contracts.PartitionStatus> Partitions => _partitions;
+
+    public void MarkPartitions(IReadOnlyList<Engine.Contracts.PartitionStatus> partitions) => _partitions = partitions;
+
     public void MarkStorageAvailable() { _storageAvailable = true; _problem = null; }
 
     public void MarkStorageUnavailable(string problem) { _storageAvailable = false; _problem = problem; }

@@ -105,7 +105,7 @@ public sealed class KafkaIngestionService(
         var settlement = new BatchSettlement(partitions, rewinds, deadLetters, metrics, time, logger, retries);
         var commit = new CheckpointCommit(consumer, partitions, rewinds, outage, metrics, time, logger);
         var checkpointer = new Checkpointer(partitions, customers, commit, _options, writeBehind.Value, metrics, time);
-        lag = new PartitionLag(consumer, partitions, metrics, time);
+        lag = new PartitionLag(consumer, partitions, metrics, time, status);
         assignments = new PartitionAssignments(partitions, settlement, checkpointer, outage, logger);
 
         kafka.Subscribe(endpoint.Topics.Inbound);

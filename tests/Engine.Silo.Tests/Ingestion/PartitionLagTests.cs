@@ -44,12 +44,15 @@ public sealed class PartitionLagTests
         partitions.Track(P1).RestartOffset = 300;
         consumer.Watermarks[P0] = new WatermarkOffsets(new Offset(0), new Offset(150));
         consumer.Watermarks[P1] = new WatermarkOffsets(new Offset(0), new Offset(310));
-        var lag = new PartitionLag(consumer, partitions, metrics, time);
+        var status = new IngestionStatus();
+        var lag = new PartitionLag(consumer, partitions, metrics, time, status);
         lag.MaybeUpdate();
+        Assert.Equal([(0, 50L), (1, 10L)], status.Partitions.Select(p => (p.Partition, p.Lag)));
 
         lag.Forget([P1]);
 
         var served = metrics.ConsumerLag.GetAllLabelValues().Select(labels => labels[1]).ToList();
         Assert.Equal(["0"], served);
+        Assert.Equal([0], status.Partitions.Select(p => p.Partition));
     }
 }

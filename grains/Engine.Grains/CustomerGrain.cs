@@ -33,6 +33,7 @@ public sealed partial class CustomerGrain(
     NumberKeys numberKeys,
     SegmentEvaluation segments,
     ISiloStatusOracle silo,
+    Orleans.Serialization.DeepCopier<CustomerState> copier,
     ILogger<CustomerGrain> logger) : Grain, ICustomerGrain, IRemindable, IWakeUpReminder
 {
     private const string WakeUpReminder = "wake-up";
@@ -194,8 +195,10 @@ public sealed partial class CustomerGrain(
         var memberships = segments.Evaluate(segments.Facts(state, now, engagement, forecastNow))
             .Select(m => new SegmentMembership(m.Key, m.Value))
             .ToList();
+        // A copy: the response is serialized after this turn, while later turns (a publication's
+        // answer, a batch) may already be changing the live state's lists.
         return Task.FromResult(new CustomerView(
-            state,
+            copier.Copy(state),
             now,
             state.Value.RollingSpend(now, _rules.RollingWindowDays),
             state.Value.RecencyDays(now),

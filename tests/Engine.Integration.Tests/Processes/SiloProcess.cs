@@ -128,6 +128,9 @@ public sealed partial class SiloProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
 
+        // Kept for whoever reads a failure: the silo's console output, in the temp directory.
+        var logs = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "engine-silo-logs"));
+        await File.WriteAllTextAsync(Path.Combine(logs.FullName, $"silo-{HttpPort}.log"), $"exit code {_process.ExitCode}{Environment.NewLine}{Output}");
         _process.Dispose();
     }
 

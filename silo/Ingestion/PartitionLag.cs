@@ -9,7 +9,7 @@ namespace Engine.Silo.Ingestion;
 /// completed (or, before any, where it began reading), as <c>engine_consumer_lag_messages</c>
 /// and in <see cref="IngestionStatus.Partitions"/>.
 /// </summary>
-internal sealed class PartitionLag(IEventConsumer consumer, TrackedPartitions partitions, EngineMetrics metrics, TimeProvider time, IngestionStatus? status = null)
+internal sealed class PartitionLag(IEventConsumer consumer, TrackedPartitions partitions, EngineMetrics metrics, TimeProvider time, IngestionStatus status)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
     private readonly Dictionary<TopicPartition, long> _lags = [];
@@ -54,7 +54,7 @@ internal sealed class PartitionLag(IEventConsumer consumer, TrackedPartitions pa
     }
 
     private void Publish() =>
-        status?.MarkPartitions([.. _lags
+        status.MarkPartitions([.. _lags
             .Select(p => new Engine.Contracts.PartitionStatus(p.Key.Topic, p.Key.Partition.Value, p.Value))
             .OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition)]);
 }

@@ -20,7 +20,7 @@ public sealed class PartitionLagTests
         partitions.Track(P1).RestartOffset = 300;
         consumer.Watermarks[P0] = new WatermarkOffsets(new Offset(0), new Offset(150));
         consumer.Watermarks[P1] = new WatermarkOffsets(new Offset(0), new Offset(310));
-        var lag = new PartitionLag(consumer, partitions, metrics, time);
+        var lag = new PartitionLag(consumer, partitions, metrics, time, new IngestionStatus());
 
         lag.MaybeUpdate();
         consumer.Watermarks[P0] = new WatermarkOffsets(new Offset(0), new Offset(500));

@@ -61,6 +61,13 @@ public interface ICustomerGrain : IGrainWithStringKey
     [Alias("CompleteSmsSend")]
     Task CompleteSmsSendAsync(string messageId, SmsSendOutcome outcome);
 
+    /// <summary>
+    /// The effect dispatcher's answer for a tier or segment change it was handed:
+    /// <paramref name="published"/> when the topic has the record, else it stays open.
+    /// </summary>
+    [Alias("CompleteEffectPublication")]
+    Task CompleteEffectPublicationAsync(string effectId, bool published);
+
     /// <summary>Records a delivery report; a report never moves a message backwards.</summary>
     [Alias("RecordSmsDelivery")]
     Task RecordSmsDeliveryAsync(string messageId, SmsDeliveryReport report);

@@ -23,8 +23,8 @@ public sealed partial class CustomerGrain
 
         var now = time.GetUtcNow();
         Unsaved.Changed(now);
-        // An advocate's referred buyers feed the segments (high-value).
-        RecordSegmentChanges(historical: false);
+        // An advocate's referred buyers feed the segments (high-value): evaluated by the write.
+        segments.EventsApplied(backfill: false);
         // Durable before returning: the caller drops its notice on success.
         await _store.WriteAsync();
         await SettleAsync();

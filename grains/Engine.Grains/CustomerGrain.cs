@@ -42,7 +42,7 @@ public sealed partial class CustomerGrain(
     private static readonly TimeSpan MinimumCartTimerDelay = TimeSpan.FromSeconds(1);
 
     private readonly CustomerRules _rules = rules.Value;
-    private readonly CustomerStore _store = new(customer, writeBehind.Value.Limits, tierChanges, writes, loyaltyStatistics, logger);
+    private readonly CustomerStore _store = new(customer, writeBehind.Value.Limits, tierChanges, segments, writes, loyaltyStatistics, logger);
     private readonly WakeUpScheduler _wakeUp = new(logger);
 
     // The grain's own write-behind timer, set for the moment the policy says the write is due.
@@ -109,9 +109,9 @@ public sealed partial class CustomerGrain(
         RecordCartUpdate();
         if (report.Applied > 0)
         {
-            // Once per batch, and only when an event changed something: a replay or a
-            // redelivery of applied events evaluates nothing, so it can publish nothing.
-            RecordSegmentChanges(historical: batch.Events.All(e => e.Event.Backfill));
+            // Evaluated when the state is written, once for all the batches it holds; a replay
+            // or a redelivery of applied events marks nothing, so it can publish nothing.
+            segments.EventsApplied(backfill: batch.Events.All(e => e.Event.Backfill));
         }
 
         // Claimed before the state is durable, so a STOP right after the profile finds the customer (docs/architecture.md).
@@ -169,7 +169,11 @@ public sealed partial class CustomerGrain(
         var loyaltyEffects = RecordEffects(before);
         var cartChanged = RecordCartUpdate();
         // Time alone moves segment facts (P(alive), days since): a change rides the write-behind.
-        RecordSegmentChanges(historical: false);
+        if (segments.RecordNow(State) > 0)
+        {
+            Unsaved.Changed(now);
+        }
+
         if (loyaltyEffects == 0 && !cartChanged && LoyaltyTotals.Of(State.Loyalty) != before)
         {
             Unsaved.Changed(now);
@@ -219,23 +223,6 @@ public sealed partial class CustomerGrain(
     }
 
     /// <summary>
-    /// Segment membership changes, recorded in the outbox; returns how many. They ride the
-    /// write-behind rather than force a write (every first purchase joins "new"): published once
-    /// the write that makes them durable happened, within WriteBehind:MaxUnsavedAge.
-    /// </summary>
-    private int RecordSegmentChanges(bool historical)
-    {
-        var now = time.GetUtcNow();
-        var changes = segments.Record(State, now, historical);
-        if (changes > 0)
-        {
-            Unsaved.Changed(now);
-        }
-
-        return changes;
-    }
-
-    /// <summary>
     /// Attribution, cancellations and due steps of the cart abandonment trigger: a message it
     /// queues or cancels is an effect (written at once); a sequence started or a step skipped
     /// rides the write-behind. Returns whether anything changed.
@@ -254,9 +241,10 @@ public sealed partial class CustomerGrain(
     }
 
     /// <summary>
-    /// Once the state is durable: claims the number if a claim failed, hands due SMS to the
-    /// dispatcher, publishes tier and segment changes, delivers referral notices, then sets the wake-up for what is due later. Before that there is
-    /// nothing to do: the write that makes it durable settles again.
+    /// Once the state is durable: claims the number if a claim failed, hands due SMS and open
+    /// tier and segment changes to their dispatchers (neither waits for a gateway or broker),
+    /// delivers referral notices, then sets the wake-up for what is due later. Before that
+    /// there is nothing to do: the write that makes it durable settles again.
     /// </summary>
     private async Task SettleAsync()
     {
@@ -272,8 +260,6 @@ public sealed partial class CustomerGrain(
             ArmWriteTimer();
         }
 
-        // SMS first: a due cart step must not wait for the broker's acknowledgement of the
-        // tier or segment change decided with it (every abandoned cart joins cart-abandoner).
         sms.HandOutDue(State);
         await PublishOpenEffectsAsync(CancellationToken.None);
         if (await cart.HandOutTalliesAsync(State, GrainFactory))
@@ -304,11 +290,19 @@ public sealed partial class CustomerGrain(
         return true;
     }
 
-    private async Task PublishOpenEffectsAsync(CancellationToken cancellationToken)
+    private Task PublishOpenEffectsAsync(CancellationToken cancellationToken) => tierChanges.PublishOpenAsync(State, _store.WriteAsync, cancellationToken);
+
+    public async Task CompleteEffectPublicationAsync(string effectId, bool published)
     {
-        if (await tierChanges.PublishOpenAsync(State, _store.WriteAsync, cancellationToken))
+        if (tierChanges.Completed(State, effectId, published))
         {
-            Unsaved.Changed(time.GetUtcNow());
+            // The completion rides the write-behind: lost in a crash, the record is looked up.
+            MarkChanged();
+        }
+        else if (!published && !Unsaved.Any)
+        {
+            // Still open: the wake-up retries it.
+            await ScheduleWakeUpAsync();
         }
     }
 
@@ -324,7 +318,7 @@ public sealed partial class CustomerGrain(
             return;
         }
 
-        await _wakeUp.ScheduleAsync(this, State, now, loyaltyDue, sms.NextCheck(State, now), cartCheck, segmentCheck);
+        await _wakeUp.ScheduleAsync(this, State, now, loyaltyDue, sms.NextCheck(State, now), cartCheck, segmentCheck, tierChanges.HasWaiting(State));
     }
 
     bool IWakeUpReminder.SiloTerminating => silo.CurrentStatus.IsTerminating();

@@ -77,6 +77,9 @@ public static class SiloHostExtensions
         services.AddSingleton<ITierChangeOutput>(sp => sp.GetRequiredService<KafkaTierChangeOutput>());
         services.AddSingleton<KafkaSegmentChangeOutput>();
         services.AddSingleton<ISegmentChangeOutput>(sp => sp.GetRequiredService<KafkaSegmentChangeOutput>());
+        services.AddSingleton<EffectPublishing>();
+        services.AddSingleton<EffectDispatcher>();
+        services.AddSingleton<IEffectOutlet>(sp => sp.GetRequiredService<EffectDispatcher>());
         services.AddSingleton<SegmentStatistics>();
         // One per customer activation: it keeps the activation's forecast while the customer's summary is the same.
         services.AddTransient<SegmentEvaluation>();
@@ -100,15 +103,23 @@ public static class SiloHostExtensions
     }
 
     /// <summary>
-    /// The services that call grains: SMS dispatch, the value model's refresh, the Kafka consumer and the demo stream.
+    /// Runs the tier and segment change dispatcher. Call after <c>UseOrleans</c>, so it stops
+    /// before the silo and its last answers still reach their grains.
+    /// </summary>
+    public static IServiceCollection AddEffectDispatch(this IServiceCollection services) =>
+        services.AddHostedService(sp => sp.GetRequiredService<EffectDispatcher>());
+
+    /// <summary>
+    /// The services that call grains: SMS and effect dispatch, the value model's refresh, the Kafka consumer and the demo stream.
     /// Registered after UseOrleans, so they start after the silo and stop before it, in
     /// reverse order: the demo, then the ingestion (its final checkpoint writes customers, hands
-    /// their SMS to the dispatcher and commits), then the dispatcher, then the silo
+    /// their SMS and tier and segment changes to the dispatchers and commits), then the dispatchers, then the silo
     /// (docs/architecture.md, "Shutdown").
     /// </summary>
     public static IHostApplicationBuilder AddEngineIngestion(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSmsDispatch();
+        builder.Services.AddEffectDispatch();
         builder.Services.AddHostedService<ValueModelRefresh>();
         builder.Services.AddHostedService<ProjectionGauges>();
         builder.Services.AddHostedService<KafkaIngestionService>();

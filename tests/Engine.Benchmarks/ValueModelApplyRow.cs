@@ -9,7 +9,7 @@ namespace Engine.Benchmarks;
 /// Row 5: what the value model and segments cost the in-process apply (row 3's measurement, run
 /// twice in one process on the same events): 5a with no model and no segment rules, what
 /// applying cost before segments were evaluated; 5b with a model loaded (the CDNOW fit, with
-/// population ranks) and the default segments evaluated after every batch, their changes
+/// population ranks) and the default segments evaluated at each state write, their changes
 /// published to the segment-changes topic. The requirement: 5b within 10 % of 5a.
 /// </summary>
 internal static class ValueModelApplyRow

@@ -1,8 +1,11 @@
 using Engine.Domain.Customers;
 using Engine.Domain.Effects;
+using Engine.Domain.Segments;
+using Engine.Domain.Value.Model;
 using Engine.Grains.Customers;
 using Engine.Grains.Effects;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Storage;
 
@@ -18,6 +21,8 @@ public sealed class CustomerStoreTests
 
     private readonly FakeTimeProvider _clock = new(T0);
     private readonly FakeTierChangeOutput _output = new();
+    private readonly FakeSegmentChangeOutput _segmentOutput = new();
+    private readonly FakeEffectOutlet _outlet = new();
     private readonly CustomerStateWrites _writes = new();
     private readonly LoyaltyStatistics _loyalty = new();
 
@@ -97,7 +102,8 @@ public sealed class CustomerStoreTests
         var written = storage.Stored!.Outbox.Find(TierChangeId)!;
         Assert.Equal((OutboxStatus.Sending, 100L), (written.Status, written.ProbeFrom));
         // Marked by this activation: its first publish needs no look-up.
-        Assert.True(await publication.PublishOpenAsync(store.State, store.WriteAsync));
+        await publication.PublishOpenAsync(store.State, store.WriteAsync);
+        Assert.Equal(1, await _outlet.DeliverAsync(new EffectPublishing(_output, _segmentOutput), publication, store.State));
         Assert.Empty(_output.LookedUp);
         Assert.Equal(TierChangeId, Assert.Single(_output.Published).EffectId);
     }
@@ -117,6 +123,7 @@ public sealed class CustomerStoreTests
 
         await Assert.ThrowsAsync<InconsistentStateException>(store.WriteAsync);
         await publication.PublishOpenAsync(store.State, store.WriteAsync);
+        await _outlet.DeliverAsync(new EffectPublishing(_output, _segmentOutput), publication, store.State);
 
         Assert.Equal([TierChangeId], _output.LookedUp);
     }
@@ -182,8 +189,10 @@ public sealed class CustomerStoreTests
     private (CustomerStore Store, FakeCustomerStorage Storage, TierChangePublication Publication) Loaded(CustomerState state)
     {
         var storage = new FakeCustomerStorage(state);
-        var publication = new TierChangePublication(_output, new FakeSegmentChangeOutput(), _clock, _loyalty, new SegmentStatistics(), NullLogger<TierChangePublication>.Instance);
-        var store = new CustomerStore(storage, new(MaxUnsavedEvents: 200, TimeSpan.FromMinutes(1), TimeSpan.Zero), publication, _writes, _loyalty, NullLogger.Instance);
+        var publication = new TierChangePublication(_output, _segmentOutput, _outlet, _clock, _loyalty, new SegmentStatistics(), NullLogger<TierChangePublication>.Instance);
+        var segments = new SegmentEvaluation(
+            SegmentRules.From(new SegmentOptions()), Options.Create(new SegmentOptions()), new CurrentValueModel(), Options.Create(new ValueForecastOptions()), Options.Create(new CustomerRules()), _clock);
+        var store = new CustomerStore(storage, new(MaxUnsavedEvents: 200, TimeSpan.FromMinutes(1), TimeSpan.Zero), publication, segments, _writes, _loyalty, NullLogger.Instance);
         store.Loaded();
         Assert.Equal(1L, _loyalty.ActiveCustomersByTier[state.Loyalty.Tier!]);
         return (store, storage, publication);

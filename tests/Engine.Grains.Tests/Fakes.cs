@@ -112,6 +112,43 @@ internal sealed class FakeSegmentChangeOutput : ISegmentChangeOutput
     }
 }
 
+/// <summary>
+/// The effect dispatcher's queue: what was handed out, in order. <see cref="DeliverAsync"/>
+/// does what the silo's dispatcher does with it: looks up and publishes through
+/// <see cref="EffectPublishing"/>, then gives the customer the answer.
+/// </summary>
+internal sealed class FakeEffectOutlet : IEffectOutlet
+{
+    public List<EffectPublication> Submitted { get; } = [];
+
+    public void Submit(EffectPublication publication) => Submitted.Add(publication);
+
+    /// <summary>Publishes everything handed out so far; returns how many answers changed the customer's state.</summary>
+    public async Task<int> DeliverAsync(EffectPublishing publishing, TierChangePublication publication, CustomerState state)
+    {
+        var handed = Submitted.ToList();
+        Submitted.Clear();
+        var changed = 0;
+        foreach (var next in handed)
+        {
+            bool published;
+            try
+            {
+                await publishing.PublishAsync(next);
+                published = true;
+            }
+            catch (InvalidOperationException)
+            {
+                published = false;
+            }
+
+            changed += publication.Completed(state, next.EffectId, published) ? 1 : 0;
+        }
+
+        return changed;
+    }
+}
+
 /// <summary>The SMS dispatcher's queue: what was handed out, in order.</summary>
 internal sealed class FakeSmsOutlet : ISmsOutlet
 {

@@ -16,8 +16,9 @@ namespace Engine.Grains.Tests;
 
 /// <summary>
 /// Segment membership changes as the customer grain handles them, with its parts (batch
-/// application, segment evaluation, store, publication) over fake storage and a fake topic:
-/// a change leaves once its state is durable, exactly once, and never on a replay.
+/// application, segment evaluation, store, publication) over fake storage, a fake dispatcher
+/// and a fake topic: segments are evaluated once per write, a change leaves once its state is
+/// durable, exactly once, never on a replay, and handing it out waits for no broker.
 /// </summary>
 [Trait("Category", "Unit")]
 public sealed class SegmentChangePublicationTests : IDisposable
@@ -27,6 +28,7 @@ public sealed class SegmentChangePublicationTests : IDisposable
 
     private readonly FakeTimeProvider _clock = new(T0);
     private readonly FakeSegmentChangeOutput _topic = new();
+    private readonly FakeEffectOutlet _outlet = new();
     private readonly SegmentStatistics _statistics = new();
     private readonly CurrentValueModel _model = new();
     private readonly SegmentRules _rules = SegmentRules.From(new SegmentOptions());
@@ -42,10 +44,9 @@ public sealed class SegmentChangePublicationTests : IDisposable
     {
         var customer = Load(new CustomerState { CustomerId = "c-1" });
 
-        var changes = customer.Apply(Purchase("e-1", 1, 40m));
-        Assert.Equal(1, changes);
+        customer.Apply(Purchase("e-1", 1, 40m));
         // Not durable yet: nothing may leave.
-        Assert.False(await customer.PublishAsync(writeFirst: false));
+        Assert.Equal(0, await customer.PublishAsync(writeFirst: false));
         Assert.Empty(_topic.Published);
 
         await customer.Store.WriteAsync();
@@ -59,6 +60,73 @@ public sealed class SegmentChangePublicationTests : IDisposable
         Assert.Equal(1L, _statistics.Published[("new", "entered")]);
         // Published records leave the outbox: the SMS log keeps its room.
         Assert.DoesNotContain(customer.Store.State.Outbox.Messages, m => m.Kind == OutboxKind.SegmentChange);
+    }
+
+    [Fact]
+    public async Task Batches_between_two_writes_are_evaluated_once_at_the_write_and_publish_the_membership_it_makes_durable()
+    {
+        var customer = Load(new CustomerState { CustomerId = "c-1" });
+
+        customer.Apply(Purchase("e-1", 3, 40m));
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        customer.Apply(Purchase("e-2", 2, 15m));
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        customer.Apply(Purchase("e-3", 1, 25m));
+        // Nothing evaluated per batch: no membership, no outbox record before the write.
+        Assert.Null(customer.Store.State.Segments.EvaluatedAt);
+        Assert.Empty(customer.Store.State.Outbox.Messages);
+
+        await customer.Store.WriteAsync();
+        await customer.PublishAsync();
+
+        Assert.Equal(T0 + TimeSpan.FromSeconds(20), customer.Store.State.Segments.EvaluatedAt);
+        var record = Assert.Single(_topic.Published);
+        Assert.Equal(("new", true, T0 + TimeSpan.FromSeconds(20)), (record.Segment, record.Entered, record.At));
+        // Written again with nothing new applied: nothing evaluated, nothing more published.
+        customer.Store.Unsaved.Changed(_clock.GetUtcNow());
+        await customer.Store.WriteAsync();
+        await customer.PublishAsync();
+        Assert.Single(_topic.Published);
+    }
+
+    [Fact]
+    public async Task A_durable_change_is_handed_to_the_dispatcher_without_waiting_for_the_broker_and_handed_once_while_in_flight()
+    {
+        var customer = Load(new CustomerState { CustomerId = "c-1" });
+        customer.Apply(Purchase("e-1", 1, 40m));
+        await customer.Store.WriteAsync();
+
+        await customer.Publication.PublishOpenAsync(customer.Store.State, customer.Store.WriteAsync);
+        await customer.Publication.PublishOpenAsync(customer.Store.State, customer.Store.WriteAsync);
+
+        // Handed out, not published by the grain: the broker's answer comes back later.
+        var handed = Assert.Single(_outlet.Submitted);
+        Assert.Null(handed.LookUpFrom);
+        Assert.Empty(_topic.Published);
+        Assert.False(customer.Publication.HasWaiting(customer.Store.State));
+        Assert.Contains(customer.Store.State.Outbox.Messages, m => m.Id == handed.EffectId && m.Status == OutboxStatus.Sending);
+
+        Assert.Equal(1, await _outlet.DeliverAsync(new EffectPublishing(new FakeTierChangeOutput(), _topic), customer.Publication, customer.Store.State));
+        Assert.Single(_topic.Published);
+        Assert.DoesNotContain(customer.Store.State.Outbox.Messages, m => m.Kind == OutboxKind.SegmentChange);
+    }
+
+    [Fact]
+    public async Task A_change_whose_publish_failed_stays_open_and_is_looked_up_before_it_is_handed_out_again()
+    {
+        var customer = Load(new CustomerState { CustomerId = "c-1" });
+        customer.Apply(Purchase("e-1", 1, 40m));
+        await customer.Store.WriteAsync();
+        await customer.Publication.PublishOpenAsync(customer.Store.State, customer.Store.WriteAsync);
+        var handed = Assert.Single(_outlet.Submitted);
+        _outlet.Submitted.Clear();
+
+        Assert.False(customer.Publication.Completed(customer.Store.State, handed.EffectId, published: false));
+        Assert.True(customer.Publication.HasWaiting(customer.Store.State));
+        await customer.PublishAsync();
+
+        Assert.Equal([handed.EffectId], _topic.LookedUp);
+        Assert.Single(_topic.Published);
     }
 
     [Fact]
@@ -127,7 +195,7 @@ public sealed class SegmentChangePublicationTests : IDisposable
         var customer = Load(new CustomerState { CustomerId = "c-1" });
         var batch = Purchase("e-1", 1, 40m, backfill: true);
 
-        customer.Apply(batch, historical: batch.Events.All(e => e.Event.Backfill));
+        customer.Apply(batch);
         await customer.Store.WriteAsync();
         await customer.PublishAsync();
 
@@ -161,11 +229,12 @@ public sealed class SegmentChangePublicationTests : IDisposable
     private Customer Load(FakeCustomerStorage storage)
     {
         storage.State = Copy(storage.Stored!);
-        var publication = new TierChangePublication(new FakeTierChangeOutput(), _topic, _clock, new LoyaltyStatistics(), _statistics, NullLogger<TierChangePublication>.Instance);
-        var store = new CustomerStore(storage, new(MaxUnsavedEvents: 200, TimeSpan.FromMinutes(1), TimeSpan.Zero), publication, new CustomerStateWrites(), new LoyaltyStatistics(), NullLogger.Instance);
+        var tierChanges = new FakeTierChangeOutput();
+        var publication = new TierChangePublication(tierChanges, _topic, _outlet, _clock, new LoyaltyStatistics(), _statistics, NullLogger<TierChangePublication>.Instance);
+        var evaluation = new SegmentEvaluation(_rules, Options.Create(new SegmentOptions()), _model, Options.Create(new ValueForecastOptions()), Options.Create(new CustomerRules()), _clock);
+        var store = new CustomerStore(storage, new(MaxUnsavedEvents: 200, TimeSpan.FromMinutes(1), TimeSpan.Zero), publication, evaluation, new CustomerStateWrites(), new LoyaltyStatistics(), NullLogger.Instance);
         store.Loaded();
-        var evaluation = new SegmentEvaluation(_rules, Options.Create(new SegmentOptions()), _model, Options.Create(new ValueForecastOptions()), Options.Create(new CustomerRules()));
-        return new Customer(store, publication, evaluation, _clock);
+        return new Customer(store, publication, evaluation, _outlet, new EffectPublishing(tierChanges, _topic), _clock);
     }
 
     // Through the serializer, as grain storage keeps it: the stored state is not the object an activation changes.
@@ -175,22 +244,29 @@ public sealed class SegmentChangePublicationTests : IDisposable
         new PurchaseEvent { EventId = id, CustomerId = "c-1", OccurredAt = T0.AddSeconds(-offset), OrderId = "o-" + id, Amount = amount, Currency = "USD", Items = [], Backfill = backfill },
         new EventPosition(Stream, offset))]);
 
-    private sealed record Customer(CustomerStore Store, TierChangePublication Publication, SegmentEvaluation Evaluation, TimeProvider Clock)
+    private sealed record Customer(CustomerStore Store, TierChangePublication Publication, SegmentEvaluation Evaluation, FakeEffectOutlet Outlet, EffectPublishing Publishing, TimeProvider Clock)
     {
-        /// <summary>As the grain applies a batch: the events, then one evaluation if any applied.</summary>
-        public int Apply(EventBatch batch, bool historical = false)
+        /// <summary>As the grain applies a batch: the events, and if any applied, the segments marked for evaluation at the next write.</summary>
+        public void Apply(EventBatch batch)
         {
-            var (report, _) = EventBatchApplication.Apply(Store.State, batch, new CustomerRules());
-            var changes = report.Applied > 0 ? Evaluation.Record(Store.State, Clock.GetUtcNow(), historical) : 0;
-            if (changes > 0)
+            var (report, changed) = EventBatchApplication.Apply(Store.State, batch, new CustomerRules());
+            Store.Unsaved.EventsApplied(changed, Clock.GetUtcNow());
+            if (report.Applied > 0)
             {
-                Store.Unsaved.Changed(Clock.GetUtcNow());
+                Evaluation.EventsApplied(backfill: batch.Events.All(e => e.Event.Backfill));
             }
-
-            return changes;
         }
 
-        public Task<bool> PublishAsync(bool writeFirst = true) =>
-            writeFirst || !Store.Unsaved.Any ? Publication.PublishOpenAsync(Store.State, Store.WriteAsync) : Task.FromResult(false);
+        /// <summary>As the grain settles once durable, and the dispatcher then answers; returns how many answers changed the state.</summary>
+        public async Task<int> PublishAsync(bool writeFirst = true)
+        {
+            if (!writeFirst && Store.Unsaved.Any)
+            {
+                return 0;
+            }
+
+            await Publication.PublishOpenAsync(Store.State, Store.WriteAsync);
+            return await Outlet.DeliverAsync(Publishing, Publication, Store.State);
+        }
     }
 }

@@ -38,7 +38,7 @@ public sealed class LoyaltyClockFixture : IAsyncLifetime
         });
         builder.ConfigureSilo((_, silo) => silo.AddEngineMemoryStorage().UseInMemoryReminderService());
         // After the silo, as in production, so it stops first.
-        builder.ConfigureSiloHost((_, host) => host.Services.AddSmsDispatch());
+        builder.ConfigureSiloHost((_, host) => host.Services.AddSmsDispatch().AddEffectDispatch());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

@@ -11,13 +11,15 @@ namespace Engine.Grains.Customers;
 /// A customer's state and what of it is durable: the write-behind policy's unsaved changes,
 /// the watermarks as of the last write (offsets are committed behind them), and the answer
 /// to a concurrent writer: reload. Keeps the silo's figures of loaded state (writes, active
-/// customers per tier). Each write first marks new tier changes for publication, so the
-/// write that makes one durable also records where to look for it.
+/// customers per tier). Each write first evaluates the segments the unsaved events may have
+/// moved, then marks new tier and segment changes for publication, so the write that makes
+/// one durable also records where to look for it.
 /// </summary>
 public sealed partial class CustomerStore(
     IPersistentState<CustomerState> storage,
     WriteBehindLimits limits,
     TierChangePublication tierChanges,
+    SegmentEvaluation segments,
     CustomerStateWrites writes,
     LoyaltyStatistics loyalty,
     ILogger logger)
@@ -83,6 +85,7 @@ public sealed partial class CustomerStore(
     /// </summary>
     public async Task WriteAsync()
     {
+        segments.RecordDue(State);
         await tierChanges.PrepareAsync(State);
         try
         {
@@ -96,6 +99,7 @@ public sealed partial class CustomerStore(
             loyalty.Leave(State.Loyalty.Tier);
             await storage.ReadStateAsync();
             tierChanges.Forget();
+            segments.Forget();
             Loaded();
             Unsaved.Written();
             throw;
@@ -121,6 +125,7 @@ public sealed partial class CustomerStore(
     {
         loyalty.Leave(State.Loyalty.Tier);
         tierChanges.Forget();
+        segments.Forget();
         Unsaved.Written();
         try
         {

@@ -36,10 +36,11 @@ public sealed partial class WakeUpScheduler(ILogger logger)
     /// <param name="smsCheck">When the customer's SMS need another look.</param>
     /// <param name="cartCheck">When a cart abandonment step falls due (or tallies wait for the ledger).</param>
     /// <param name="segmentCheck">When the customer's segments are evaluated again as time passes.</param>
-    public async Task ScheduleAsync(IWakeUpReminder reminder, CustomerState state, DateTimeOffset now, DateTimeOffset? loyaltyDue, DateTimeOffset? smsCheck, DateTimeOffset? cartCheck = null, DateTimeOffset? segmentCheck = null)
+    /// <param name="publicationsWaiting">Tier or segment changes are open and not in the dispatcher's hands (whose answer settles them).</param>
+    public async Task ScheduleAsync(IWakeUpReminder reminder, CustomerState state, DateTimeOffset now, DateTimeOffset? loyaltyDue, DateTimeOffset? smsCheck, DateTimeOffset? cartCheck = null, DateTimeOffset? segmentCheck = null, bool? publicationsWaiting = null)
     {
         var next = Earliest(loyaltyDue, segmentCheck);
-        if (state.Outbox.HasOpenPublications() || state.Outbox.HasOpen(Engine.Domain.Effects.OutboxKind.ReferralNotice))
+        if ((publicationsWaiting ?? state.Outbox.HasOpenPublications()) || state.Outbox.HasOpen(Engine.Domain.Effects.OutboxKind.ReferralNotice))
         {
             // Still open after settling: the publish (or the referrer's call) failed.
             next = Earliest(next, now + PublishRetryDelay);

@@ -7,23 +7,35 @@ namespace Engine.Grains.Effects;
 
 /// <summary>
 /// Publishes one customer's open tier changes and segment changes exactly once, each to its
-/// own topic; one per activation (it remembers
-/// what this activation marked). Before the state holding a new tier change is written,
-/// <see cref="PrepareAsync"/> marks it Sending with the output position to search from, so
-/// the write that makes it durable also records the mark (no write of its own). A message
-/// found Sending that this activation has not prepared (the silo died mid-publish, or a
-/// publish failed) is looked up from that position and only published if it is not there.
+/// own topic; one per activation (it remembers what this activation marked and handed out).
+/// Before the state holding a new change is written, <see cref="PrepareAsync"/> marks it
+/// Sending with the output position to search from, so the write that makes it durable also
+/// records the mark (no write of its own). Once durable it is handed to the
+/// <see cref="IEffectOutlet"/>, which awaits the broker outside the customer's turn and reports
+/// back (<see cref="Completed"/>). A message found Sending that this activation has not
+/// prepared (the silo died mid-publish, or a publish failed) is looked up from that position
+/// and only published if it is not there.
 /// </summary>
 public sealed partial class TierChangePublication(
     ITierChangeOutput output,
     ISegmentChangeOutput segmentOutput,
+    IEffectOutlet outlet,
     [Microsoft.Extensions.DependencyInjection.FromKeyedServices(EngineTime.Key)] TimeProvider time,
     LoyaltyStatistics statistics,
     SegmentStatistics segmentStatistics,
     ILogger<TierChangePublication> logger)
 {
+    /// <summary>
+    /// A handed-out message with no answer after this long is handed out again (looked up
+    /// first): the outlet answers within the effect timeout, so only a lost answer gets here.
+    /// </summary>
+    public static readonly TimeSpan AnswerTimeout = TimeSpan.FromMinutes(1);
+
     // Marked Sending by this activation and not attempted yet: the first attempt needs no look-up.
     private readonly HashSet<string> _unattempted = new(StringComparer.Ordinal);
+
+    // In the outlet's hands, since when: not handed out twice while its answer is on the way.
+    private readonly Dictionary<string, DateTimeOffset> _handedOut = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Marks every pending tier change Sending; call right before writing the state. If the
@@ -49,21 +61,23 @@ public sealed partial class TierChangePublication(
         }
     }
 
-    /// <summary>The state was reloaded: what this activation marked belonged to the state it replaced.</summary>
+    /// <summary>
+    /// The state was reloaded: what this activation marked belonged to the state it replaced.
+    /// What is handed out stays so: its answer still tells whether the record is on the topic.
+    /// </summary>
     public void Forget() => _unattempted.Clear();
 
     /// <summary>
-    /// Publishes every open tier change; the state must be durable. One not marked yet (the
-    /// output was unreachable at the last write) is first marked by a write, through
-    /// <paramref name="write"/>. A failure leaves them open, retried by the customer's wake-up
-    /// and looked up before any re-publish. Returns true when a message changed status since
-    /// the last write (the mark rides a later write: lost in a crash, the record is looked up).
+    /// Hands every open tier and segment change not already in the outlet's hands to it; the
+    /// state must be durable. One not marked yet (the output was unreachable at the last write)
+    /// is first marked by a write, through <paramref name="write"/>. Nothing here waits for the
+    /// broker: the answer comes back through <see cref="Completed"/>.
     /// </summary>
-    public async Task<bool> PublishOpenAsync(CustomerState state, Func<Task> write, CancellationToken cancellationToken = default)
+    public async Task PublishOpenAsync(CustomerState state, Func<Task> write, CancellationToken cancellationToken = default)
     {
         if (!state.Outbox.HasOpenPublications())
         {
-            return false;
+            return;
         }
 
         try
@@ -72,75 +86,92 @@ public sealed partial class TierChangePublication(
             {
                 await write();
             }
-
-            return await PublishSendingAsync(state, cancellationToken);
         }
         catch (Exception ex) when (ex is not InconsistentStateException)
         {
             LogPublishFailed(logger, ex.GetType().Name);
-            return false;
+            return;
         }
+
+        HandOutSending(state);
     }
 
-    private async Task<bool> PublishSendingAsync(CustomerState state, CancellationToken cancellationToken)
+    private void HandOutSending(CustomerState state)
     {
-        var changed = false;
-        foreach (var message in state.Outbox.OpenPublications().Where(m => m.Status == OutboxStatus.Sending).ToList())
+        var now = time.GetUtcNow();
+        foreach (var message in state.Outbox.OpenPublications())
         {
-            // Removed before the attempt: a publish that fails may still have reached the broker.
-            var firstAttempt = _unattempted.Remove(message.Id);
-            if (!firstAttempt && message.ProbeFrom is { } from
-                && await ContainsAsync(message, state.CustomerId, from, cancellationToken))
+            if (message.Status != OutboxStatus.Sending
+                || (_handedOut.TryGetValue(message.Id, out var handedAt) && now - handedAt < AnswerTimeout))
             {
-                Finish(state, message);
-                changed = true;
                 continue;
             }
 
-            if (message.SegmentChange is { } segment)
-            {
-                await segmentOutput.PublishAsync(
-                    new SegmentChangeRecord(message.Id, state.CustomerId, segment.Segment, segment.Entered, segment.Reason, segment.At, segment.ModelVersion, segment.Historical),
-                    cancellationToken);
-                // Dropped once published: the topic and the memberships in the state are its
-                // record, and it must not push SMS out of the customer's message log.
-                state.Outbox.Remove(message);
-                segmentStatistics.RecordPublished(segment.Segment, segment.Entered);
-            }
-            else
-            {
-                var notice = message.TierChange!;
-                await output.PublishAsync(new TierChangeRecord(message.Id, state.CustomerId, notice.From, notice.To, notice.Reason, notice.At, notice.Historical), cancellationToken);
-                var now = time.GetUtcNow();
-                state.Outbox.Complete(message, OutboxStatus.Done, now);
-                statistics.RecordPublished((now - message.CreatedAt).TotalSeconds);
-            }
+            // Removed before the attempt: a publish that fails may still have reached the broker.
+            var firstAttempt = _unattempted.Remove(message.Id);
+            _handedOut[message.Id] = now;
+            outlet.Submit(new EffectPublication(state.CustomerId, message.Id, firstAttempt ? null : message.ProbeFrom, TierChange(state, message), SegmentChange(state, message)));
+        }
+    }
 
-            changed = true;
+    /// <summary>
+    /// The outlet's answer: <paramref name="published"/> true when the topic has the record (it
+    /// is then finished; returns true, the change rides a later write: lost in a crash, the
+    /// record is looked up), false when that is not known (it stays open, looked up before any
+    /// re-publish, retried by the customer's wake-up).
+    /// </summary>
+    public bool Completed(CustomerState state, string effectId, bool published)
+    {
+        _handedOut.Remove(effectId);
+        if (!published)
+        {
+            LogPublishFailed(logger, "no acknowledgement");
+            return false;
         }
 
-        return changed;
+        if (state.Outbox.Find(effectId) is not { IsOpen: true } message)
+        {
+            return false;
+        }
+
+        Finish(state, message);
+        return true;
     }
+
+    /// <summary>Open changes none of which is in the outlet's hands (a publish failed or was never tried): retry later.</summary>
+    public bool HasWaiting(CustomerState state)
+    {
+        var now = time.GetUtcNow();
+        return state.Outbox.OpenPublications().Any(m => !_handedOut.TryGetValue(m.Id, out var at) || now - at >= AnswerTimeout);
+    }
+
+    private static TierChangeRecord? TierChange(CustomerState state, OutboxMessage message) =>
+        message.TierChange is { } notice ? new TierChangeRecord(message.Id, state.CustomerId, notice.From, notice.To, notice.Reason, notice.At, notice.Historical) : null;
+
+    private static SegmentChangeRecord? SegmentChange(CustomerState state, OutboxMessage message) =>
+        message.SegmentChange is { } segment
+            ? new SegmentChangeRecord(message.Id, state.CustomerId, segment.Segment, segment.Entered, segment.Reason, segment.At, segment.ModelVersion, segment.Historical)
+            : null;
 
     private void Finish(CustomerState state, OutboxMessage message)
     {
-        if (message.Kind == OutboxKind.SegmentChange)
+        if (message.SegmentChange is { } segment)
         {
+            // Dropped once published: the topic and the memberships in the state are its
+            // record, and it must not push SMS out of the customer's message log.
             state.Outbox.Remove(message);
+            segmentStatistics.RecordPublished(segment.Segment, segment.Entered);
         }
         else
         {
-            state.Outbox.Complete(message, OutboxStatus.Done, time.GetUtcNow());
+            var now = time.GetUtcNow();
+            state.Outbox.Complete(message, OutboxStatus.Done, now);
+            statistics.RecordPublished((now - message.CreatedAt).TotalSeconds);
         }
     }
 
     private Task<long> MarkAsync(OutboxMessage message, string customerId, CancellationToken cancellationToken) =>
         message.Kind == OutboxKind.SegmentChange ? segmentOutput.MarkAsync(customerId, cancellationToken) : output.MarkAsync(customerId, cancellationToken);
-
-    private Task<bool> ContainsAsync(OutboxMessage message, string customerId, long from, CancellationToken cancellationToken) =>
-        message.Kind == OutboxKind.SegmentChange
-            ? segmentOutput.ContainsAsync(customerId, message.Id, from, cancellationToken)
-            : output.ContainsAsync(customerId, message.Id, from, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing a tier or segment change failed ({ErrorType}); it stays in the outbox and is retried")]
     private static partial void LogPublishFailed(ILogger logger, string errorType);

@@ -133,6 +133,8 @@ internal sealed class FakeCustomer(string id, List<string> journal) : ICustomerG
 
     public Task RecordSmsDeliveryAsync(string messageId, SmsDeliveryReport report) => throw new NotSupportedException();
 
+    public Task CompleteEffectPublicationAsync(string effectId, bool published) => throw new NotSupportedException();
+
     public Task ReceiveFromNumberAsync(string numberKey, Engine.Domain.Sms.NumberInstruction instruction) => throw new NotSupportedException();
 
     public Task SetSmsConsentAsync(bool optedIn, string source) => throw new NotSupportedException();

@@ -80,8 +80,13 @@ public sealed partial class CustomerGrain(
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        _store.UnloadAsync(siloStopping: reason.ReasonCode == DeactivationReasonCode.ShuttingDown && !OtherSilosCarryOn());
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await _store.UnloadAsync(siloStopping: reason.ReasonCode == DeactivationReasonCode.ShuttingDown && !OtherSilosCarryOn());
+        // The customer may activate next on another silo (it follows its partition's consumer):
+        // not before what this silo's dispatcher holds for it is on the topic.
+        await tierChanges.LeaveAsync(State.CustomerId, cancellationToken);
+    }
 
     // In a cluster the customer's partition may be consumed by another silo that keeps running
     // (its commit waits for this write): leaving the events for re-delivery would replay them there.

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Engine.Contracts;
 using Engine.Grains.Effects;
 
@@ -12,45 +10,84 @@ namespace Engine.Silo.Effects;
 /// the grain (<c>CompleteEffectPublicationAsync</c>), which marks the change done or keeps it
 /// open. A customer's changes are published one after another, in the order handed out, so
 /// they reach the topic in the order they were decided; different customers' go at once and
-/// share the producer's batches. At the stop it lets what it was handed finish while the
-/// grains can still take the answer (registered after <c>UseOrleans</c>, before the ingestion,
-/// whose final checkpoint hands out the last ones); a change it never got to stays Sending in
-/// the customer's state and is looked up and published by the next activation.
+/// share the producer's batches.
+/// <para>
+/// A customer's publications are tracked from the moment they are handed out, so its grain's
+/// deactivation can wait for them (<see cref="PublishedAsync"/>): the next activation, on this
+/// silo or another, looks a change it finds Sending up on the topic, and a record still on its
+/// way there would be missed and published twice. At the stop it takes no more and lets what
+/// it was handed finish while the grains can still take the answer (registered after
+/// <c>UseOrleans</c>, before the ingestion, whose final checkpoint hands out the last ones); a
+/// change it never got stays Sending in the customer's state and is looked up and published by
+/// the next activation.
+/// </para>
 /// </summary>
 public sealed partial class EffectDispatcher(
     IGrainFactory grains,
     EffectPublishing publishing,
-    ILogger<EffectDispatcher> logger) : BackgroundService, IEffectOutlet
+    ILogger<EffectDispatcher> logger) : IHostedService, IEffectOutlet
 {
-    private readonly Channel<EffectPublication> _queue = Channel.CreateUnbounded<EffectPublication>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _gate = new();
 
-    // Each customer's last publication still in flight: the customer's next one starts after it.
-    private readonly ConcurrentDictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
+    // Each customer's last publication handed out and not answered yet: the next one starts after it.
+    private readonly Dictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
+    private bool _stopping;
 
-    public void Submit(EffectPublication publication) => _queue.Writer.TryWrite(publication);
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    public void Submit(EffectPublication publication)
     {
-        // Takes no more; what was handed out is still published (within the stop's budget).
-        _queue.Writer.TryComplete();
-        await base.StopAsync(cancellationToken);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await foreach (var publication in _queue.Reader.ReadAllAsync(CancellationToken.None))
+        var customerId = publication.CustomerId;
+        Task<bool> published;
+        lock (_gate)
         {
-            var customerId = publication.CustomerId;
-            var previous = _inFlight.TryGetValue(customerId, out var tail) ? tail : Task.CompletedTask;
-            var published = PublishAfterAsync(previous, publication);
+            if (_stopping)
+            {
+                // Stays Sending with its customer: the next activation looks it up and publishes it.
+                return;
+            }
+
+            var previous = _inFlight.GetValueOrDefault(customerId) ?? Task.CompletedTask;
+            // On the thread pool: the grain's turn that hands it out neither runs nor resumes the publish.
+            published = Task.Run(() => PublishAfterAsync(previous, publication));
             _inFlight[customerId] = published;
-            _ = published.ContinueWith(
-                done => _inFlight.TryRemove(new KeyValuePair<string, Task>(customerId, done)),
-                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            _ = ReportAsync(publication, published);
         }
 
-        await Task.WhenAll(_inFlight.Values);
+        _ = published.ContinueWith(Forget, customerId, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = Task.Run(() => ReportAsync(publication, published));
+    }
+
+    public Task PublishedAsync(string customerId)
+    {
+        lock (_gate)
+        {
+            return _inFlight.GetValueOrDefault(customerId) ?? Task.CompletedTask;
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        Task[] inFlight;
+        lock (_gate)
+        {
+            _stopping = true;
+            inFlight = [.. _inFlight.Values];
+        }
+
+        // What was handed out is still published, within the stop's budget; past it, each
+        // customer's deactivation still waits for its own.
+        await Task.WhenAll(inFlight).WaitAsync(cancellationToken);
+    }
+
+    private void Forget(Task<bool> done, object? customerId)
+    {
+        lock (_gate)
+        {
+            if (_inFlight.TryGetValue((string)customerId!, out var tail) && ReferenceEquals(tail, done))
+            {
+                _inFlight.Remove((string)customerId!);
+            }
+        }
     }
 
     /// <summary>True when the topic has the record; never throws.</summary>

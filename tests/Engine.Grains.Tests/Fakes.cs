@@ -119,15 +119,34 @@ internal sealed class FakeSegmentChangeOutput : ISegmentChangeOutput
 /// </summary>
 internal sealed class FakeEffectOutlet : IEffectOutlet
 {
+    // Completed at each delivery: what was handed out before it has its answer.
+    private TaskCompletionSource _delivered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public List<EffectPublication> Submitted { get; } = [];
 
     public void Submit(EffectPublication publication) => Submitted.Add(publication);
+
+    public Task PublishedAsync(string customerId) => Submitted.Any(p => p.CustomerId == customerId) ? _delivered.Task : Task.CompletedTask;
 
     /// <summary>Publishes everything handed out so far; returns how many answers changed the customer's state.</summary>
     public async Task<int> DeliverAsync(EffectPublishing publishing, TierChangePublication publication, CustomerState state)
     {
         var handed = Submitted.ToList();
         Submitted.Clear();
+        var delivered = _delivered;
+        _delivered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            return await PublishAsync(handed, publishing, publication, state);
+        }
+        finally
+        {
+            delivered.SetResult();
+        }
+    }
+
+    private static async Task<int> PublishAsync(List<EffectPublication> handed, EffectPublishing publishing, TierChangePublication publication, CustomerState state)
+    {
         var changed = 0;
         foreach (var next in handed)
         {

@@ -130,6 +130,51 @@ public sealed class SegmentChangePublicationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_customer_deactivating_with_a_change_still_at_the_dispatcher_leaves_only_once_it_is_on_the_topic_and_is_not_published_again_where_it_activates_next()
+    {
+        var storage = new FakeCustomerStorage(new CustomerState()) { Stored = new CustomerState { CustomerId = "c-1" } };
+        var old = Load(storage);
+        old.Apply(Purchase("e-1", 1, 40m));
+        await old.Store.WriteAsync();
+        await old.Publication.PublishOpenAsync(old.Store.State, old.Store.WriteAsync);
+        Assert.Single(_outlet.Submitted);
+        // What storage holds: the answer that finishes the change rides a later write, never made.
+        var durable = Copy(storage.Stored!);
+
+        // The partition moved: the old activation deactivates while the broker has not answered.
+        var leaving = old.Publication.LeaveAsync("c-1", CancellationToken.None);
+        Assert.False(leaving.IsCompleted);
+        await _outlet.DeliverAsync(old.Publishing, old.Publication, old.Store.State);
+        await leaving.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The next activation finds the change Sending and looks it up.
+        var next = Load(new FakeCustomerStorage(durable) { Stored = durable });
+        Assert.Contains(next.Store.State.Outbox.Messages, m => m.Kind == OutboxKind.SegmentChange && m.Status == OutboxStatus.Sending);
+        await next.PublishAsync();
+
+        var record = Assert.Single(_topic.Published);
+        Assert.Equal([record.EffectId], _topic.LookedUp);
+        Assert.DoesNotContain(next.Store.State.Outbox.Messages, m => m.Kind == OutboxKind.SegmentChange);
+    }
+
+    [Fact]
+    public async Task A_deactivation_whose_budget_runs_out_stops_waiting_for_the_broker()
+    {
+        var customer = Load(new CustomerState { CustomerId = "c-1" });
+        customer.Apply(Purchase("e-1", 1, 40m));
+        await customer.Store.WriteAsync();
+        await customer.Publication.PublishOpenAsync(customer.Store.State, customer.Store.WriteAsync);
+        using var budget = new CancellationTokenSource();
+
+        var leaving = customer.Publication.LeaveAsync("c-1", budget.Token);
+        Assert.False(leaving.IsCompleted);
+        await budget.CancelAsync();
+
+        await leaving.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Empty(_topic.Published);
+    }
+
+    [Fact]
     public async Task Evaluating_again_with_no_change_and_redelivering_the_same_events_publish_nothing_more()
     {
         var customer = Load(new CustomerState { CustomerId = "c-1" });

@@ -9,6 +9,13 @@ namespace Engine.Grains.Effects;
 public interface IEffectOutlet
 {
     void Submit(EffectPublication publication);
+
+    /// <summary>
+    /// Completes once every change handed out for the customer so far has its answer from the
+    /// broker (on the topic, or failed): a deactivating customer waits for it, so the next
+    /// activation's look-up cannot miss a record still on its way.
+    /// </summary>
+    Task PublishedAsync(string customerId);
 }
 
 /// <summary>

@@ -68,6 +68,24 @@ public sealed partial class TierChangePublication(
     public void Forget() => _unattempted.Clear();
 
     /// <summary>
+    /// The customer deactivates: waits until every change handed out for it has the broker's
+    /// answer, or <paramref name="cancellationToken"/> (the deactivation's budget) ends the
+    /// wait. Until then no other activation may start: it would find a change Sending, miss on
+    /// the topic a record still on its way there, and publish it a second time.
+    /// </summary>
+    public async Task LeaveAsync(string customerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await outlet.PublishedAsync(customerId).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            LogLeftInFlight(logger);
+        }
+    }
+
+    /// <summary>
     /// Hands every open tier and segment change not already in the outlet's hands to it; the
     /// state must be durable. One not marked yet (the output was unreachable at the last write)
     /// is first marked by a write, through <paramref name="write"/>. Nothing here waits for the
@@ -172,6 +190,9 @@ public sealed partial class TierChangePublication(
 
     private Task<long> MarkAsync(OutboxMessage message, string customerId, CancellationToken cancellationToken) =>
         message.Kind == OutboxKind.SegmentChange ? segmentOutput.MarkAsync(customerId, cancellationToken) : output.MarkAsync(customerId, cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A customer deactivated before its tier or segment change reached the topic; its next activation may publish that change again")]
+    private static partial void LogLeftInFlight(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing a tier or segment change failed ({ErrorType}); it stays in the outbox and is retried")]
     private static partial void LogPublishFailed(ILogger logger, string errorType);

@@ -33,6 +33,18 @@ public sealed partial class EffectDispatcher(
     private readonly Dictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
     private bool _stopping;
 
+    /// <summary>Customers with a publication handed out and not yet answered by the broker.</summary>
+    public int InFlight
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _inFlight.Count;
+            }
+        }
+    }
+
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public void Submit(EffectPublication publication)

@@ -3,7 +3,8 @@ using Confluent.Kafka;
 namespace Engine.Silo.Ingestion;
 
 /// <summary>
-/// Rebalances. An assigned partition starts afresh (paused during a storage outage). A revoked
+/// Rebalances. An assigned partition starts afresh (paused during a storage outage, else
+/// resumed: a pause outlives a revocation in librdkafka). A revoked
 /// one is handed over clean: the batch in the grains is settled, its customers flushed and its
 /// offsets committed before the handler returns, so the next owner starts where this silo
 /// stopped. A lost one is dropped without a commit (another consumer may already own it; it
@@ -52,6 +53,7 @@ internal sealed class PartitionAssignments(
         }
 
         partitions.Forget(leaving.Select(p => p.Partition));
+        outage.Released(revoked);
         logger.LogHandedOver(revoked.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
@@ -60,5 +62,6 @@ internal sealed class PartitionAssignments(
         logger.LogLost(lost.Count);
         settlement.FinishInFlight(null);
         partitions.Forget(lost);
+        outage.Released(lost);
     }
 }

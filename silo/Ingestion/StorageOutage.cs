@@ -56,12 +56,35 @@ internal sealed class StorageOutage(
         return delay;
     }
 
-    /// <summary>Partitions assigned during an outage are paused at once.</summary>
+    /// <summary>
+    /// Partitions assigned during an outage are paused at once; otherwise they are resumed, as
+    /// librdkafka keeps a partition's pause across a revocation: one paused by an outage here,
+    /// revoked, and assigned back later would never be read again (a survivor of a SIGKILL
+    /// stalled so in the three-silo test).
+    /// </summary>
     public void Assigned(List<TopicPartition> assigned)
     {
         if (IsPaused)
         {
             consumer.Pause(assigned);
+        }
+        else
+        {
+            consumer.Resume(held is null ? assigned : assigned.Where(p => !held(p)).ToList());
+        }
+    }
+
+    /// <summary>Partitions leave this consumer (revoked or lost): they keep no pause for a later assignment.</summary>
+    public void Released(IReadOnlyCollection<TopicPartition> released)
+    {
+        try
+        {
+            consumer.Resume(released);
+        }
+        catch (KafkaException ex)
+        {
+            // Already gone from the assignment: nothing of them is kept.
+            logger.LogKafkaError(ex.Error.Code, ex.Error.Reason);
         }
     }
 

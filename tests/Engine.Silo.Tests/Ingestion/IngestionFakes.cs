@@ -57,9 +57,25 @@ internal sealed class FakeConsumer(FakeTimeProvider time, List<string>? journal 
         Journal.AddRange(list.Select(o => $"commit {o.TopicPartition}@{o.Offset.Value}"));
     }
 
-    public void Pause(IEnumerable<TopicPartition> partitions) => Paused.AddRange(partitions);
+    /// <summary>
+    /// Partitions paused now, as librdkafka keeps the flag: per partition, across a revocation
+    /// and a later assignment of the same partition, until resumed.
+    /// </summary>
+    public HashSet<TopicPartition> PausedNow { get; } = [];
 
-    public void Resume(IEnumerable<TopicPartition> partitions) => Resumed.AddRange(partitions);
+    public void Pause(IEnumerable<TopicPartition> partitions)
+    {
+        var list = partitions.ToList();
+        Paused.AddRange(list);
+        PausedNow.UnionWith(list);
+    }
+
+    public void Resume(IEnumerable<TopicPartition> partitions)
+    {
+        var list = partitions.ToList();
+        Resumed.AddRange(list);
+        PausedNow.ExceptWith(list);
+    }
 
     public WatermarkOffsets GetWatermarkOffsets(TopicPartition partition) =>
         Watermarks.TryGetValue(partition, out var watermarks) ? watermarks : new WatermarkOffsets(Offset.Unset, Offset.Unset);

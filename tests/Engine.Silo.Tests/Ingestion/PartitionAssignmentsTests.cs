@@ -121,4 +121,25 @@ public sealed class PartitionAssignmentsTests
         Assert.False(_outage.IsPaused);
         Assert.Contains(p2, _consumer.Resumed);
     }
+
+    [Fact]
+    public void A_partition_paused_by_an_outage_then_revoked_is_read_again_when_it_is_assigned_back()
+    {
+        // The SIGKILL case: a checkpoint fails (customers on the dead silo), everything pauses,
+        // the rebalance revokes both partitions, the outage ends, and one comes back.
+        _consumer.Assignment.AddRange([P0, P1]);
+        _customers["a"].Report = () => throw new TimeoutException("silo gone");
+        _customers["b"].Report = () => throw new TimeoutException("silo gone");
+        _outage.CheckpointFailed(2, "silo gone");
+        _assignments.Revoked([P0, P1]);
+        _consumer.Assignment.Clear();
+        _time.Advance(_options.CheckpointInterval);
+        _checkpointer.MaybeRun();
+        Assert.False(_outage.IsPaused);
+
+        _assignments.Assigned([P0]);
+        _consumer.Assignment.Add(P0);
+
+        Assert.DoesNotContain(P0, _consumer.PausedNow);
+    }
 }

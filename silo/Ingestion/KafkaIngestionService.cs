@@ -120,6 +120,7 @@ public sealed class KafkaIngestionService(
             while (!stoppingToken.IsCancellationRequested)
             {
                 var next = reader.Read(Idle, stoppingToken);
+                outage.SettleAssigned();
                 settlement.FinishInFlight(next);
                 if (!next.IsEmpty)
                 {

@@ -19,6 +19,7 @@ internal sealed class StorageOutage(
     Func<TopicPartition, bool>? held = null)
 {
     private readonly Random _jitter = jitter ?? Random.Shared;
+    private readonly List<TopicPartition> _assigned = [];
     private int _failedCheckpoints;
 
     public bool IsPaused { get; private set; }
@@ -57,33 +58,55 @@ internal sealed class StorageOutage(
     }
 
     /// <summary>
-    /// Partitions assigned during an outage are paused at once; otherwise they are resumed, as
-    /// librdkafka keeps a partition's pause across a revocation: one paused by an outage here,
-    /// revoked, and assigned back later would never be read again (a survivor of a SIGKILL
-    /// stalled so in the three-silo test).
+    /// Partitions just assigned (called in the rebalance handler, before the consumer holds
+    /// them, so they cannot be paused or resumed yet): <see cref="SettleAssigned"/> does it.
     /// </summary>
-    public void Assigned(List<TopicPartition> assigned)
+    public void Assigned(List<TopicPartition> assigned) => _assigned.AddRange(assigned);
+
+    /// <summary>
+    /// Right after the poll that assigned partitions: pauses them during an outage, else
+    /// resumes them, as librdkafka keeps a partition's pause across a revocation: one paused by
+    /// an outage here, revoked, and assigned back later would never be read again (a survivor
+    /// of a SIGKILL stalled so in the three-silo test).
+    /// </summary>
+    public void SettleAssigned()
     {
-        if (IsPaused)
+        if (_assigned.Count == 0)
         {
-            consumer.Pause(assigned);
+            return;
         }
-        else
+
+        var assigned = _assigned.Intersect(consumer.Assignment).ToList();
+        _assigned.Clear();
+        Try(() =>
         {
-            consumer.Resume(held is null ? assigned : assigned.Where(p => !held(p)).ToList());
-        }
+            if (IsPaused)
+            {
+                consumer.Pause(assigned);
+            }
+            else
+            {
+                consumer.Resume(held is null ? assigned : assigned.Where(p => !held(p)).ToList());
+            }
+        });
     }
 
     /// <summary>Partitions leave this consumer (revoked or lost): they keep no pause for a later assignment.</summary>
     public void Released(IReadOnlyCollection<TopicPartition> released)
     {
+        _assigned.RemoveAll(released.Contains);
+        Try(() => consumer.Resume(released));
+    }
+
+    private void Try(Action call)
+    {
         try
         {
-            consumer.Resume(released);
+            call();
         }
         catch (KafkaException ex)
         {
-            // Already gone from the assignment: nothing of them is kept.
+            // A partition already gone from the assignment: nothing of it is kept.
             logger.LogKafkaError(ex.Error.Code, ex.Error.Reason);
         }
     }

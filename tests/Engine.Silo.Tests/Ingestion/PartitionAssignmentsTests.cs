@@ -95,8 +95,12 @@ public sealed class PartitionAssignmentsTests
         var p2 = new Confluent.Kafka.TopicPartition(Topic, 2);
 
         _assignments.Assigned([p2]);
+        // In the rebalance handler the consumer does not hold it yet: it is paused once it does.
+        Assert.DoesNotContain(p2, _consumer.Paused);
+        _consumer.Assignment.Add(p2);
+        _outage.SettleAssigned();
 
-        Assert.Contains(p2, _consumer.Paused);
+        Assert.Contains(p2, _consumer.PausedNow);
         Assert.Equal(-1, Progress(p2).CompletedOffset);
     }
 
@@ -139,6 +143,7 @@ public sealed class PartitionAssignmentsTests
 
         _assignments.Assigned([P0]);
         _consumer.Assignment.Add(P0);
+        _outage.SettleAssigned();
 
         Assert.DoesNotContain(P0, _consumer.PausedNow);
     }

@@ -146,5 +146,5 @@ public static class ProjectionQueriesRow
     // Only the rebuild computes rows; the queries never do.
     private static CustomerSummarySource Summaries() => new(
         Options.Create(new CustomerRules()), new CurrentValueModel(), Options.Create(new ValueForecastOptions()),
-        SegmentRules.From(new SegmentOptions()), new NumberKeys(Options.Create(new PhoneNumberOptions())), TimeProvider.System);
+        new NumberKeys(Options.Create(new PhoneNumberOptions())), TimeProvider.System);
 }

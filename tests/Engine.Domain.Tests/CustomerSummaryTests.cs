@@ -14,8 +14,6 @@ public sealed class CustomerSummaryTests
 {
     private static readonly DateTimeOffset T0 = Make.T0;
 
-    private static readonly SegmentRules Segments = SegmentRules.From(new SegmentOptions());
-
     private static readonly ValueModel Model = new(
         4, T0, 7, new BgNbdParameters(0.243, 4.414, 0.793, 2.426), new GammaGammaParameters(6.25, 3.74, 15.44), "test", 2357, -9582.4, -4000);
 
@@ -25,7 +23,7 @@ public sealed class CustomerSummaryTests
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Purchase(T0.AddDays(-40), 300m), Make.Purchase(T0.AddDays(-20), 400m), Make.Purchase(T0.AddDays(-2), 500m), Make.Click(ClickAction.ProductView, T0.AddDays(-1), sku: "sku-1"));
 
-        var row = CustomerSummaries.Of(feed.State, 7, T0, feed.Rules, model: null, new ValueForecastOptions(), Segments, numberKey: null);
+        var row = CustomerSummaries.Of(feed.State, 7, T0, feed.Rules, model: null, new ValueForecastOptions(), numberKey: null);
 
         Assert.Equal(Make.CustomerId, row.CustomerId);
         Assert.Equal(7, row.Version);
@@ -45,35 +43,45 @@ public sealed class CustomerSummaryTests
     }
 
     [Fact]
-    public void Without_a_model_there_is_no_forecast_and_rules_on_it_hold_for_nobody()
+    public void Without_a_model_there_is_no_forecast()
     {
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Purchase(T0.AddDays(-3), 20m), Make.Purchase(T0.AddDays(-2), 20m));
 
-        var row = CustomerSummaries.Of(feed.State, 1, T0, feed.Rules, model: null, new ValueForecastOptions(), Segments, numberKey: null);
+        var row = CustomerSummaries.Of(feed.State, 1, T0, feed.Rules, model: null, new ValueForecastOptions(), numberKey: null);
 
         Assert.Null(row.PredictedLifetimeValue);
         Assert.Null(row.ProbabilityAlive);
         Assert.Null(row.ModelVersion);
-        Assert.Equal(["new"], row.Segments);
     }
 
     [Fact]
-    public void With_a_model_the_forecast_and_segments_are_those_the_view_gives_at_the_same_moment()
+    public void With_a_model_the_forecast_is_the_one_the_view_gives_at_the_same_moment()
     {
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Purchase(T0.AddDays(-100), 50m), Make.Purchase(T0.AddDays(-60), 80m), Make.Purchase(T0.AddDays(-10), 120m));
         var options = new ValueForecastOptions();
 
-        var row = CustomerSummaries.Of(feed.State, 3, T0, feed.Rules, Model, options, Segments, numberKey: null);
+        var row = CustomerSummaries.Of(feed.State, 3, T0, feed.Rules, Model, options, numberKey: null);
 
         var expected = ValueForecasting.Forecast(Model, feed.State.Value.SummaryAt(T0)!.Value, options);
-        var engagement = feed.State.Engagement.ScoreAt(T0, feed.Rules.Engagement);
         Assert.Equal(expected.PredictedLifetimeValue, row.PredictedLifetimeValue);
         Assert.Equal(expected.ProbabilityAlive, row.ProbabilityAlive);
         Assert.Equal(4, row.ModelVersion);
-        Assert.Equal(Segments.Evaluate(CustomerSegmentFacts.From(feed.State, T0, engagement, expected)).Keys, row.Segments);
         Assert.True(row.PredictedLifetimeValue > 0);
+    }
+
+    [Fact]
+    public void The_segments_are_the_memberships_the_state_holds_as_published_even_those_on_the_populations_ranks()
+    {
+        var feed = new CustomerFeed();
+        feed.ApplyAll(Make.Purchase(T0.AddDays(-3), 20m));
+        // Recorded by the customer's evaluation (with the ranks its silo's model carries, which the write does not have).
+        feed.State.Segments.Set(["high-value", "new"]);
+
+        var row = CustomerSummaries.Of(feed.State, 1, T0, feed.Rules, model: null, new ValueForecastOptions(), numberKey: null);
+
+        Assert.Equal(["high-value", "new"], row.Segments);
     }
 
     [Fact]
@@ -82,14 +90,12 @@ public sealed class CustomerSummaryTests
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Purchase(T0.AddDays(-20), 20m), Make.Purchase(T0.AddDays(-10), 20m));
 
-        var soon = CustomerSummaries.Of(feed.State, 2, T0, feed.Rules, Model, new ValueForecastOptions(), Segments, numberKey: null);
-        var late = CustomerSummaries.Of(feed.State, 2, T0.AddDays(400), feed.Rules, Model, new ValueForecastOptions(), Segments, numberKey: null);
+        var soon = CustomerSummaries.Of(feed.State, 2, T0, feed.Rules, Model, new ValueForecastOptions(), numberKey: null);
+        var late = CustomerSummaries.Of(feed.State, 2, T0.AddDays(400), feed.Rules, Model, new ValueForecastOptions(), numberKey: null);
 
         Assert.True(late.ProbabilityAlive < soon.ProbabilityAlive, $"{late.ProbabilityAlive} after a silent year, {soon.ProbabilityAlive} now");
         Assert.Equal(0m, late.RollingSpend);
         Assert.Equal(40m, late.LifetimeSpend);
-        Assert.Contains("new", soon.Segments);
-        Assert.DoesNotContain("new", late.Segments);
     }
 
     [Theory]
@@ -105,7 +111,7 @@ public sealed class CustomerSummaryTests
         feed.State.ClaimedNumber = "+33612345678";
         feed.State.NumberConsent = numberStopped ? new SmsConsent(ConsentStatus.OptedOut, "sms", T0.AddHours(1)) : null;
 
-        Assert.Equal(expected, CustomerSummaries.Of(feed.State, 1, T0, feed.Rules, null, new ValueForecastOptions(), Segments, "nkey").Consent);
+        Assert.Equal(expected, CustomerSummaries.Of(feed.State, 1, T0, feed.Rules, null, new ValueForecastOptions(), "nkey").Consent);
     }
 
     [Fact]
@@ -114,7 +120,7 @@ public sealed class CustomerSummaryTests
         var feed = new CustomerFeed();
         feed.State.Profile.Phone = "+33612345678";
 
-        var row = CustomerSummaries.Of(feed.State, 1, T0, feed.Rules, null, new ValueForecastOptions(), Segments, "n0123abcd");
+        var row = CustomerSummaries.Of(feed.State, 1, T0, feed.Rules, null, new ValueForecastOptions(), "n0123abcd");
 
         Assert.Equal("n0123abcd", row.NumberKey);
         var text = System.Text.Json.JsonSerializer.Serialize(row);
@@ -127,7 +133,7 @@ public sealed class CustomerSummaryTests
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Click(ClickAction.ProductView, T0.AddDays(-1), sku: "sku-1"));
 
-        var row = CustomerSummaries.Of(feed.State, 1, T0, feed.Rules, Model, new ValueForecastOptions(), Segments, null);
+        var row = CustomerSummaries.Of(feed.State, 1, T0, feed.Rules, Model, new ValueForecastOptions(), null);
 
         Assert.Null(row.Tier);
         Assert.Equal(0, row.Orders);
@@ -141,7 +147,7 @@ public sealed class CustomerSummaryTests
     {
         var feed = new CustomerFeed();
         feed.ApplyAll(Make.Purchase(T0.AddDays(-90), 30m), Make.Purchase(T0.AddDays(-90).AddHours(2), 10m), Make.Purchase(T0.AddDays(-30), 70m), Make.Purchase(T0.AddDays(-5), 50m));
-        var row = CustomerSummaries.Of(feed.State, 4, T0, feed.Rules, null, new ValueForecastOptions(), Segments, null);
+        var row = CustomerSummaries.Of(feed.State, 4, T0, feed.Rules, null, new ValueForecastOptions(), null);
 
         foreach (var end in new[] { T0, T0.AddDays(45) })
         {

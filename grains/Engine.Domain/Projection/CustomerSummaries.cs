@@ -8,8 +8,11 @@ namespace Engine.Domain.Projection;
 
 /// <summary>
 /// Computes a customer's projection row from the state being written, the same way the
-/// customer's view computes its figures (engagement, forecast, segments), so the projection
-/// and <c>customer show</c> agree as of the same moment. Pure: same inputs, same row.
+/// customer's view computes its figures (engagement, forecast), so the projection and
+/// <c>customer show</c> agree as of the same moment. Its segments are the memberships the state
+/// holds, those published to <c>engagement.segment-changes</c> (evaluated right before each
+/// write that follows events, and as time passes): the projection keeps what the topic says,
+/// and the write does not evaluate the rules a second time. Pure: same inputs, same row.
 /// </summary>
 public static class CustomerSummaries
 {
@@ -19,7 +22,6 @@ public static class CustomerSummaries
     /// <param name="rules">The customer rules (engagement decay, rolling window).</param>
     /// <param name="model">The value model in use; null before one is fitted (no forecast).</param>
     /// <param name="forecastOptions">The forecast's horizon and discounting.</param>
-    /// <param name="segments">The configured segment rules.</param>
     /// <param name="numberKey">The suppression-list key of the customer's number, computed by the caller (it holds the secret).</param>
     public static CustomerSummary Of(
         CustomerState state,
@@ -28,14 +30,12 @@ public static class CustomerSummaries
         CustomerRules rules,
         ValueModel? model,
         ValueForecastOptions forecastOptions,
-        SegmentRules segments,
         string? numberKey)
     {
         var value = state.Value;
         var engagement = state.Engagement.ScoreAt(asOf, rules.Engagement);
         var summary = value.SummaryAt(asOf);
         var forecast = model is not null && summary is { } s ? ValueForecasting.Forecast(model, s, forecastOptions) : null;
-        var memberships = segments.Evaluate(CustomerSegmentFacts.From(state, asOf, engagement, forecast));
         return new CustomerSummary
         {
             CustomerId = state.CustomerId,
@@ -55,7 +55,7 @@ public static class CustomerSummaries
             PredictedLifetimeValue = forecast?.PredictedLifetimeValue,
             ProbabilityAlive = forecast?.ProbabilityAlive,
             ModelVersion = forecast?.ModelVersion,
-            Segments = [.. memberships.Keys],
+            Segments = [.. state.Segments.Current],
             Consent = ConsentOf(state),
             NumberKey = numberKey,
         };

@@ -74,13 +74,15 @@ public static class CustomerSegmentFacts
             return null;
         }
 
-        var perMonth = new int[12];
+        // Evaluated at every write: on the stack, sorted in place.
+        Span<int> perMonth = stackalloc int[12];
         foreach (var day in purchaseDays)
         {
             perMonth[DateOnly.FromDayNumber(day).Month - 1]++;
         }
 
-        return perMonth.OrderDescending().Take(3).Sum() / (double)purchaseDays.Count;
+        perMonth.Sort();
+        return (perMonth[11] + perMonth[10] + perMonth[9]) / (double)purchaseDays.Count;
     }
 
     private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) => a is { } x && (b is not { } y || x >= y) ? a : b;

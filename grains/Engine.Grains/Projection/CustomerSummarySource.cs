@@ -1,6 +1,5 @@
 using Engine.Domain.Customers;
 using Engine.Domain.Projection;
-using Engine.Domain.Segments;
 using Engine.Domain.Value.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -9,13 +8,12 @@ namespace Engine.Grains.Projection;
 
 /// <summary>
 /// Gives a customer state being written its projection row (<see cref="CustomerSummaries"/>),
-/// with the silo's rules, value model, segments and number key, as of the engine's clock.
+/// with the silo's rules, value model and number key, as of the engine's clock.
 /// </summary>
 public sealed class CustomerSummarySource(
     IOptions<CustomerRules> rules,
     CurrentValueModel valueModel,
     IOptions<ValueForecastOptions> forecast,
-    SegmentRules segments,
     NumberKeys numberKeys,
     [FromKeyedServices(EngineTime.Key)] TimeProvider time)
 {
@@ -27,6 +25,5 @@ public sealed class CustomerSummarySource(
             rules.Value,
             valueModel.Model,
             forecast.Value,
-            segments,
             state.Profile.Phone is { } phone ? numberKeys.KeyOf(phone) : null);
 }

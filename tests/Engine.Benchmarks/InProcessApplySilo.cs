@@ -48,6 +48,9 @@ internal sealed class InProcessApplySilo : IAsyncDisposable
     /// <summary>State writes the silo's customers made so far.</summary>
     public long Writes => _host.Services.GetService<Engine.Grains.CustomerStateWrites>()?.Succeeded ?? 0;
 
+    /// <summary>Segment changes the silo's customers published so far.</summary>
+    public long SegmentChangesPublished => _host.Services.GetService<Engine.Grains.SegmentStatistics>()?.Published.Values.Sum() ?? 0;
+
     /// <summary>Builds the silo (the row's own configuration), then parses the warm-up events.</summary>
     public static InProcessApplySilo Build(string bootstrapServers, BenchmarkOptions options, IReadOnlyDictionary<string, string>? rowSettings)
     {

@@ -7,6 +7,9 @@ public sealed record SegmentCondition(string Fact, string Operator, IReadOnlyLis
 {
     private static readonly string[] Operators = [">=", "<=", "!=", "==", ">", "<"];
 
+    // The constants read as numbers once, not at every evaluation (NaN: not a number, matches nothing).
+    private readonly double[] _numbers = [.. Values.Select(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) ? x : double.NaN)];
+
     public bool Holds(SegmentFacts facts)
     {
         if (!facts.TryGet(Fact, out var value))
@@ -87,10 +90,11 @@ public sealed record SegmentCondition(string Fact, string Operator, IReadOnlyLis
     {
         if (Operator == "in")
         {
-            return Values.Any(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x == number);
+            return Array.IndexOf(_numbers, number) >= 0;
         }
 
-        if (!double.TryParse(Values[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var target))
+        var target = _numbers[0];
+        if (double.IsNaN(target))
         {
             return false;
         }

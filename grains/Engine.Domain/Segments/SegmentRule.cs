@@ -6,11 +6,15 @@ namespace Engine.Domain.Segments;
 /// </summary>
 public sealed class SegmentRule
 {
+    // The alternatives as arrays: Holds runs at every state write, and walks them without an enumerator.
+    private readonly SegmentCondition[][] _alternatives;
+
     private SegmentRule(string name, string text, IReadOnlyList<IReadOnlyList<SegmentCondition>> alternatives)
     {
         Name = name;
         Text = text;
         Alternatives = alternatives;
+        _alternatives = [.. alternatives.Select(conditions => conditions.ToArray())];
     }
 
     public string Name { get; }
@@ -48,7 +52,7 @@ public sealed class SegmentRule
     /// <summary>Whether the customer is in the segment (no explanation built: the per-batch check).</summary>
     public bool Holds(SegmentFacts facts)
     {
-        foreach (var conditions in Alternatives)
+        foreach (var conditions in _alternatives)
         {
             var all = true;
             foreach (var condition in conditions)

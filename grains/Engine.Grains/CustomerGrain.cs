@@ -190,32 +190,6 @@ public sealed partial class CustomerGrain(
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => AdvanceAsync();
 
-    public Task<CustomerView> GetViewAsync()
-    {
-        var now = time.GetUtcNow();
-        var state = State;
-        var engagement = state.Engagement.ScoreAt(now, _rules.Engagement);
-        // Computed when asked, from the totals and the model in memory: O(1), and current however long since the last event.
-        var forecastNow = segments.Forecast(state, now);
-        var memberships = segments.Evaluate(segments.Facts(state, now, engagement, forecastNow))
-            .Select(m => new SegmentMembership(m.Key, m.Value))
-            .ToList();
-        // A copy: the response is serialized after this turn, while later turns (a publication's
-        // answer, a batch) may already be changing the live state's lists.
-        return Task.FromResult(new CustomerView(
-            copier.Copy(state),
-            now,
-            state.Value.RollingSpend(now, _rules.RollingWindowDays),
-            state.Value.RecencyDays(now),
-            engagement,
-            Unsaved.Any,
-            TierProgress.For(state, now, _rules),
-            forecastNow,
-            memberships,
-            segments.Ranks is { } ranks ? CustomerSegmentFacts.Rfm(state, now, ranks) : null,
-            segments.Ranks is { } population && forecastNow is not null ? population.ClvPercentile((double)forecastNow.PredictedLifetimeValue) : null));
-    }
-
     /// <summary>Turns the rules' effects into outbox messages; returns how many changed.</summary>
     private int RecordEffects(LoyaltyTotals before)
     {

@@ -114,10 +114,7 @@ public sealed class SegmentChangePublicationTests : IDisposable
     [Fact]
     public async Task A_change_whose_publish_failed_stays_open_and_is_looked_up_before_it_is_handed_out_again()
     {
-        var customer = Load(new CustomerState { CustomerId = "c-1" });
-        customer.Apply(Purchase("e-1", 1, 40m));
-        await customer.Store.WriteAsync();
-        await customer.Publication.PublishOpenAsync(customer.Store.State, customer.Store.WriteAsync);
+        var customer = await HandedOutAsync(Load(new CustomerState { CustomerId = "c-1" }));
         var handed = Assert.Single(_outlet.Submitted);
         _outlet.Submitted.Clear();
 
@@ -133,10 +130,7 @@ public sealed class SegmentChangePublicationTests : IDisposable
     public async Task A_customer_deactivating_with_a_change_still_at_the_dispatcher_leaves_only_once_it_is_on_the_topic_and_is_not_published_again_where_it_activates_next()
     {
         var storage = new FakeCustomerStorage(new CustomerState()) { Stored = new CustomerState { CustomerId = "c-1" } };
-        var old = Load(storage);
-        old.Apply(Purchase("e-1", 1, 40m));
-        await old.Store.WriteAsync();
-        await old.Publication.PublishOpenAsync(old.Store.State, old.Store.WriteAsync);
+        var old = await HandedOutAsync(Load(storage));
         Assert.Single(_outlet.Submitted);
         // What storage holds: the answer that finishes the change rides a later write, never made.
         var durable = Copy(storage.Stored!);
@@ -160,10 +154,7 @@ public sealed class SegmentChangePublicationTests : IDisposable
     [Fact]
     public async Task A_deactivation_whose_budget_runs_out_stops_waiting_for_the_broker()
     {
-        var customer = Load(new CustomerState { CustomerId = "c-1" });
-        customer.Apply(Purchase("e-1", 1, 40m));
-        await customer.Store.WriteAsync();
-        await customer.Publication.PublishOpenAsync(customer.Store.State, customer.Store.WriteAsync);
+        var customer = await HandedOutAsync(Load(new CustomerState { CustomerId = "c-1" }));
         using var budget = new CancellationTokenSource();
 
         var leaving = customer.Publication.LeaveAsync("c-1", budget.Token);
@@ -266,6 +257,15 @@ public sealed class SegmentChangePublicationTests : IDisposable
         var customer = Load(new CustomerState { CustomerId = "c-1" });
 
         Assert.Null(customer.Evaluation.NextCheck(customer.Store.State, T0));
+    }
+
+    /// <summary>A first purchase, written: its segment change is handed to the dispatcher (not delivered).</summary>
+    private static async Task<Customer> HandedOutAsync(Customer customer)
+    {
+        customer.Apply(Purchase("e-1", 1, 40m));
+        await customer.Store.WriteAsync();
+        await customer.Publication.PublishOpenAsync(customer.Store.State, customer.Store.WriteAsync);
+        return customer;
     }
 
     private Customer Load(CustomerState state) => Load(new FakeCustomerStorage(Copy(state)) { Stored = state });

@@ -54,9 +54,32 @@ public abstract class KafkaEffectOutput : IDisposable
         {
             lock (_watermarksGate)
             {
-                return _watermarks.Value.QueryWatermarkOffsets(partition, _timeout).High.Value;
+                ThrowIfRecentlyUnreachable();
+                try
+                {
+                    return _watermarks.Value.QueryWatermarkOffsets(partition, _timeout).High.Value;
+                }
+                catch (KafkaException)
+                {
+                    Volatile.Write(ref _unreachableUntil, System.Diagnostics.Stopwatch.GetTimestamp() + (long)(_timeout.TotalSeconds * System.Diagnostics.Stopwatch.Frequency));
+                    throw;
+                }
             }
         });
+    }
+
+    // For one timeout after a look-up found the broker unreachable, marks fail at once: each
+    // waited the whole timeout in turn (they share one client), so during a broker outage a
+    // batch's writes queued for minutes and held the ingestion (and its polls) with them. A
+    // change whose mark fails stays Pending and is marked at a later write.
+    private long _unreachableUntil;
+
+    private void ThrowIfRecentlyUnreachable()
+    {
+        if (System.Diagnostics.Stopwatch.GetTimestamp() < Volatile.Read(ref _unreachableUntil))
+        {
+            throw new TimeoutException($"{_topic} did not answer a look-up within the last {_timeout.TotalSeconds:F0} s");
+        }
     }
 
     /// <summary>Publishes one record (JSON) keyed by its customer, with its effect id in a header.</summary>

@@ -91,9 +91,10 @@ public sealed partial class SmsDispatcher(
 
     private async Task SendAsync(string customerId, string messageId)
     {
-        var customer = grains.GetGrain<ICustomerGrain>(customerId);
         try
         {
+            // Inside the try: a message that cannot reach its customer is logged, and stops no other.
+            var customer = grains.GetGrain<ICustomerGrain>(customerId);
             if (await customer.BeginSmsSendAsync(messageId) is not { } sms)
             {
                 return;

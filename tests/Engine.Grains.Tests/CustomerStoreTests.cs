@@ -75,6 +75,31 @@ public sealed class CustomerStoreTests
         Assert.Equal(0, storage.Writes);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_reload_that_finds_no_record_keeps_the_customers_id(bool conflict)
+    {
+        var (store, storage, _) = Loaded(Customer("Silver", offset: 5));
+        var id = store.State.CustomerId;
+        AppliedInMemory(store, offset: 9);
+        // No record in storage: the reload gives a fresh state.
+        storage.Stored = null;
+
+        if (conflict)
+        {
+            storage.FailNextWrite(FakeCustomerStorage.Conflict());
+            await Assert.ThrowsAsync<InconsistentStateException>(store.WriteAsync);
+        }
+        else
+        {
+            await store.DiscardUnsavedAsync();
+        }
+
+        Assert.Equal(0, store.State.Value.Orders);
+        Assert.Equal(id, store.State.CustomerId);
+    }
+
     [Fact]
     public async Task A_state_that_could_not_be_read_again_after_a_rules_failure_is_never_written()
     {

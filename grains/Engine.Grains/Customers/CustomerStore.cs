@@ -26,6 +26,9 @@ public sealed partial class CustomerStore(
 {
     private Dictionary<string, long> _durableWatermarks = new(StringComparer.Ordinal);
 
+    // The customer's id, as the grain set it before the first load.
+    private string _customerId = "";
+
     // Set when the in-memory state could be half-changed and could not be reloaded: nothing of it may be written.
     private bool _discarded;
 
@@ -34,9 +37,18 @@ public sealed partial class CustomerStore(
     /// <summary>What is only in memory, and when it must be written.</summary>
     public UnsavedChanges Unsaved { get; } = new(limits);
 
-    /// <summary>The state was just read from storage (the grain activates): all of it is durable.</summary>
+    /// <summary>The state was just read from storage (the grain activates, or reloads): all of it is durable.</summary>
     public void Loaded()
     {
+        // A reload that finds no record (a concurrent writer's, or a discard before the first
+        // write) gives a fresh state: it keeps the customer's id, or its effects would leave
+        // under an empty one (the SMS dispatcher stopped the silo on such a message).
+        if (State.CustomerId.Length == 0)
+        {
+            State.CustomerId = _customerId;
+        }
+
+        _customerId = State.CustomerId;
         _durableWatermarks = Watermarks();
         loyalty.Enter(State.Loyalty.Tier);
     }

@@ -54,31 +54,34 @@ public abstract class KafkaEffectOutput : IDisposable
         {
             lock (_watermarksGate)
             {
-                ThrowIfRecentlyUnreachable();
-                try
-                {
-                    return _watermarks.Value.QueryWatermarkOffsets(partition, _timeout).High.Value;
-                }
-                catch (KafkaException)
-                {
-                    Volatile.Write(ref _unreachableUntil, System.Diagnostics.Stopwatch.GetTimestamp() + (long)(_timeout.TotalSeconds * System.Diagnostics.Stopwatch.Frequency));
-                    throw;
-                }
+                return Unreachable(() => _watermarks.Value.QueryWatermarkOffsets(partition, _timeout).High.Value);
             }
         });
     }
 
-    // For one timeout after a look-up found the broker unreachable, marks fail at once: each
-    // waited the whole timeout in turn (they share one client), so during a broker outage a
-    // batch's writes queued for minutes and held the ingestion (and its polls) with them. A
-    // change whose mark fails stays Pending and is marked at a later write.
+    // For one timeout after a look-up found the broker unreachable, look-ups fail at once: each
+    // waited the whole timeout in turn (marks share one client), so during a broker outage a
+    // batch's writes queued for minutes and held the ingestion with them, and concurrent ones
+    // held the thread pool. A change whose mark fails stays Pending and is marked at a later
+    // write; one whose look-up fails stays open and is retried by its customer's wake-up.
     private long _unreachableUntil;
+    private readonly Lock _metadataGate = new();
 
-    private void ThrowIfRecentlyUnreachable()
+    private T Unreachable<T>(Func<T> lookup)
     {
         if (System.Diagnostics.Stopwatch.GetTimestamp() < Volatile.Read(ref _unreachableUntil))
         {
             throw new TimeoutException($"{_topic} did not answer a look-up within the last {_timeout.TotalSeconds:F0} s");
+        }
+
+        try
+        {
+            return lookup();
+        }
+        catch (KafkaException)
+        {
+            Volatile.Write(ref _unreachableUntil, System.Diagnostics.Stopwatch.GetTimestamp() + (long)(_timeout.TotalSeconds * System.Diagnostics.Stopwatch.Frequency));
+            throw;
         }
     }
 
@@ -106,7 +109,7 @@ public abstract class KafkaEffectOutput : IDisposable
     private bool Search(TopicPartition partition, string effectId, long fromPosition, CancellationToken cancellationToken)
     {
         using var consumer = NewConsumer();
-        var end = consumer.QueryWatermarkOffsets(partition, _timeout).High.Value;
+        var end = Unreachable(() => consumer.QueryWatermarkOffsets(partition, _timeout).High.Value);
         if (end <= fromPosition)
         {
             return false;
@@ -171,10 +174,22 @@ public abstract class KafkaEffectOutput : IDisposable
         {
             count = await OffGrainThread(() =>
             {
-                using var admin = new DependentAdminClientBuilder(_producer.Handle).Build();
-                var metadata = admin.GetMetadata(_topic, _timeout);
-                var found = metadata.Topics.Single().Partitions.Count;
-                return found > 0 ? found : throw new InvalidOperationException($"topic {_topic} has no partitions");
+                // One request at a time: many customers' first effects at once each sent their own.
+                lock (_metadataGate)
+                {
+                    if (_partitions > 0)
+                    {
+                        return _partitions;
+                    }
+
+                    var metadata = Unreachable(() =>
+                    {
+                        using var admin = new DependentAdminClientBuilder(_producer.Handle).Build();
+                        return admin.GetMetadata(_topic, _timeout);
+                    });
+                    var found = metadata.Topics.Single().Partitions.Count;
+                    return found > 0 ? found : throw new InvalidOperationException($"topic {_topic} has no partitions");
+                }
             });
             _partitions = count;
         }

@@ -54,7 +54,7 @@ public abstract class KafkaEffectOutput : IDisposable
         {
             lock (_watermarksGate)
             {
-                return Unreachable(() => _watermarks.Value.QueryWatermarkOffsets(partition, _timeout).High.Value);
+                return LookUp(() => _watermarks.Value.QueryWatermarkOffsets(partition, _timeout).High.Value);
             }
         });
     }
@@ -67,7 +67,7 @@ public abstract class KafkaEffectOutput : IDisposable
     private long _unreachableUntil;
     private readonly Lock _metadataGate = new();
 
-    private T Unreachable<T>(Func<T> lookup)
+    private T LookUp<T>(Func<T> lookup)
     {
         if (System.Diagnostics.Stopwatch.GetTimestamp() < Volatile.Read(ref _unreachableUntil))
         {
@@ -109,7 +109,7 @@ public abstract class KafkaEffectOutput : IDisposable
     private bool Search(TopicPartition partition, string effectId, long fromPosition, CancellationToken cancellationToken)
     {
         using var consumer = NewConsumer();
-        var end = Unreachable(() => consumer.QueryWatermarkOffsets(partition, _timeout).High.Value);
+        var end = LookUp(() => consumer.QueryWatermarkOffsets(partition, _timeout).High.Value);
         if (end <= fromPosition)
         {
             return false;
@@ -182,7 +182,7 @@ public abstract class KafkaEffectOutput : IDisposable
                         return _partitions;
                     }
 
-                    var metadata = Unreachable(() =>
+                    var metadata = LookUp(() =>
                     {
                         using var admin = new DependentAdminClientBuilder(_producer.Handle).Build();
                         return admin.GetMetadata(_topic, _timeout);

@@ -50,7 +50,7 @@ internal sealed class ApplyRetries(IEventConsumer consumer, IngestionOptions opt
         var until = time.GetTimestamp() + time.TicksOf(delay);
         if (!_heldUntil.ContainsKey(partition))
         {
-            Try(() => consumer.Pause([partition]));
+            consumer.TryPause([partition], logger);
         }
 
         _heldUntil[partition] = until;
@@ -98,7 +98,7 @@ internal sealed class ApplyRetries(IEventConsumer consumer, IngestionOptions opt
                 _heldUntil.Remove(partition);
                 if (!paused)
                 {
-                    Try(() => consumer.Resume([partition]));
+                    consumer.TryResume([partition], logger);
                 }
             }
         }
@@ -126,19 +126,6 @@ internal sealed class ApplyRetries(IEventConsumer consumer, IngestionOptions opt
             {
                 _heldUntil.Remove(partition);
             }
-        }
-    }
-
-    private void Try(Action call)
-    {
-        try
-        {
-            call();
-        }
-        catch (KafkaException ex)
-        {
-            // A partition revoked meanwhile: nothing to hold.
-            logger.LogKafkaError(ex.Error.Code, ex.Error.Reason);
         }
     }
 }

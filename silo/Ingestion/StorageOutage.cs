@@ -29,8 +29,7 @@ internal sealed class StorageOutage(
         _failedCheckpoints = 0;
         if (IsPaused)
         {
-            // A partition held for an apply retry's backoff resumes when that is over.
-            consumer.Resume(held is null ? consumer.Assignment : consumer.Assignment.Where(p => !held(p)).ToList());
+            consumer.Resume(NotHeld(consumer.Assignment));
             IsPaused = false;
             metrics.IngestionPaused.Set(0);
             logger.LogResumed();
@@ -78,38 +77,25 @@ internal sealed class StorageOutage(
 
         var assigned = _assigned.Intersect(consumer.Assignment).ToList();
         _assigned.Clear();
-        Try(() =>
+        if (IsPaused)
         {
-            if (IsPaused)
-            {
-                consumer.Pause(assigned);
-            }
-            else
-            {
-                consumer.Resume(held is null ? assigned : assigned.Where(p => !held(p)).ToList());
-            }
-        });
+            consumer.TryPause(assigned, logger);
+        }
+        else
+        {
+            consumer.TryResume(NotHeld(assigned), logger);
+        }
     }
 
     /// <summary>Partitions leave this consumer (revoked or lost): they keep no pause for a later assignment.</summary>
     public void Released(IReadOnlyCollection<TopicPartition> released)
     {
         _assigned.RemoveAll(released.Contains);
-        Try(() => consumer.Resume(released));
+        consumer.TryResume(released, logger);
     }
 
-    private void Try(Action call)
-    {
-        try
-        {
-            call();
-        }
-        catch (KafkaException ex)
-        {
-            // A partition already gone from the assignment: nothing of it is kept.
-            logger.LogKafkaError(ex.Error.Code, ex.Error.Reason);
-        }
-    }
+    // A partition held for an apply retry's backoff resumes when that is over.
+    private List<TopicPartition> NotHeld(List<TopicPartition> partitions) => held is null ? partitions : [.. partitions.Where(p => !held(p))];
 
     private TimeSpan RetryDelay(int attempt)
     {

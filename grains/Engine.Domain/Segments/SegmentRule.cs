@@ -13,7 +13,6 @@ public sealed class SegmentRule
     {
         Name = name;
         Text = text;
-        Alternatives = alternatives;
         _alternatives = [.. alternatives.Select(conditions => conditions.ToArray())];
     }
 
@@ -22,7 +21,7 @@ public sealed class SegmentRule
     /// <summary>The definition as configured.</summary>
     public string Text { get; }
 
-    public IReadOnlyList<IReadOnlyList<SegmentCondition>> Alternatives { get; }
+    public IReadOnlyList<IReadOnlyList<SegmentCondition>> Alternatives => _alternatives;
 
     public static SegmentRule Parse(string name, string text)
     {

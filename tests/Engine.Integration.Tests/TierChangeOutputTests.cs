@@ -41,7 +41,12 @@ public sealed class TierChangeOutputTests(EngineClusterFixture engine)
 
         foreach (var customerId in customers.Take(5))
         {
-            var state = (await engine.Client.GetGrain<ICustomerGrain>(customerId).GetViewAsync()).State;
+            // The dispatcher answers the grain after the broker acknowledged the record.
+            var state = (await Eventually.Until(
+                engine.Client.GetGrain<ICustomerGrain>(customerId).GetViewAsync,
+                v => v.State.Outbox.Messages.Any(m => m.Kind == OutboxKind.TierChange && m.Status == OutboxStatus.Done),
+                TimeSpan.FromSeconds(30),
+                "the dispatcher's answer to mark the tier change Done")).State;
             Assert.Equal("Silver", state.Loyalty.Tier);
             var published = Assert.Single(state.Outbox.Messages, m => m.Kind == OutboxKind.TierChange);
             Assert.Equal(OutboxStatus.Done, published.Status);

@@ -40,10 +40,15 @@ public sealed class WriteBehindTests(LoyaltyClockFixture fixture)
         await ApplyAsync(customer, Purchase(customer, 600m)); // crosses Silver
 
         // No clock moved: the grain wrote as the effect was decided (an effect leaves only
-        // once durable), taking both events, and the tier change has left.
+        // once durable), taking both events, and the tier change left: the silo's effect
+        // dispatcher publishes it after the write and answers the grain, which marks it Done.
         var checkpoint = await customer.CheckpointAsync();
         Assert.Equal(1, checkpoint.DurableWatermarks[Stream]);
-        var view = await customer.GetViewAsync();
+        var view = await Eventually.Until(
+            customer.GetViewAsync,
+            v => v.State.Outbox.Messages.Any(m => m.Kind == Engine.Domain.Effects.OutboxKind.TierChange && m.Status == Engine.Domain.Effects.OutboxStatus.Done),
+            TimeSpan.FromSeconds(30),
+            "the dispatcher's answer to mark the tier change Done");
         Assert.Contains(view.State.Outbox.Messages, m => m.Kind == Engine.Domain.Effects.OutboxKind.TierChange && m.Status == Engine.Domain.Effects.OutboxStatus.Done);
     }
 
